@@ -1,0 +1,131 @@
+// The contract of the replica (src/storage/replica.ts implements it). src/sync, the CLI and the
+// VS Code glue program against this interface; extend it, but do not change existing members
+// without updating every caller.
+import type {
+  AttachmentRow, AttributeRow, BranchRow, ConflictRecord, EntityChange, NoteRow, ReplicaChange,
+  RevisionRow, SyncRecord, TreeChild,
+} from './types';
+
+export interface CreateNoteInput {
+  parentNoteId: string;
+  title: string;
+  type?: string; // default 'text'
+  mime?: string; // default by type: text → text/html, code → text/plain
+  content?: string | Buffer; // default ''
+  prefix?: string | null;
+  /** Insert after this sibling branch; default: last (max position + 10). */
+  afterBranchId?: string;
+}
+
+export interface ApplyOptions {
+  /** The instance the records come from (the server's instanceId on a client, the pusher's on the server). */
+  senderInstanceId: string;
+  /**
+   * On a client: local changes with entity_changes.id > this value have not reached the server yet.
+   * When such a change meets a pulled change to the same entity, it is a conflict (see ConflictRecord).
+   * Omit on the server.
+   */
+  unsentAfterId?: number;
+}
+
+export interface ApplyResult {
+  applied: number;
+  skipped: number; // already applied (changeId) or unsynced option
+  /** Local changes that were newer and are re-broadcast with a new changeId (Trilium's bounce). */
+  bounced: number;
+  conflicts: ConflictRecord[];
+  change: ReplicaChange;
+}
+
+export interface DocumentInfo {
+  documentId: string | null;
+  syncVersion: number;
+  instanceId: string;
+  initialized: boolean;
+  lastSyncedPull: number;
+  lastSyncedPush: number;
+}
+
+export interface ReplicaApi {
+  readonly dataDir: string;
+  readonly syncVersion: number;
+  /** Random per opening, 12 chars [A-Za-z0-9] (Trilium's rule); never equal to the server's. */
+  readonly instanceId: string;
+
+  close(): Promise<void>;
+
+  /** Subscribe to changes (local operations and applied sync batches). Returns an unsubscribe function. */
+  onDidChange(listener: (change: ReplicaChange) => void): () => void;
+
+  // ----- document and local options -----
+  info(): Promise<DocumentInfo>;
+  getOption(name: string): Promise<string | null>;
+  /** Local (isSynced 0) or synced option; writes its entity change except for the sync cursors. */
+  setOption(name: string, value: string, isSynced: boolean): Promise<void>;
+  getCursor(name: 'lastSyncedPull' | 'lastSyncedPush'): Promise<number>;
+  setCursor(name: 'lastSyncedPull' | 'lastSyncedPush', value: number): Promise<void>;
+
+  // ----- reads the UI needs -----
+  getNote(noteId: string): Promise<NoteRow | null>;
+  getNoteContent(noteId: string): Promise<string | Buffer | null>;
+  getChildren(parentNoteId: string, opts?: { includeHidden?: boolean }): Promise<TreeChild[]>;
+  getBranch(branchId: string): Promise<BranchRow | null>;
+  getParentBranches(noteId: string): Promise<BranchRow[]>;
+  /** Every path from root to the note, as noteId arrays starting with 'root'. */
+  getNotePaths(noteId: string): Promise<string[][]>;
+  getAttributes(noteId: string): Promise<AttributeRow[]>;
+  getRevisions(noteId: string): Promise<RevisionRow[]>;
+  getRevisionContent(revisionId: string): Promise<string | Buffer | null>;
+  getAttachments(ownerId: string): Promise<AttachmentRow[]>;
+  getAttachmentContent(attachmentId: string): Promise<string | Buffer | null>;
+  searchTitles(query: string, limit?: number): Promise<Array<{ noteId: string; title: string; type: string }>>;
+  searchContent(query: string, limit?: number): Promise<Array<{ noteId: string; title: string; snippet: string }>>;
+  /** All non-deleted notes with one path string each (for a quick pick over 100k notes). */
+  listAllNotes(): Promise<Array<{ noteId: string; title: string; type: string; parentTitle: string | null }>>;
+  counts(): Promise<Record<string, number>>;
+
+  // ----- local operations (each one transaction with its entity changes, SYNC-PROTOCOL.md §8) -----
+  createNote(input: CreateNoteInput): Promise<{ noteId: string; branchId: string }>;
+  renameNote(noteId: string, title: string): Promise<void>;
+  /** Snapshots a revision first when Trilium's revisionSnapshotTimeInterval rule says so. */
+  setNoteContent(noteId: string, content: string | Buffer): Promise<void>;
+  setNoteTypeMime(noteId: string, type: string, mime: string): Promise<void>;
+  /** Moves a branch to a new parent (new branch, old one deleted); returns the new branchId. */
+  moveBranch(branchId: string, newParentNoteId: string, afterBranchId?: string): Promise<string>;
+  cloneNote(noteId: string, parentNoteId: string, prefix?: string | null): Promise<string>;
+  /** Sets notePosition of the parent's children in this order and writes a note_reordering change. */
+  reorderChildren(parentNoteId: string, branchIdsInOrder: string[]): Promise<void>;
+  setPrefix(branchId: string, prefix: string | null): Promise<void>;
+  /** Deletes a branch; the note and its subtree too when no other parent is left. Returns the deleteId. */
+  deleteBranch(branchId: string): Promise<string>;
+  deleteNote(noteId: string): Promise<string>;
+  undeleteNote(noteId: string): Promise<void>;
+  setExpanded(branchId: string, expanded: boolean): Promise<void>;
+  addAttribute(noteId: string, type: 'label' | 'relation', name: string, value?: string, isInheritable?: boolean): Promise<string>;
+  updateAttribute(attributeId: string, value: string): Promise<void>;
+  deleteAttribute(attributeId: string): Promise<void>;
+  saveRevision(noteId: string, opts?: { description?: string; source?: string }): Promise<string>;
+  addAttachment(ownerId: string, input: { role: string; mime: string; title: string; content: string | Buffer }): Promise<string>;
+
+  // ----- sync support -----
+  /** Own changes to push: isSynced = 1, id > afterId, instanceId != excludeInstanceId, id order. */
+  getChangesToPush(afterId: number, excludeInstanceId: string, limit: number): Promise<EntityChange[]>;
+  /** Records for these changes (entity rows read now; blob content base64; note_reordering maps). */
+  buildRecords(changes: EntityChange[]): Promise<SyncRecord[]>;
+  /** Changes for a pull, as a server answers /api/sync/changed (SYNC-PROTOCOL.md §4.3). */
+  getChangedForPull(lastEntityChangeId: number, requesterInstanceId: string): Promise<{ entityChanges: SyncRecord[]; lastEntityChangeId: number; outstandingPullCount: number }>;
+  /** Applies pulled or pushed records in ONE transaction, with `cursor` stored in the same transaction. */
+  applyRecords(records: SyncRecord[], opts: ApplyOptions, cursor?: { name: 'lastSyncedPull'; value: number }): Promise<ApplyResult>;
+  maxSyncedEntityChangeId(): Promise<number>;
+  hasUnsentChanges(afterId: number): Promise<number>;
+  eraseUnusedBlobs(): Promise<number>;
+  sectorHashes(): Promise<Record<string, Record<string, string>>>;
+  requeueSector(entityName: string, sector: string): Promise<void>;
+  runEntityChangeChecks(): Promise<{ added: number; removed: number }>;
+  /** Recompute every stored entity hash (CLI `verify`). */
+  verifyHashes(): Promise<{ checked: number; mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }> }>;
+
+  // ----- conflicts (local table, never synced) -----
+  listConflicts(opts?: { includeResolved?: boolean }): Promise<ConflictRecord[]>;
+  resolveConflict(conflictId: number): Promise<void>;
+}
