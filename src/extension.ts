@@ -1,10 +1,97 @@
 // Wires the core (src/storage, src/sync) to VS Code. Kept thin: no logic that a test in plain Node could cover.
 import * as vscode from 'vscode';
+import { registerNoteCommands } from './commands/noteCommands';
+import type { Services } from './commands/services';
+import { showTriliumError } from './commands/showError';
+import { registerSyncCommands } from './commands/syncCommands';
+import { NoteFileSystem, noteIdFromUri } from './editor/noteFileSystem';
+import { SCHEME } from './editor/noteUri';
+import { NotePreviews } from './preview/notePreview';
+import { Secrets } from './secrets';
+import { onDidChangeSettings, readSettings } from './settings';
+import { realCore } from './setup/core';
+import { DOCUMENT_KEY, DocumentSession } from './setup/session';
+import { startDemoIfAsked } from './setup/demo';
+import { SyncStatusBar } from './statusBar/syncStatusBar';
+import { NoteDragAndDrop } from './treeView/dragAndDrop';
+import { NoteTreeProvider } from './treeView/noteTreeProvider';
+import type { TreeNode } from './treeView/treeNode';
+import { targetNoteId } from './commands/noteTarget';
+import { registerConflicts, type ConflictsApi } from './conflicts';
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activate() returns: used by the extension-host tests and the bench. */
+export interface TriliumExtensionApi {
+  services: Services;
+  /** Resolves when the configured document (if any) is open and the scheduler runs. */
+  ready: Promise<void>;
+  activationMs: number;
+  /** Unresolved sync conflicts: the count (for the status bar) and what the Conflicts view shows. */
+  conflicts: ConflictsApi;
+}
+
+export function activate(context: vscode.ExtensionContext): TriliumExtensionApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Trilium Sync', { log: true });
-  context.subscriptions.push(log);
-  log.info('Trilium extension activated');
+  const secrets = new Secrets(context.secrets);
+  const session = new DocumentSession(context, realCore, log, secrets);
+  const tree = new NoteTreeProvider(() => readSettings().trilium.showHidden);
+  const fs = new NoteFileSystem(() => readSettings().trilium.textNotesAsMarkdown);
+  const previews = new NotePreviews();
+  const dnd = new NoteDragAndDrop(() => session.replica, (id) => fs.uriFor(id), (e) => void showTriliumError(e, log, 'Move failed'));
+  const treeView = vscode.window.createTreeView<TreeNode>('trilium.noteTree', {
+    treeDataProvider: tree, dragAndDropController: dnd, showCollapseAll: true, canSelectMany: true,
+  });
+  const statusBar = new SyncStatusBar(session);
+  const services: Services = { context, session, log, tree, treeView, fs, statusBar };
+
+  context.subscriptions.push(
+    log, session, tree, fs, previews, treeView, statusBar,
+    vscode.workspace.registerFileSystemProvider(SCHEME, fs, { isCaseSensitive: true }),
+    session.onDidChangeReplica((replica) => {
+      tree.setReplica(replica);
+      fs.setReplica(replica);
+      previews.setReplica(replica);
+    }),
+    ...registerSyncCommands(services),
+    ...registerNoteCommands(services),
+    vscode.commands.registerCommand('trilium.previewNote', async (arg?: unknown) => {
+      const noteId = await targetNoteId(services, arg);
+      if (noteId) return previews.show(noteId);
+      return undefined;
+    }),
+    onDidChangeSettings((e) => {
+      if (e.affectsConfiguration('trilium.tree.showHidden')) tree.refreshAll();
+      if (e.affectsConfiguration('trilium.sync') || e.affectsConfiguration('http')) void session.startScheduler();
+    }),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      const noteId = editor && noteIdFromUri(editor.document.uri);
+      if (noteId && treeView.visible && vscode.workspace.getConfiguration('trilium').get<boolean>('tree.revealActiveNote', true)) {
+        void tree.findNode(noteId).then((node) => node && treeView.reveal(node, { select: true, focus: false })).then(undefined, () => undefined);
+      }
+    }),
+  );
+  const conflicts = registerConflicts(context, {
+    getReplica: () => session.replica,
+    onDidChangeReplica: (listener) => session.onDidChangeReplica(listener),
+    onDidChangeState: (listener) => session.onDidChangeState(listener),
+    noteUri: (noteId) => fs.uriFor(noteId),
+    log,
+  });
+  context.subscriptions.push(conflicts.onDidChangeConflicts(() => void statusBar.refreshCounts()));
+
+  // Nothing blocks start-up: the document opens after activate() has returned.
+  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+    try {
+      if (context.globalState.get<string>(DOCUMENT_KEY)) await session.restore();
+      else await vscode.commands.executeCommand('setContext', 'trilium.configured', false);
+      await startDemoIfAsked(session);
+    } catch (e) {
+      void showTriliumError(e, log, 'Could not open the Trilium document');
+    }
+  });
+  const activationMs = performance.now() - started;
+  log.info(`Trilium extension activated in ${activationMs.toFixed(1)} ms`);
+  return { services, ready, activationMs, conflicts };
 }
 
 export function deactivate(): void {

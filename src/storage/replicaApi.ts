@@ -26,6 +26,8 @@ export interface ApplyOptions {
    * Omit on the server.
    */
   unsentAfterId?: number;
+  /** The sender's sync version, when known: named in SCHEMA_MISMATCH errors. */
+  senderSyncVersion?: number;
 }
 
 export interface ApplyResult {
@@ -123,6 +125,11 @@ export interface ReplicaApi {
   requeueSector(entityName: string, sector: string): Promise<void>;
   runEntityChangeChecks(): Promise<{ added: number; removed: number }>;
   /** Recompute every stored entity hash (CLI `verify`). */
+  /**
+   * Ends the initial bulk load of an empty replica (indexes rebuilt, durability restored). Also happens by
+   * itself on an empty applyRecords page, setOption('initialized', 'true'), any local operation, or close().
+   */
+  finishBulkLoad(): Promise<void>;
   verifyHashes(): Promise<{ checked: number; mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }> }>;
 
   // ----- conflicts (local table, never synced) -----

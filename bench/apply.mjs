@@ -1,0 +1,142 @@
+// Applies a synthetic stream shaped like a 100k-note Trilium document (~354k entity changes in pages of
+// 1000 records, as a server sends them) into an empty replica, and prints the figures of issue 3.
+// Usage: node bench/apply.mjs [--notes 100000] [--pages-per-call 8] [--dir /tmp/x]
+import { createRequire } from 'node:module';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const require = createRequire(import.meta.url);
+require('tsx/cjs');
+const { createReplica } = require('../src/storage/index.ts');
+
+const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
+const NOTES = Number(args.notes ?? 100000);
+const PAGES_PER_CALL = Number(args['pages-per-call'] ?? 8);
+const BIG_PARENT_CHILDREN = 10000;
+const SYNC_VERSION = 39;
+
+let peakRss = 0;
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 20);
+
+const ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const rid = (n) => { let s = ''; const b = randomBytes(n); for (let i = 0; i < n; i++) s += ALPHA[b[i] % 62]; return s; };
+const sha1b64 = (s) => createHash('sha1').update(s).digest('base64');
+const blobIdOf = (buf) => createHash('sha512').update(buf).digest('base64').replace(/\+/g, 'X').replace(/\//g, 'Y').slice(0, 20);
+const date = '2026-11-24 10:00:00.000Z';
+const local = '2026-11-24 11:00:00.000+0100';
+const serverInstance = 'srvInstance1';
+
+let id = 0;
+const change = (entityName, entityId, hash) => ({
+  id: ++id, entityName, entityId, hash, isErased: 0, changeId: rid(12), componentId: 'NA', instanceId: serverInstance,
+  isSynced: 1, utcDateChanged: date,
+});
+
+/** Yields the records of one note (blob, note, branch, sometimes attributes): ~3.54 changes a note. */
+function* noteRecords(i, bigParent) {
+  const noteId = rid(12);
+  const parent = i < BIG_PARENT_CHILDREN ? bigParent : i < 20000 ? 'root' : parents[i % parents.length];
+  if (i >= BIG_PARENT_CHILDREN && i < 20000 && parents.length < 10000) parents.push(noteId);
+  const content = Buffer.from(`<p>Note ${i}: ${rid(180)}</p>`);
+  const blobId = blobIdOf(content);
+  yield { entityChange: change('blobs', blobId, sha1b64(`${blobId}|${content}`)),
+    entity: { blobId, content: content.toString('base64'), dateModified: local, utcDateModified: date, textRepresentation: null } };
+  yield { entityChange: change('notes', noteId, rid(10)), entity: { noteId, title: `Note ${i}`, isProtected: 0, type: 'text', mime: 'text/html', blobId,
+    isDeleted: 0, deleteId: null, dateCreated: local, dateModified: local, utcDateCreated: date, utcDateModified: date } };
+  const branchId = `${parent}_${noteId}`;
+  yield { entityChange: change('branches', branchId, rid(10)), entity: { branchId, noteId, parentNoteId: parent, notePosition: (i + 1) * 10,
+    prefix: null, isExpanded: 0, isDeleted: 0, deleteId: null, utcDateModified: date } };
+  if (i % 100 < 54) {
+    const attributeId = rid(12);
+    yield { entityChange: change('attributes', attributeId, rid(10)), entity: { attributeId, noteId, type: 'label', name: i % 2 ? 'iconClass' : 'tag',
+      value: 'bx bx-note', position: 10, utcDateModified: date, isDeleted: 0, deleteId: null, isInheritable: 0 } };
+  }
+}
+const parents = [];
+
+function* stream() {
+  const bigParent = 'bigParent001';
+  const rootBlob = Buffer.from('');
+  const rb = blobIdOf(rootBlob);
+  yield { entityChange: change('blobs', rb, 'x'), entity: { blobId: rb, content: '', dateModified: local, utcDateModified: date, textRepresentation: null } };
+  yield { entityChange: change('notes', 'root', rid(10)), entity: { noteId: 'root', title: 'root', isProtected: 0, type: 'text', mime: 'text/html', blobId: rb,
+    isDeleted: 0, deleteId: null, dateCreated: local, dateModified: local, utcDateCreated: date, utcDateModified: date } };
+  yield { entityChange: change('branches', 'none_root', rid(10)), entity: { branchId: 'none_root', noteId: 'root', parentNoteId: 'none', notePosition: 10,
+    prefix: null, isExpanded: 1, isDeleted: 0, deleteId: null, utcDateModified: date } };
+  yield { entityChange: change('notes', bigParent, rid(10)), entity: { noteId: bigParent, title: 'Big parent', isProtected: 0, type: 'text', mime: 'text/html', blobId: rb,
+    isDeleted: 0, deleteId: null, dateCreated: local, dateModified: local, utcDateCreated: date, utcDateModified: date } };
+  yield { entityChange: change('branches', `root_${bigParent}`, rid(10)), entity: { branchId: `root_${bigParent}`, noteId: bigParent, parentNoteId: 'root', notePosition: 5,
+    prefix: null, isExpanded: 0, isDeleted: 0, deleteId: null, utcDateModified: date } };
+  for (let i = 0; i < NOTES; i++) yield* noteRecords(i, bigParent);
+}
+
+/** Pages as a server sends them: 1000 records, round-tripped through JSON text like an HTTP body. */
+function* pages() {
+  let page = [];
+  for (const r of stream()) {
+    page.push(r);
+    if (page.length === 1000) { yield JSON.stringify({ entityChanges: page, lastEntityChangeId: id }); page = []; }
+  }
+  if (page.length) yield JSON.stringify({ entityChanges: page, lastEntityChangeId: id });
+}
+
+const dir = args.dir ?? mkdtempSync(path.join(tmpdir(), 'trilium-bench-'));
+const replica = await createReplica(dir, { syncVersion: SYNC_VERSION, kind: 'empty' });
+let total = 0;
+let applyMs = 0;
+let genMs = 0;
+const t0 = performance.now();
+let batch = [];
+let cursor = 0;
+let g = performance.now();
+for (const body of pages()) {
+  const parsed = JSON.parse(body);
+  batch.push(...parsed.entityChanges);
+  cursor = parsed.lastEntityChangeId;
+  if (batch.length >= PAGES_PER_CALL * 1000) {
+    genMs += performance.now() - g;
+    const a = performance.now();
+    await replica.applyRecords(batch, { senderInstanceId: serverInstance, senderSyncVersion: SYNC_VERSION }, { name: 'lastSyncedPull', value: cursor });
+    applyMs += performance.now() - a;
+    total += batch.length;
+    batch = [];
+    g = performance.now();
+  }
+}
+genMs += performance.now() - g;
+const a = performance.now();
+if (batch.length) await replica.applyRecords(batch, { senderInstanceId: serverInstance }, { name: 'lastSyncedPull', value: cursor });
+total += batch.length;
+await replica.applyRecords([], { senderInstanceId: serverInstance }, { name: 'lastSyncedPull', value: cursor });
+applyMs += performance.now() - a;
+const wall = performance.now() - t0;
+
+const c0 = performance.now();
+const children = await replica.getChildren('bigParent001');
+const childrenMs = performance.now() - c0;
+const c1 = performance.now();
+await replica.getChildren('bigParent001');
+const childrenWarmMs = performance.now() - c1;
+const s0 = performance.now();
+const sectors = await replica.sectorHashes();
+const sectorMs = performance.now() - s0;
+const counts = await replica.counts();
+const q0 = performance.now();
+const hits = await replica.searchContent('Note 5');
+const searchMs = performance.now() - q0;
+await replica.close();
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+console.log(`replica: ${dir}/document.db (sync version ${SYNC_VERSION}), ${PAGES_PER_CALL} page(s) of 1000 records per applyRecords call`);
+console.log(`entity changes applied: ${fmt(total)} (notes ${fmt(counts.notes)}, branches ${fmt(counts.branches)}, attributes ${fmt(counts.attributes)}, blobs ${fmt(counts.blobs)})`);
+console.log(`apply time (incl. index rebuild): ${fmt(applyMs)} ms → ${fmt(total / (applyMs / 1000))} entity changes/s (target ≥ 100,000)`);
+console.log(`wall time incl. generating and parsing pages: ${fmt(wall)} ms (generation ${fmt(genMs)} ms) → ${fmt(total / (wall / 1000))} changes/s`);
+console.log(`peak RSS: ${(peakRss / 1048576).toFixed(0)} MB (target < 250 MB)`);
+console.log(`list ${fmt(children.length)} children of one note: ${childrenMs.toFixed(1)} ms cold, ${childrenWarmMs.toFixed(1)} ms warm (target < 100 ms)`);
+console.log(`sector hashes over ${fmt(counts.entity_changes)} entity changes (incl. unused-blob purge): ${fmt(sectorMs)} ms, ${Object.keys(sectors).length} entity names (target < 1 s)`);
+console.log(`first content search (builds the FTS index lazily): ${fmt(searchMs)} ms, ${hits.length} hits`);
+if (!args.dir) rmSync(dir, { recursive: true, force: true });

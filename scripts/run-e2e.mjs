@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// End-to-end UI tests: packages the extension (.vsix), installs it into a fresh code-server per test, opens the
+// workbench in headless Debian chromium (playwright-core) and runs test/e2e/*.e2e.ts against it.
+//
+//   node scripts/run-e2e.mjs [--grep PATTERN] [--vsix FILE] [--keep] [--verbose] [--results FILE] [FILE...]
+//
+// --vsix: use this package instead of building one. Screenshots go to test-results/ (also on failure).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { launchBrowser } from './lib/browser.mjs';
+import {
+  ROOT,
+  createRunDir,
+  delay,
+  ensureCodeServer,
+  installExtension,
+  log,
+  removeRunDir,
+  startCodeServer,
+  writeUserSettings,
+} from './lib/codeServer.mjs';
+import { findFiles } from './lib/files.mjs';
+import { startDemoSyncServer } from './lib/syncServer.mjs';
+import { openViewContainer, runCommand, screenshot, statusBarItem, waitForNotification, waitForWorkbench } from './lib/workbench.mjs';
+
+const E2E_DIR = path.join(ROOT, 'test', 'e2e');
+
+function parseArgs(argv) {
+  const options = { files: [], grep: undefined, vsix: undefined, keep: false, verbose: false, results: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = () => (eq > 0 ? arg.slice(eq + 1) : argv[++i]);
+    if (flag === '--grep' || flag === '-g') options.grep = value();
+    else if (flag === '--vsix') options.vsix = path.resolve(value());
+    else if (flag === '--results') options.results = path.resolve(value());
+    else if (flag === '--keep') options.keep = true;
+    else if (flag === '--verbose') options.verbose = true;
+    else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
+    else options.files.push(path.resolve(arg));
+  }
+  return options;
+}
+
+/** `npm run package -- --out FILE` (vsce runs vscode:prepublish, i.e. the production build, first). */
+export function packageExtension(outFile) {
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  const result = spawnSync('npm', ['run', '--silent', 'package', '--', '--out', outFile], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0 || !fs.existsSync(outFile)) {
+    throw new Error(`npm run package failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return outFile;
+}
+
+/** Bundles each test file (TypeScript) to CommonJS in `outdir` (inside the repo, so node_modules resolve) and loads it. */
+async function loadTests(files, outdir) {
+  await esbuild.build({
+    entryPoints: files,
+    outbase: E2E_DIR,
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'inline',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  process.setSourceMapsEnabled(true);
+  const tests = [];
+  for (const file of files) {
+    const bundled = path.join(outdir, path.relative(E2E_DIR, file)).replace(/\.ts$/, '.cjs');
+    const mod = await import(pathToFileURL(bundled).href);
+    const exported = mod.default?.default ?? mod.default;
+    if (!Array.isArray(exported)) throw new Error(`${path.relative(ROOT, file)}: the default export must be an array of tests`);
+    for (const test of exported) tests.push({ ...test, file: path.relative(ROOT, file) });
+  }
+  return tests;
+}
+
+async function runOne(test, vsix, options) {
+  const run = createRunDir('e');
+  const syncServers = [];
+  const browserErrors = [];
+  let server;
+  let context;
+  const started = Date.now();
+  try {
+    installExtension(run, vsix);
+    const prepared =
+      (await test.prepare?.({
+        runDir: run.root,
+        async startSyncServer({ password = 'demo-password', sampleNotes = true, extraArgs = [] } = {}) {
+          const started = await startDemoSyncServer({
+            dataDir: path.join(run.root, `sync-${syncServers.length}`),
+            password,
+            sampleNotes,
+            extraArgs,
+          });
+          syncServers.push(started);
+          return started;
+        },
+      })) || {};
+    writeUserSettings(run, prepared.settings || {});
+    server = await startCodeServer(run, { env: prepared.env || {}, verbose: options.verbose });
+    context = await launchBrowser(run);
+    const page = context.pages()[0] || (await context.newPage());
+    page.on('console', (message) => {
+      if (options.verbose) process.stderr.write(`[browser] ${message.text()}\n`);
+      else if (message.type() === 'error') browserErrors.push(message.text());
+    });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`);
+    await waitForWorkbench(page);
+
+    const t = {
+      page,
+      baseUrl: server.url,
+      runDir: run.root,
+      workspaceDir: run.workspace,
+      runCommand: (title) => runCommand(page, title),
+      waitForNotification: (text, timeout) => waitForNotification(page, text, timeout),
+      async waitForStatusBarItem(text, timeout = 60_000) {
+        const item = statusBarItem(page, text);
+        await item.waitFor({ state: 'visible', timeout });
+        return (await item.innerText()).trim();
+      },
+      openViewContainer: (title) => openViewContainer(page, title),
+      screenshot: (name) => screenshot(page, name),
+      setSettings: (settings) => writeUserSettings(run, settings),
+      prepared: { ...prepared, syncServers },
+      log: (message) => process.stdout.write(`      ${message}\n`),
+    };
+    const timeoutMs = test.timeoutMs ?? 180_000;
+    let timer;
+    await Promise.race([
+      test.run(t),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    return { ok: true, seconds: (Date.now() - started) / 1000 };
+  } catch (error) {
+    let shot = '';
+    const page = context?.pages()[0];
+    if (page) shot = await screenshot(page, `FAILED-${test.name}`).catch(() => '');
+    return { ok: false, error, shot, browserErrors, seconds: (Date.now() - started) / 1000, serverLog: run.serverLog };
+  } finally {
+    await context?.close().catch(() => {});
+    server?.stop();
+    for (const s of syncServers) s.stop();
+    await delay(50);
+    if (options.keep) log(`kept ${run.root}`);
+    else removeRunDir(run);
+  }
+}
+
+export async function runE2E(options) {
+  ensureCodeServer();
+  const files = options.files.length > 0 ? options.files : findFiles(E2E_DIR, (name) => name.endsWith('.e2e.ts'));
+  if (files.length === 0) throw new Error('no test/e2e/*.e2e.ts files found');
+  const tmp = path.join(ROOT, '.tmp', `e2e-${process.pid}`);
+  let vsix = options.vsix;
+  try {
+    let tests = await loadTests(files, path.join(tmp, 'tests'));
+    if (options.grep) {
+      const pattern = new RegExp(options.grep);
+      tests = tests.filter((test) => pattern.test(test.name));
+    }
+    if (!vsix) {
+      const t0 = Date.now();
+      vsix = packageExtension(path.join(tmp, 'trilium-vscode.vsix'));
+      log(`packaged ${path.relative(ROOT, vsix)} (${(fs.statSync(vsix).size / 1e6).toFixed(1)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    let passed = 0;
+    let failed = 0;
+    process.stdout.write('\n  e2e\n');
+    for (const test of tests) {
+      const result = await runOne(test, vsix, options);
+      if (result.ok) {
+        passed++;
+        process.stdout.write(`    ✔ ${test.name} (${result.seconds.toFixed(1)} s)\n`);
+      } else {
+        failed++;
+        process.stdout.write(`    ✘ ${test.name} (${test.file}, ${result.seconds.toFixed(1)} s)\n`);
+        process.stdout.write(`      ${String(result.error?.stack || result.error).split('\n').join('\n      ')}\n`);
+        if (result.shot) process.stdout.write(`      screenshot: ${path.relative(ROOT, result.shot)}\n`);
+        for (const line of result.browserErrors.slice(-10)) process.stdout.write(`      [browser error] ${line.split('\n')[0]}\n`);
+      }
+    }
+    process.stdout.write(`e2e: ${passed} passed, ${failed} failed\n`);
+    if (options.results) fs.writeFileSync(options.results, JSON.stringify({ passed, failed, pending: 0 }));
+    return failed === 0 && passed > 0 ? 0 : 1;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1]?.endsWith('run-e2e.mjs')) {
+  let options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    log(error.message);
+    process.exit(2);
+  }
+  runE2E(options).then(
+    (code) => process.exit(code),
+    (error) => {
+      log(error instanceof Error ? error.stack || error.message : String(error));
+      process.exit(1);
+    },
+  );
+}

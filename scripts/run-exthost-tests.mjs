@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// Runs the extension-host test layer inside a real VS Code: code-server 4.100.3's remote Node extension host, opened
+// by headless chromium with the `payload` parameter (extensionDevelopmentPath + extensionTestsPath), the same way
+// VS Code runs its own browser integration tests.
+//
+//   node scripts/run-exthost-tests.mjs [--grep PATTERN] [--settings JSON] [--timeout MS] [--keep] [--verbose] [FILE...]
+//
+// FILE: test/exthost/**/*.test.ts files to run (default: all). --settings: user settings for the run, merged over
+// the defaults. Environment variables of this process reach the extension host unchanged.
+//
+// Also works as a stand-in "VS Code executable" for @vscode/test-electron (see scripts/code-test-shim): when
+// --extensionTestsPath=... is given, nothing is bundled and that module's run() is used as is.
+import fs from 'node:fs';
+import path from 'node:path';
+import util from 'node:util';
+import {
+  ROOT,
+  createRunDir,
+  ensureCodeServer,
+  log,
+  registerCleanup,
+  removeRunDir,
+  startCodeServer,
+  writeUserSettings,
+} from './lib/codeServer.mjs';
+import { enableSmokeTestDriver, launchBrowser } from './lib/browser.mjs';
+import { buildExtension, bundleTests, findExthostTests } from './lib/exthostBundle.mjs';
+
+const RUNNER_STARTED = 'trilium-exthost-runner: started';
+
+function parseArgs(argv) {
+  const options = { files: [], grep: undefined, settings: {}, timeout: 600_000, keep: false, verbose: false, results: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    switch (flag) {
+      case '--grep': case '-g': options.grep = value(); break;
+      case '--settings': options.settings = { ...options.settings, ...JSON.parse(value()) }; break;
+      case '--timeout': options.timeout = Number(value()); break;
+      case '--results': options.results = path.resolve(value()); break;
+      case '--keep': options.keep = true; break;
+      case '--verbose': options.verbose = true; break;
+      // @vscode/test-electron / test-cli flags (shim mode)
+      case '--extensionDevelopmentPath': options.extensionDevelopmentPath = path.resolve(value()); break;
+      case '--extensionTestsPath': options.extensionTestsPath = path.resolve(value()); break;
+      // each run uses its own fresh dirs
+      case '--extensions-dir': case '--user-data-dir': value(); break;
+      case '--help': case '-h':
+        process.stdout.write(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 13).join('\n') + '\n');
+        process.exit(0);
+      default:
+        // other VS Code desktop flags (--no-sandbox, --disable-gpu-sandbox, --skip-welcome, ...) mean nothing here
+        if (arg.startsWith('-')) break;
+        options.files.push(path.resolve(arg));
+    }
+  }
+  if (options.extensionTestsPath) {
+    // shim mode: positional arguments are the folder to open, as for VS Code
+    options.folder = options.files[0];
+    options.files = [];
+  }
+  return options;
+}
+
+export async function runExtensionHostTests(options) {
+  const started = Date.now();
+  ensureCodeServer();
+  const shimMode = Boolean(options.extensionTestsPath);
+  const run = createRunDir('x');
+  const unregister = registerCleanup(() => {
+    if (!options.keep) removeRunDir(run);
+  });
+  const bundleDir = path.join(ROOT, '.tmp', `exthost-${process.pid}-${path.basename(run.root)}`);
+  const resultsFile = options.results || path.join(run.root, 'results.json');
+  let extensionPath = options.extensionDevelopmentPath || ROOT;
+  let testsPath = options.extensionTestsPath;
+  const env = { TRILIUM_TEST_RESULTS: resultsFile, TRILIUM_TEST_COLOR: process.stdout.isTTY ? '1' : '' };
+
+  try {
+    if (!shimMode) {
+      const files = options.files.length > 0 ? options.files : findExthostTests();
+      if (files.length === 0) throw new Error('no test/exthost/**/*.test.ts files found');
+      for (const file of files) if (!fs.existsSync(file)) throw new Error(`no such test file: ${file}`);
+      buildExtension();
+      const bundled = await bundleTests(files, bundleDir);
+      registerCleanup(() => fs.rmSync(bundleDir, { recursive: true, force: true }));
+      testsPath = path.join(bundleDir, 'index.js');
+      env.TRILIUM_TEST_FILES = JSON.stringify(bundled);
+      if (options.grep) env.TRILIUM_TEST_GREP = options.grep;
+    }
+    writeUserSettings(run, options.settings);
+    log(`starting code-server (run dir ${run.root})`);
+    const folder = options.folder || run.workspace;
+    const server = await startCodeServer(run, { env, folder, verbose: options.verbose });
+    registerCleanup(server.stop);
+    log(`code-server at ${server.url}; launching chromium`);
+
+    const context = await launchBrowser(run);
+    registerCleanup(() => context.close().catch(() => {}));
+    await enableSmokeTestDriver(context);
+    const page = context.pages()[0] || (await context.newPage());
+
+    let finish;
+    const exitCode = new Promise((resolve) => (finish = resolve));
+    // The workbench forwards its own console and the extension host's here. Until the test runner announces
+    // itself only errors get through (the offline gallery lookup excepted), unless --verbose.
+    let testsStarted = false;
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const line = util.format(...(Array.isArray(args) ? args : [args]));
+      if (line.includes(RUNNER_STARTED)) {
+        testsStarted = true;
+        return;
+      }
+      const show = options.verbose || testsStarted || (type === 'error' && !/open-vsx\.org/.test(line));
+      if (show) (type === 'error' ? process.stderr : process.stdout).write(line + '\n');
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => finish(Number(code)));
+    page.on('crash', () => finish(1));
+    page.on('close', () => finish(1));
+    if (options.verbose) page.on('console', (message) => process.stderr.write(`[browser] ${message.text()}\n`));
+
+    const host = new URL(server.url).host;
+    const payload = [
+      ['extensionDevelopmentPath', `vscode-remote://${host}${extensionPath}`],
+      ['extensionTestsPath', `vscode-remote://${host}${testsPath}`],
+    ];
+    const url = `${server.url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url);
+    const timer = setTimeout(() => {
+      log(`timed out after ${options.timeout} ms`);
+      finish(1);
+    }, options.timeout);
+    let code = await exitCode;
+    clearTimeout(timer);
+    await context.close().catch(() => {});
+    server.stop();
+
+    if (!shimMode) {
+      const counts = readResults(resultsFile);
+      if (!counts) {
+        log('the extension host wrote no results (did the test runner load?)');
+        code = code || 1;
+      } else if (counts.passed + counts.failed === 0) {
+        log('no tests ran');
+        code = code || 1;
+      }
+    }
+    log(`extension host exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return code;
+  } finally {
+    fs.rmSync(bundleDir, { recursive: true, force: true });
+    if (options.keep) log(`kept ${run.root}`);
+    else removeRunDir(run);
+    unregister();
+  }
+}
+
+function readResults(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('run-exthost-tests.mjs')) {
+  const options = parseArgs(process.argv.slice(2));
+  runExtensionHostTests(options).then(
+    (code) => process.exit(code),
+    (error) => {
+      log(error instanceof Error ? error.stack || error.message : String(error));
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,190 @@
+// Notes as editor documents: the `trilium:` file system over the replica. Text notes are served as Markdown when
+// their HTML round-trips, otherwise as HTML; code notes by MIME; images and files as bytes for VS Code's viewers.
+import * as vscode from 'vscode';
+import type { ReplicaApi } from '../storage/replicaApi';
+import type { NoteRow, ReplicaChange } from '../storage/types';
+import { htmlToMarkdown, markdownToHtml, roundTripsAsMarkdown } from './htmlMarkdown';
+import { formatForExtension, noteExtension, notePath, parseNotePath, SCHEME } from './noteUri';
+
+export const PROTECTED_PLACEHOLDER =
+  'This note is protected: its content is encrypted with your protected-session password.\n' +
+  'Protected notes are read-only in VS Code; open them in Trilium to read or edit them.\n';
+
+function toText(content: string | Buffer | null): string {
+  if (content === null) return '';
+  return typeof content === 'string' ? content : content.toString('utf8');
+}
+
+function toBytes(content: string | Buffer | null): Uint8Array {
+  if (content === null) return new Uint8Array();
+  return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+}
+
+function parseUtc(s: string | undefined | null): number {
+  if (!s) return 0;
+  const t = Date.parse(s.replace(' ', 'T'));
+  return Number.isNaN(t) ? 0 : t;
+}
+
+export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.emitter.event;
+
+  private replica: ReplicaApi | undefined;
+  private unsubscribe: (() => void) | undefined;
+  /** URIs handed out per noteId, so that a sync change can tell every open editor of that note. */
+  private readonly served = new Map<string, Set<string>>();
+  /** Last time a change to a note was seen, so mtime moves even when utcDateModified does not. */
+  private readonly changedAt = new Map<string, number>();
+  /** Notes this provider is writing right now: their change event is not echoed back to the editor. */
+  private readonly writing = new Set<string>();
+
+  constructor(private readonly textAsMarkdown: () => boolean) {}
+
+  setReplica(replica: ReplicaApi | undefined): void {
+    this.unsubscribe?.();
+    this.replica = replica;
+    this.unsubscribe = replica?.onDidChange((change) => this.onReplicaChange(change));
+  }
+
+  /** The URI a note opens with (reads the content of text notes to choose Markdown or HTML). */
+  async uriFor(noteId: string): Promise<vscode.Uri> {
+    const replica = this.requireReplica();
+    const note = await replica.getNote(noteId);
+    if (!note || note.isDeleted) throw vscode.FileSystemError.FileNotFound(`Note ${noteId} does not exist`);
+    let asMarkdown = false;
+    if (note.type === 'text' && !note.isProtected && this.textAsMarkdown()) {
+      asMarkdown = roundTripsAsMarkdown(toText(await replica.getNoteContent(noteId)));
+    }
+    const ext = note.isProtected ? 'txt' : noteExtension(note, asMarkdown);
+    return vscode.Uri.from({ scheme: SCHEME, path: notePath(noteId, note.title, ext) });
+  }
+
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const parsed = parseNotePath(uri.path);
+    if (!parsed || !parsed.ext) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
+    const note = await this.getNote(parsed.noteId);
+    const content = await this.requireReplica().getNoteContent(parsed.noteId);
+    return {
+      type: vscode.FileType.File,
+      ctime: parseUtc(note.utcDateCreated),
+      mtime: Math.max(parseUtc(note.utcDateModified), this.changedAt.get(note.noteId) ?? 0),
+      size: note.isProtected ? PROTECTED_PLACEHOLDER.length : toBytes(content).byteLength,
+      permissions: note.isProtected ? vscode.FilePermission.Readonly : undefined,
+    };
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    const parsed = this.parse(uri);
+    const note = await this.getNote(parsed.noteId);
+    this.remember(note.noteId, uri);
+    if (note.isProtected) return Buffer.from(PROTECTED_PLACEHOLDER, 'utf8');
+    const content = await this.requireReplica().getNoteContent(note.noteId);
+    if (formatForExtension(note.type, parsed.ext) === 'markdown') return Buffer.from(htmlToMarkdown(toText(content)), 'utf8');
+    return toBytes(content);
+  }
+
+  async writeFile(uri: vscode.Uri, bytes: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
+    const parsed = this.parse(uri);
+    const replica = this.requireReplica();
+    const note = await replica.getNote(parsed.noteId);
+    if (!note || note.isDeleted) {
+      throw vscode.FileSystemError.FileNotFound(options.create ? `Create notes from the Trilium tree, not by path (${uri.path})` : uri);
+    }
+    if (note.isProtected) {
+      throw vscode.FileSystemError.NoPermissions(`"${note.title}" is a protected note; protected notes are read-only in VS Code.`);
+    }
+    const format = formatForExtension(note.type, parsed.ext);
+    let content: string | Buffer;
+    if (format === 'markdown') {
+      const markdown = Buffer.from(bytes).toString('utf8');
+      const currentHtml = toText(await replica.getNoteContent(note.noteId));
+      if (htmlToMarkdown(currentHtml) === markdown) return; // unchanged: keep the stored HTML byte for byte
+      if (!roundTripsAsMarkdown(currentHtml)) {
+        throw vscode.FileSystemError.NoPermissions(
+          `"${note.title}" now holds formatting Markdown cannot keep (it changed since it was opened). Reopen it from the tree to edit it as HTML.`,
+        );
+      }
+      content = markdownToHtml(markdown);
+    } else if (format === 'binary') {
+      content = Buffer.from(bytes);
+    } else {
+      content = Buffer.from(bytes).toString('utf8');
+    }
+    this.writing.add(note.noteId);
+    try {
+      await replica.setNoteContent(note.noteId, content);
+    } finally {
+      this.writing.delete(note.noteId);
+    }
+    this.changedAt.set(note.noteId, Date.now());
+    this.remember(note.noteId, uri);
+  }
+
+  readDirectory(): [string, vscode.FileType][] {
+    return [];
+  }
+
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions('Create notes from the Trilium tree.');
+  }
+
+  delete(): void {
+    throw vscode.FileSystemError.NoPermissions('Delete notes from the Trilium tree.');
+  }
+
+  async rename(oldUri: vscode.Uri, newUri: vscode.Uri): Promise<void> {
+    const from = this.parse(oldUri);
+    const to = this.parse(newUri);
+    if (from.noteId !== to.noteId) throw vscode.FileSystemError.NoPermissions('Move notes in the Trilium tree.');
+    const name = newUri.path.split('/').pop() ?? '';
+    await this.requireReplica().renameNote(from.noteId, name.replace(/\.[^.]+$/, ''));
+  }
+
+  private onReplicaChange(change: ReplicaChange): void {
+    const events: vscode.FileChangeEvent[] = [];
+    const now = Date.now();
+    for (const noteId of change.noteIds) {
+      this.changedAt.set(noteId, now);
+      if (this.writing.has(noteId)) continue;
+      for (const uri of this.served.get(noteId) ?? []) events.push({ type: vscode.FileChangeType.Changed, uri: vscode.Uri.parse(uri) });
+    }
+    if (events.length > 0) this.emitter.fire(events);
+  }
+
+  private remember(noteId: string, uri: vscode.Uri): void {
+    let set = this.served.get(noteId);
+    if (!set) this.served.set(noteId, (set = new Set()));
+    set.add(uri.toString());
+  }
+
+  private parse(uri: vscode.Uri): { noteId: string; ext: string } {
+    const parsed = parseNotePath(uri.path);
+    if (!parsed || !parsed.ext) throw vscode.FileSystemError.FileIsADirectory(uri);
+    return parsed;
+  }
+
+  private async getNote(noteId: string): Promise<NoteRow> {
+    const note = await this.requireReplica().getNote(noteId);
+    if (!note || note.isDeleted) throw vscode.FileSystemError.FileNotFound(`Note ${noteId} does not exist (deleted?)`);
+    return note;
+  }
+
+  private requireReplica(): ReplicaApi {
+    if (!this.replica) throw vscode.FileSystemError.Unavailable('No Trilium document is open. Set up Trilium first.');
+    return this.replica;
+  }
+
+  dispose(): void {
+    this.unsubscribe?.();
+    this.emitter.dispose();
+  }
+}
+
+export function noteIdFromUri(uri: vscode.Uri): string | undefined {
+  return uri.scheme === SCHEME ? parseNotePath(uri.path)?.noteId : undefined;
+}

@@ -1,0 +1,127 @@
+// Preview of a text note in a webview: rendered from its sanitized HTML under a strict Content Security Policy.
+// The only script is ours (nonce); it turns clicks on internal links into messages. Images come from the replica.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ReplicaApi } from '../storage/replicaApi';
+import { sanitizeNoteHtml } from './sanitize';
+
+const MAX_INLINE_IMAGE = 8 * 1024 * 1024;
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!));
+}
+
+async function loadImages(replica: ReplicaApi, refs: Array<{ kind: 'note' | 'attachment'; id: string }>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const ref of refs) {
+    const key = `${ref.kind}:${ref.id}`;
+    if (out.has(key)) continue;
+    let mime: string | undefined;
+    let content: string | Buffer | null = null;
+    if (ref.kind === 'note') {
+      const note = await replica.getNote(ref.id);
+      if (!note || note.isProtected) continue;
+      mime = note.mime;
+      content = await replica.getNoteContent(ref.id);
+    } else {
+      content = await replica.getAttachmentContent(ref.id);
+      mime = 'image/png';
+    }
+    if (content === null || !mime?.startsWith('image/')) continue;
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    if (bytes.length <= MAX_INLINE_IMAGE) out.set(key, `data:${mime};base64,${bytes.toString('base64')}`);
+  }
+  return out;
+}
+
+/** The whole webview document for a note (exported for tests). */
+export async function renderPreview(replica: ReplicaApi, noteId: string, cspSource: string, nonce: string): Promise<string> {
+  const note = await replica.getNote(noteId);
+  const title = note?.title ?? noteId;
+  let body: string;
+  if (!note || note.isDeleted) body = '<p><em>This note does not exist any more.</em></p>';
+  else if (note.isProtected) body = '<p><em>This note is protected; its content cannot be shown in VS Code.</em></p>';
+  else if (note.type !== 'text') body = `<p><em>Preview shows text notes; this is a ${escapeHtml(note.type)} note.</em></p>`;
+  else {
+    const raw = await replica.getNoteContent(noteId);
+    const html = raw === null ? '' : typeof raw === 'string' ? raw : raw.toString('utf8');
+    const first = sanitizeNoteHtml(html, () => undefined);
+    const images = await loadImages(replica, first.refs.images);
+    body = sanitizeNoteHtml(html, (ref) => images.get(`${ref.kind}:${ref.id}`)).html;
+  }
+  const csp = [
+    "default-src 'none'",
+    `img-src ${cspSource} data:`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en"><head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${escapeHtml(title)}</title>
+<style nonce="${nonce}">
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1.5em; line-height: 1.5; }
+a { color: var(--vscode-textLink-foreground); }
+pre, code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); }
+pre { padding: 0.6em; overflow-x: auto; }
+table { border-collapse: collapse; } td, th { border: 1px solid var(--vscode-panel-border); padding: 0.2em 0.5em; }
+img { max-width: 100%; }
+blockquote { border-left: 3px solid var(--vscode-textBlockQuote-border); margin-left: 0; padding-left: 1em; }
+</style></head>
+<body><h1>${escapeHtml(title)}</h1>
+<div class="note-content">${body}</div>
+<script nonce="${nonce}">
+const vscode = acquireVsCodeApi();
+document.addEventListener('click', (e) => {
+  const a = e.target.closest && e.target.closest('a[data-note-id]');
+  if (a) { e.preventDefault(); vscode.postMessage({ open: a.getAttribute('data-note-id') }); }
+});
+</script></body></html>`;
+}
+
+export class NotePreviews implements vscode.Disposable {
+  private readonly panels = new Map<string, vscode.WebviewPanel>();
+  private unsubscribe: (() => void) | undefined;
+  private replica: ReplicaApi | undefined;
+
+  setReplica(replica: ReplicaApi | undefined): void {
+    this.unsubscribe?.();
+    this.replica = replica;
+    this.unsubscribe = replica?.onDidChange((change) => {
+      for (const [noteId, panel] of this.panels) if (change.noteIds.has(noteId)) void this.render(noteId, panel);
+    });
+  }
+
+  async show(noteId: string): Promise<vscode.WebviewPanel> {
+    let panel = this.panels.get(noteId);
+    if (panel) {
+      panel.reveal();
+      return panel;
+    }
+    panel = vscode.window.createWebviewPanel('trilium.preview', 'Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      localResourceRoots: [],
+    });
+    this.panels.set(noteId, panel);
+    panel.onDidDispose(() => this.panels.delete(noteId));
+    panel.webview.onDidReceiveMessage((m: { open?: string }) => {
+      if (typeof m?.open === 'string' && /^[A-Za-z0-9_]+$/.test(m.open)) void this.show(m.open);
+    });
+    await this.render(noteId, panel);
+    return panel;
+  }
+
+  private async render(noteId: string, panel: vscode.WebviewPanel): Promise<void> {
+    if (!this.replica) return;
+    const note = await this.replica.getNote(noteId);
+    panel.title = `Preview: ${note?.title ?? noteId}`;
+    panel.webview.html = await renderPreview(this.replica, noteId, panel.webview.cspSource, randomBytes(16).toString('base64'));
+  }
+
+  dispose(): void {
+    this.unsubscribe?.();
+    for (const p of this.panels.values()) p.dispose();
+  }
+}

@@ -1,0 +1,77 @@
+// Note HTML → HTML safe to show in the preview webview: an allow-list of elements and attributes, no scripts,
+// no event handlers, no remote or javascript: URLs. Internal links and images are rewritten for the extension
+// to resolve from the replica.
+import { createDocument, type DomElement } from '@mixmark-io/domino';
+
+const ALLOWED_TAGS = new Set([
+  'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'code', 'col', 'colgroup', 'del', 'details', 'div', 'em', 'figcaption',
+  'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'mark', 'ol', 'p', 'pre', 's', 'small',
+  'span', 'strong', 'sub', 'summary', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'u', 'ul', 'input', 'label',
+]);
+const DROP_WITH_CONTENT = new Set(['script', 'style', 'iframe', 'object', 'embed', 'noscript', 'template', 'link', 'meta', 'base', 'form', 'svg', 'math']);
+const ALLOWED_ATTRS = new Set(['href', 'src', 'alt', 'title', 'class', 'colspan', 'rowspan', 'width', 'height', 'type', 'checked', 'disabled', 'start', 'open']);
+
+/** References to other notes or attachments found in the content, for the caller to resolve. */
+export interface ContentRefs {
+  noteLinks: Set<string>;
+  images: Array<{ kind: 'note' | 'attachment'; id: string }>;
+}
+
+/** `#root/a/b/noteId` or `#noteId` → noteId. */
+export function noteIdFromHref(href: string): string | null {
+  const m = /^#(?:root\/)?(?:[A-Za-z0-9_]+\/)*([A-Za-z0-9_]+)(?:\?.*)?$/.exec(href);
+  return m ? m[1] : null;
+}
+
+/** api/images/<noteId>/name, api/attachments/<attachmentId>/image/name → the entity to read. */
+export function imageRef(src: string): { kind: 'note' | 'attachment'; id: string } | null {
+  const note = /^\/?api\/images\/([A-Za-z0-9_]+)\//.exec(src);
+  if (note) return { kind: 'note', id: note[1] };
+  const att = /^\/?api\/attachments\/([A-Za-z0-9_]+)\/image\//.exec(src);
+  if (att) return { kind: 'attachment', id: att[1] };
+  return null;
+}
+
+export function sanitizeNoteHtml(html: string, resolveImage: (ref: { kind: 'note' | 'attachment'; id: string }) => string | undefined): { html: string; refs: ContentRefs } {
+  const doc = createDocument(`<div id="trilium-root">${html}</div>`);
+  const root = doc.getElementById('trilium-root')!;
+  const refs: ContentRefs = { noteLinks: new Set(), images: [] };
+  const walk = (el: DomElement): void => {
+    for (const child of Array.from(el.children)) {
+      const tag = child.tagName.toLowerCase();
+      if (DROP_WITH_CONTENT.has(tag)) {
+        child.remove();
+        continue;
+      }
+      walk(child);
+      if (!ALLOWED_TAGS.has(tag) || (tag === 'input' && child.getAttribute('type') !== 'checkbox')) {
+        child.replaceWith(...Array.from(child.childNodes));
+        continue;
+      }
+      for (const attr of Array.from(child.attributes)) {
+        if (!ALLOWED_ATTRS.has(attr.name.toLowerCase())) child.removeAttribute(attr.name);
+      }
+      if (tag === 'input') child.setAttribute('disabled', '');
+      if (tag === 'a') {
+        const href = child.getAttribute('href') ?? '';
+        const noteId = noteIdFromHref(href);
+        if (noteId) {
+          refs.noteLinks.add(noteId);
+          child.setAttribute('href', '#');
+          child.setAttribute('data-note-id', noteId);
+        } else if (!/^(https?:|mailto:)/i.test(href)) {
+          child.removeAttribute('href');
+        }
+      }
+      if (tag === 'img') {
+        const ref = imageRef(child.getAttribute('src') ?? '');
+        const resolved = ref ? resolveImage(ref) : undefined;
+        if (ref) refs.images.push(ref);
+        if (resolved) child.setAttribute('src', resolved);
+        else child.removeAttribute('src'); // remote images are not loaded (CSP forbids them too)
+      }
+    }
+  };
+  walk(root);
+  return { html: root.innerHTML, refs };
+}

@@ -1,0 +1,357 @@
+// Applying pulled or pushed records (SYNC-PROTOCOL.md §7), with conflict capture (issues 4 and 7).
+import { TriliumError } from '../sync/errors';
+import { insertRows } from './db';
+import { randomString } from './ids';
+import { ERASABLE_TABLES, getProfile, supportedSyncVersions, type SchemaProfile } from './profiles';
+import type { ApplyOptions } from './replicaApi';
+import { writeRevision } from './revisions';
+import type { BranchRow, ConflictRecord, EntityChange, NoteRow, Row, SqlValue, SyncRecord } from './types';
+import { EC_COLUMNS, type WriteContext } from './writeContext';
+
+type Ec = Omit<EntityChange, 'id'> & { id?: number };
+
+export interface BatchOutcome {
+  applied: number;
+  skipped: number;
+  bounced: number;
+  conflicts: ConflictRecord[];
+}
+
+const keyOf = (name: string, id: string) => `${name}\u0000${id}`;
+
+/** Throws SCHEMA_MISMATCH before anything is written when a record does not fit the profile. */
+export function validateRecords(profile: SchemaProfile, records: SyncRecord[], senderSyncVersion?: number): void {
+  for (const r of records) {
+    const ec = r.entityChange;
+    if (!ec || typeof ec.entityName !== 'string' || typeof ec.entityId !== 'string') {
+      throw new TriliumError('PROTOCOL', 'A sync record has no valid entityChange.', 'This is a bug in the sender; report it.');
+    }
+    if (!profile.syncedEntityNames.includes(ec.entityName)) throw schemaMismatch(profile, ec.entityName, null, senderSyncVersion);
+    if (r.entity && ec.entityName !== 'note_reordering') {
+      const cols = profile.columnSet(ec.entityName);
+      for (const k of Object.keys(r.entity)) if (!cols.has(k)) throw schemaMismatch(profile, ec.entityName, k, senderSyncVersion);
+    }
+  }
+}
+
+function schemaMismatch(profile: SchemaProfile, table: string, column: string | null, sender?: number): TriliumError {
+  const knownIn = supportedSyncVersions().filter((v) => {
+    const p = getProfile(v);
+    return column === null ? p.syncedEntityNames.includes(table) : !!p.tables[table]?.columns.some((c) => c.name === column);
+  });
+  const what = column === null ? `table "${table}"` : `column "${table}.${column}"`;
+  const senderText = sender !== undefined ? `sync version ${sender}` : 'an unknown sync version';
+  const where = knownIn.length ? ` (versions that have it: ${knownIn.join(', ')})` : ' (no supported version has it)';
+  return new TriliumError(
+    'SCHEMA_MISMATCH',
+    `Received ${what}, which sync version ${profile.syncVersion} (this replica) does not have; the sender uses ${senderText}${where}. Nothing of this batch was written.`,
+    'Both sides must speak the same sync version: update the extension or the Trilium server so that they match.',
+  );
+}
+
+function coerce(ec: EntityChange, senderInstanceId: string): Ec {
+  return {
+    entityName: ec.entityName,
+    entityId: ec.entityId,
+    hash: ec.hash ?? '',
+    isErased: ec.isErased ? 1 : 0,
+    changeId: ec.changeId,
+    componentId: ec.componentId || 'NA',
+    instanceId: senderInstanceId,
+    isSynced: ec.isSynced === undefined || ec.isSynced ? 1 : 0,
+    utcDateChanged: ec.utcDateChanged,
+  };
+}
+
+function decodeBlob(row: Row): Row {
+  if (typeof row.content !== 'string') return row;
+  const buf = Buffer.from(row.content, 'base64');
+  return { ...row, content: buf.length === 0 ? '' : buf };
+}
+
+interface Candidate {
+  remote: Ec;
+  local: Ec;
+  entity: Row | undefined;
+  loser: 'local' | 'remote';
+}
+
+/** Applies one batch inside the caller's transaction. `bulk`: empty replica, no local changes to compare. */
+export async function applyBatch(w: WriteContext, records: SyncRecord[], opts: ApplyOptions, bulk: boolean): Promise<BatchOutcome> {
+  const { profile } = w;
+  const sender = opts.senderInstanceId;
+  const out: BatchOutcome = { applied: 0, skipped: 0, bounced: 0, conflicts: [] };
+  const local = new Map<string, Ec>();
+  const seenChangeIds = new Set<string>();
+
+  if (!bulk && records.length > 0) {
+    const changeIds = records.map((r) => r.entityChange.changeId).filter(Boolean);
+    for (const row of await w.c.all<{ changeId: string }>(
+      'SELECT changeId FROM entity_changes WHERE changeId IN (SELECT value FROM json_each(?))', [JSON.stringify(changeIds)])) {
+      seenChangeIds.add(row.changeId);
+    }
+    const keys = records.map((r) => [r.entityChange.entityName, r.entityChange.entityId]);
+    for (const row of await w.c.all<Ec & { id: number }>(
+      `SELECT e.* FROM json_each(?) j JOIN entity_changes e
+         ON e.entityName = json_extract(j.value, '$[0]') AND e.entityId = json_extract(j.value, '$[1]')`, [JSON.stringify(keys)])) {
+      local.set(keyOf(row.entityName, row.entityId), row);
+    }
+  }
+
+  const upserts = new Map<string, Map<string, Row>>();
+  const deletes = new Map<string, Set<string>>();
+  const reorders: Array<{ parentNoteId: string; positions: Record<string, SqlValue> }> = [];
+  const ecWrites = new Map<string, Ec>();
+  const candidates: Candidate[] = [];
+  const branchWatch: Array<{ remote: Ec; entity: Row | undefined; local: Ec }> = [];
+  const isUnsent = (l: Ec) =>
+    opts.unsentAfterId !== undefined && l.id !== undefined && l.id > opts.unsentAfterId && l.instanceId !== sender;
+
+  const store = (key: string, ec: Ec) => {
+    ecWrites.delete(key);
+    ecWrites.set(key, ec);
+    local.set(key, ec);
+  };
+
+  for (const r of records) {
+    const R = coerce(r.entityChange, sender);
+    const key = keyOf(R.entityName, R.entityId);
+    if (R.changeId && seenChangeIds.has(R.changeId)) { out.skipped++; continue; }
+    if (R.changeId) seenChangeIds.add(R.changeId);
+    if (!r.entity && R.entityName === 'options') { out.skipped++; continue; }
+    if (R.entityName === 'note_reordering') {
+      reorders.push({ parentNoteId: R.entityId, positions: (r.entity ?? {}) as Record<string, SqlValue> });
+      w.change.parentNoteIds.add(R.entityId);
+      store(key, R);
+      out.applied++;
+      continue;
+    }
+    const L = local.get(key);
+    const remoteWins = !L || (!!L.utcDateChanged && !!R.utcDateChanged && L.utcDateChanged <= R.utcDateChanged);
+    const differs = !!L && (L.hash !== R.hash || L.isErased !== R.isErased);
+    if (L && R.entityName === 'branches' && isUnsent(L)) branchWatch.push({ remote: R, entity: r.entity, local: L });
+    if (remoteWins) {
+      const t = R.entityName;
+      const pk = R.entityId;
+      if (R.isErased) {
+        if (ERASABLE_TABLES.has(t)) {
+          upserts.get(t)?.delete(pk);
+          if (!deletes.has(t)) deletes.set(t, new Set());
+          deletes.get(t)!.add(pk);
+        }
+      } else {
+        if (!r.entity) {
+          throw new TriliumError('PROTOCOL', `Empty entity row for ${t} ${pk} in a sync batch.`, 'The sender is inconsistent; run a full sync.');
+        }
+        const row = t === 'blobs' ? decodeBlob(r.entity) : r.entity;
+        deletes.get(t)?.delete(pk);
+        if (!upserts.has(t)) upserts.set(t, new Map());
+        upserts.get(t)!.set(pk, row);
+      }
+      if (L && differs && isUnsent(L)) candidates.push({ remote: R, local: L, entity: r.entity, loser: 'local' });
+      store(key, R);
+      out.applied++;
+    } else if (differs) {
+      if (isUnsent(L!)) candidates.push({ remote: R, local: L!, entity: r.entity, loser: 'remote' });
+      store(key, { ...L!, id: undefined, changeId: randomString(12), instanceId: w.instanceId });
+      out.bounced++;
+    } else {
+      out.skipped++;
+    }
+  }
+
+  // Local rows as they were before this batch, for conflict snapshots.
+  const before = new Map<string, Row>();
+  const wanted = [...candidates.map((c) => c.local), ...branchWatch.map((b) => b.local)];
+  for (const l of wanted) {
+    const def = profile.tables[l.entityName];
+    if (!def || before.has(keyOf(l.entityName, l.entityId))) continue;
+    const row = await w.c.get<Row>(`SELECT * FROM ${l.entityName} WHERE "${def.pk}" = ?`, [l.entityId]);
+    if (row) before.set(keyOf(l.entityName, l.entityId), row);
+  }
+  const movePairs = await findMoveConflicts(w, branchWatch, upserts.get('branches'), before, opts, sender);
+
+  for (const [t, ids] of deletes) {
+    if (ids.size === 0) continue;
+    const pk = profile.tables[t].pk;
+    await w.c.run(`DELETE FROM ${t} WHERE "${pk}" IN (SELECT value FROM json_each(?))`, [JSON.stringify([...ids])]);
+  }
+  for (const [t, rows] of upserts) {
+    const groups = new Map<string, Row[]>();
+    for (const row of rows.values()) {
+      const sig = Object.keys(row).join(',');
+      if (!groups.has(sig)) groups.set(sig, []);
+      groups.get(sig)!.push(row);
+    }
+    for (const [sig, list] of groups) {
+      const cols = sig.split(',');
+      await insertRows(w.c, 'INSERT OR REPLACE', t, cols, list.map((row) => cols.map((c) => normalizeValue(row[c]))));
+    }
+  }
+  for (const ro of reorders) {
+    await w.c.run(
+      'UPDATE branches SET notePosition = CAST(j.value AS INTEGER) FROM json_each(?) j WHERE branches.branchId = j.key',
+      [JSON.stringify(ro.positions)]);
+  }
+  await insertRows(w.c, 'INSERT OR REPLACE', 'entity_changes', [...EC_COLUMNS],
+    [...ecWrites.values()].map((e) => EC_COLUMNS.map((k) => e[k] as SqlValue)));
+
+  if (!bulk) collectChanges(w, upserts, deletes, before);
+  if (!bulk) await collectBlobNotes(w, upserts.get('blobs'));
+
+  for (const c of candidates) {
+    const rec = await captureConflict(w, c, before.get(keyOf(c.local.entityName, c.local.entityId)), sender);
+    if (rec) out.conflicts.push(rec);
+  }
+  for (const m of movePairs) out.conflicts.push(await insertConflict(w, m));
+  return out;
+}
+
+function normalizeValue(v: unknown): SqlValue {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v === undefined) return null;
+  return v as SqlValue;
+}
+
+function collectChanges(w: WriteContext, upserts: Map<string, Map<string, Row>>, deletes: Map<string, Set<string>>, before: Map<string, Row>): void {
+  const ch = w.change;
+  for (const [t, rows] of upserts) {
+    for (const row of rows.values()) {
+      if (t === 'notes') { ch.noteIds.add(String(row.noteId)); w.searchDirty.add(String(row.noteId)); }
+      else if (t === 'branches') { ch.parentNoteIds.add(String(row.parentNoteId)); ch.noteIds.add(String(row.noteId)); }
+      else if (t === 'attributes' || t === 'revisions') ch.noteIds.add(String(row.noteId));
+      else if (t === 'attachments') ch.noteIds.add(String(row.ownerId));
+    }
+  }
+  for (const [t, ids] of deletes) {
+    for (const id of ids) {
+      if (t === 'notes') { ch.noteIds.add(id); w.searchDirty.add(id); }
+      const row = before.get(keyOf(t, id));
+      if (t === 'branches' && row) ch.parentNoteIds.add(String(row.parentNoteId));
+    }
+  }
+}
+
+async function collectBlobNotes(w: WriteContext, blobs: Map<string, Row> | undefined): Promise<void> {
+  if (!blobs || blobs.size === 0) return;
+  const rows = await w.c.all<{ noteId: string }>(
+    'SELECT noteId FROM notes WHERE blobId IN (SELECT value FROM json_each(?))', [JSON.stringify([...blobs.keys()])]);
+  for (const r of rows) { w.change.noteIds.add(r.noteId); w.searchDirty.add(r.noteId); }
+}
+
+type NewConflict = Omit<ConflictRecord, 'conflictId' | 'utcDateDetected' | 'resolved'>;
+
+async function insertConflict(w: WriteContext, c: NewConflict): Promise<ConflictRecord> {
+  const res = await w.c.run(
+    `INSERT INTO conflicts (noteId, entityName, entityId, kind, loser, localUtcDateChanged, remoteUtcDateChanged, revisionId, details, utcDateDetected, resolved)
+     VALUES (?,?,?,?,?,?,?,?,?,?,0)`,
+    [c.noteId, c.entityName, c.entityId, c.kind, c.loser, c.localUtcDateChanged, c.remoteUtcDateChanged, c.revisionId, c.details, w.utcNow]);
+  return { ...c, conflictId: res.lastID, utcDateDetected: w.utcNow, resolved: 0 };
+}
+
+function conflictNoteId(entityName: string, row: Row | undefined): string | null {
+  if (!row) return null;
+  if (entityName === 'notes' || entityName === 'branches' || entityName === 'attributes' || entityName === 'revisions') return String(row.noteId);
+  if (entityName === 'attachments') return String(row.ownerId);
+  return null;
+}
+
+async function captureConflict(w: WriteContext, c: Candidate, localRow: Row | undefined, sender: string): Promise<ConflictRecord | null> {
+  const name = c.remote.entityName;
+  if (name === 'blobs') return null; // content-addressed: the notes row decides
+  const base = {
+    entityName: name, entityId: c.remote.entityId, loser: c.loser,
+    localUtcDateChanged: c.local.utcDateChanged, remoteUtcDateChanged: c.remote.utcDateChanged,
+  };
+  const remoteRow = c.entity;
+  if (name !== 'notes') {
+    const kind = name === 'branches' ? 'move' : name === 'attributes' ? 'attribute' : 'row';
+    return insertConflict(w, {
+      ...base, kind, noteId: conflictNoteId(name, localRow ?? remoteRow), revisionId: null,
+      details: JSON.stringify({ local: rowForDetails(localRow), remote: rowForDetails(remoteRow), remoteErased: !!c.remote.isErased }),
+    });
+  }
+  const loc = localRow as unknown as NoteRow | undefined;
+  const rem = remoteRow as unknown as NoteRow | undefined;
+  const notes: string[] = [];
+  let kind: ConflictRecord['kind'];
+  const remoteDeleted = !rem || !!rem.isDeleted || !!c.remote.isErased;
+  const localDeleted = !loc || !!loc.isDeleted;
+  if (remoteDeleted !== localDeleted) kind = 'delete-vs-edit';
+  else {
+    const t = loc?.title !== rem?.title;
+    const b = loc?.blobId !== rem?.blobId;
+    kind = t && b ? 'title+content' : t ? 'title' : b ? 'content' : 'row';
+  }
+  let revisionId: string | null = null;
+  const desc = c.loser === 'local'
+    ? `Kept because of a sync conflict: replaced by a newer change from ${sender}`
+    : `Kept because of a sync conflict: a newer local change replaced this version from ${sender}`;
+  if (c.loser === 'local' && loc && !localDeleted && kind !== 'row') {
+    revisionId = await writeRevision(w, { note: loc, description: desc, copyAttachments: false });
+  } else if (c.loser === 'remote' && rem && !remoteDeleted && kind !== 'row' && loc) {
+    let blobId: string | null = rem.blobId;
+    const has = blobId ? await w.c.get('SELECT 1 AS x FROM blobs WHERE blobId = ?', [blobId]) : undefined;
+    if (!has) {
+      notes.push(`the remote content (blob ${blobId}) was not available; the revision keeps the remote title with empty content`);
+      blobId = await w.saveBlob('');
+    }
+    revisionId = await writeRevision(w, {
+      note: { ...loc, type: rem.type, mime: rem.mime, utcDateModified: rem.utcDateModified, dateModified: rem.dateModified },
+      title: rem.title, blobId, description: desc, copyAttachments: false,
+    });
+  }
+  return insertConflict(w, {
+    ...base, kind, noteId: c.remote.entityId, revisionId,
+    details: JSON.stringify({
+      local: loc ? { title: loc.title, blobId: loc.blobId, isDeleted: loc.isDeleted } : null,
+      remote: rem ? { title: rem.title, blobId: rem.blobId, isDeleted: rem.isDeleted } : null,
+      ...(notes.length ? { note: notes.join('; ') } : {}),
+    }),
+  });
+}
+
+function rowForDetails(row: Row | undefined): Row | null {
+  if (!row) return null;
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) out[k] = Buffer.isBuffer(v) ? `<${v.length} bytes>` : v;
+  return out;
+}
+
+/**
+ * Move versus move: both sides deleted the same branch (equal hashes, so no §7 conflict) and each created a
+ * new branch of the note under a different parent. The note now sits under both parents; record it.
+ */
+async function findMoveConflicts(
+  w: WriteContext, watch: Array<{ remote: Ec; entity: Row | undefined; local: Ec }>, branchUpserts: Map<string, Row> | undefined,
+  before: Map<string, Row>, opts: ApplyOptions, sender: string,
+): Promise<NewConflict[]> {
+  const movedAway = new Set<string>();
+  for (const b of watch) {
+    const loc = before.get(keyOf('branches', b.remote.entityId)) as unknown as BranchRow | undefined;
+    if (loc && loc.isDeleted && b.entity && b.entity.isDeleted) movedAway.add(loc.noteId);
+  }
+  if (movedAway.size === 0 || !branchUpserts) return [];
+  const out: NewConflict[] = [];
+  for (const row of branchUpserts.values()) {
+    const noteId = String(row.noteId);
+    if (row.isDeleted || !movedAway.has(noteId)) continue;
+    const mine = await w.c.all<BranchRow & { ecUtc: string }>(
+      `SELECT b.*, e.utcDateChanged AS ecUtc FROM branches b JOIN entity_changes e ON e.entityName = 'branches' AND e.entityId = b.branchId
+       WHERE b.noteId = ? AND b.isDeleted = 0 AND b.branchId != ? AND e.id > ? AND e.instanceId != ?`,
+      [noteId, row.branchId, opts.unsentAfterId ?? Number.MAX_SAFE_INTEGER, sender]);
+    for (const m of mine) {
+      if (m.parentNoteId === row.parentNoteId) continue;
+      const { ecUtc, ...localBranch } = m;
+      const remoteUtc = String(row.utcDateModified);
+      out.push({
+        noteId, entityName: 'branches', entityId: String(row.branchId), kind: 'move',
+        loser: ecUtc <= remoteUtc ? 'local' : 'remote',
+        localUtcDateChanged: ecUtc, remoteUtcDateChanged: remoteUtc, revisionId: null,
+        details: JSON.stringify({ local: localBranch, remote: row }),
+      });
+    }
+  }
+  return out;
+}
+

@@ -1,0 +1,114 @@
+// Content hash check support (SYNC-PROTOCOL.md §6.4): unused-blob purge, sector hashes, requeue,
+// the entity-change consistency check, and recomputation of stored hashes.
+import type { Connection } from './db';
+import { insertRows } from './db';
+import { blobHash, entityHash, hash } from './hash';
+import { randomString } from './ids';
+import { CHECKED_TABLES, type SchemaProfile } from './profiles';
+import type { EntityChange, Row, SqlValue } from './types';
+import { EC_COLUMNS } from './writeContext';
+
+/** Deletes blobs no note, attachment or revision references, and their entity changes outright. */
+export async function eraseUnusedBlobs(c: Connection): Promise<number> {
+  await c.run(`CREATE TEMP TABLE IF NOT EXISTS unused_blobs (blobId TEXT PRIMARY KEY)`);
+  await c.run('DELETE FROM unused_blobs');
+  await c.run(`INSERT INTO unused_blobs SELECT blobId FROM blobs
+    WHERE blobId NOT IN (SELECT blobId FROM notes WHERE blobId IS NOT NULL)
+      AND blobId NOT IN (SELECT blobId FROM attachments WHERE blobId IS NOT NULL)
+      AND blobId NOT IN (SELECT blobId FROM revisions WHERE blobId IS NOT NULL)`);
+  const res = await c.run('DELETE FROM blobs WHERE blobId IN (SELECT blobId FROM unused_blobs)');
+  await c.run("DELETE FROM entity_changes WHERE entityName = 'blobs' AND entityId IN (SELECT blobId FROM unused_blobs)");
+  await c.run('DELETE FROM unused_blobs');
+  return res.changes;
+}
+
+/** `{entityName: {sector: hash}}` over synced entity changes, sorted by entityId (call eraseUnusedBlobs first). */
+export async function computeSectorHashes(c: Connection): Promise<Record<string, Record<string, string>>> {
+  // One string per entity name rather than one JS object per row: the driver's per-row cost dominates otherwise.
+  const groups = await c.all<{ entityName: string; s: string }>(
+    `SELECT entityName, group_concat(entityId || char(9) || hash || isErased, char(10)) AS s FROM
+       (SELECT entityName, entityId, hash, isErased FROM entity_changes
+        WHERE isSynced = 1 AND entityName != 'note_reordering' ORDER BY entityName, entityId)
+     GROUP BY entityName`);
+  const out: Record<string, Record<string, string>> = {};
+  for (const g of groups) {
+    const lines = g.s.split('\n');
+    const ids = lines.map((l) => l.substring(0, l.indexOf('\t')));
+    let sorted = true;
+    for (let i = 1; i < ids.length && sorted; i++) if (ids[i - 1] > ids[i]) sorted = false;
+    if (!sorted) lines.sort((a, b) => { const x = a.substring(0, a.indexOf('\t')); const y = b.substring(0, b.indexOf('\t')); return x < y ? -1 : x > y ? 1 : 0; });
+    const sectors: Record<string, string[]> = {};
+    for (const line of lines) {
+      const tab = line.indexOf('\t');
+      (sectors[line[0]] ??= []).push(line.substring(tab + 1));
+    }
+    out[g.entityName] = {};
+    for (const [sector, parts] of Object.entries(sectors)) out[g.entityName][sector] = hash(parts.join(''));
+  }
+  return out;
+}
+
+/** Re-writes every entity change of a sector with a new changeId and id (and, for blobs, their owners'). */
+export async function requeueSector(c: Connection, entityName: string, sector: string): Promise<number> {
+  const rows = await c.all<EntityChange>(
+    'SELECT * FROM entity_changes WHERE entityName = ? AND SUBSTR(entityId, 1, 1) = ? ORDER BY id', [entityName, sector]);
+  if (entityName === 'blobs') {
+    for (const owner of ['notes', 'attachments', 'revisions']) {
+      const pk = owner === 'notes' ? 'noteId' : owner === 'attachments' ? 'attachmentId' : 'revisionId';
+      rows.push(...await c.all<EntityChange>(
+        `SELECT e.* FROM entity_changes e JOIN ${owner} o ON e.entityName = '${owner}' AND e.entityId = o.${pk}
+         WHERE SUBSTR(o.blobId, 1, 1) = ?`, [sector]));
+    }
+  }
+  await insertRows(c, 'INSERT OR REPLACE', 'entity_changes', [...EC_COLUMNS],
+    rows.map((r) => EC_COLUMNS.map((k) => (k === 'changeId' ? randomString(12) : r[k]) as SqlValue)));
+  return rows.length;
+}
+
+/** Trilium's runEntityChangeChecks: fill missing changes, drop orphan changes, delete rows marked erased. */
+export async function entityChangeChecks(c: Connection, profile: SchemaProfile, instanceId: string): Promise<{ added: number; removed: number }> {
+  let added = 0;
+  let removed = 0;
+  for (const t of CHECKED_TABLES) {
+    const def = profile.tables[t];
+    if (!def) continue;
+    const cols = def.columns.map((x) => x.name);
+    const dateExpr = cols.includes('utcDateModified') && cols.includes('utcDateCreated')
+      ? 'COALESCE(r.utcDateModified, r.utcDateCreated)' : cols.includes('utcDateModified') ? 'r.utcDateModified' : 'r.utcDateCreated';
+    const missing = await c.all<{ id: string; d: string; s: number }>(
+      `SELECT r."${def.pk}" AS id, ${dateExpr} AS d, ${t === 'options' ? 'r.isSynced' : '1'} AS s FROM ${t} r
+       WHERE NOT EXISTS (SELECT 1 FROM entity_changes e WHERE e.entityName = '${t}' AND e.entityId = r."${def.pk}")`);
+    await insertRows(c, 'INSERT OR REPLACE', 'entity_changes', [...EC_COLUMNS],
+      missing.map((m) => [t, m.id, randomString(10), 0, randomString(12), 'NA', instanceId, m.s ? 1 : 0, m.d ?? '']));
+    added += missing.length;
+    const orphans = await c.run(
+      `DELETE FROM entity_changes WHERE entityName = '${t}' AND isErased = 0
+         AND NOT EXISTS (SELECT 1 FROM ${t} r WHERE r."${def.pk}" = entity_changes.entityId)`);
+    removed += orphans.changes;
+    await c.run(
+      `DELETE FROM ${t} WHERE "${def.pk}" IN (SELECT entityId FROM entity_changes WHERE entityName = '${t}' AND isErased = 1)`);
+  }
+  return { added, removed };
+}
+
+export async function verifyStoredHashes(c: Connection, profile: SchemaProfile) {
+  const mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }> = [];
+  let checked = 0;
+  for (const def of Object.values(profile.tables)) {
+    const rows = await c.all<Row & { __hash: string }>(
+      `SELECT r.*, e.hash AS __hash FROM ${def.name} r JOIN entity_changes e
+         ON e.entityName = '${def.name}' AND e.entityId = r."${def.pk}" AND e.isErased = 0`);
+    for (const row of rows) {
+      // The sync cursors are updated without an entity change, on purpose (§4.8).
+      if (def.name === 'options' && (row.name === 'lastSyncedPull' || row.name === 'lastSyncedPush')) continue;
+      const computed = def.name === 'blobs'
+        ? blobHash(String(row.blobId), row.content as string | Buffer | null, row.textRepresentation as string | null | undefined)
+        : entityHash(def, row, 'isDeleted' in row && !!row.isDeleted);
+      checked++;
+      if (computed !== row.__hash) {
+        mismatches.push({ entityName: def.name, entityId: String(row[def.pk]), stored: row.__hash, computed });
+      }
+    }
+  }
+  return { checked, mismatches };
+}

@@ -1,0 +1,102 @@
+// Promise wrapper over @vscode/sqlite3 with a single-writer transaction queue.
+import * as sqlite3 from '@vscode/sqlite3';
+import type { SqlValue } from './types';
+
+export type Params = SqlValue[] | Record<string, SqlValue>;
+
+/** One SQLite connection with promise methods. */
+export class Connection {
+  private constructor(private readonly db: sqlite3.Database) {}
+
+  static open(file: string, mode: number): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const db = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(new Connection(db))));
+    });
+  }
+
+  run(sql: string, params: Params = []): Promise<{ changes: number; lastID: number }> {
+    return new Promise((resolve, reject) => {
+      this.db.run(sql, params, function (err) {
+        if (err) reject(err);
+        else resolve({ changes: this.changes, lastID: this.lastID });
+      });
+    });
+  }
+
+  all<T = Record<string, SqlValue>>(sql: string, params: Params = []): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      this.db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[])));
+    });
+  }
+
+  async get<T = Record<string, SqlValue>>(sql: string, params: Params = []): Promise<T | undefined> {
+    return new Promise((resolve, reject) => {
+      this.db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as T | undefined)));
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
+  }
+}
+
+export const OPEN_RW = sqlite3.OPEN_READWRITE;
+export const OPEN_CREATE = sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+
+/**
+ * Serializes write transactions: each `run(fn)` waits for the previous one to finish, so statements of
+ * two transactions never interleave on the writer connection.
+ */
+export class WriteQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly conn: Connection) {}
+
+  transaction<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
+    const next = this.tail.then(async () => {
+      await this.conn.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.conn);
+        await this.conn.exec('COMMIT');
+        return result;
+      } catch (e) {
+        await this.conn.exec('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Runs outside a transaction, but still in turn (pragmas, index builds, checkpoints). */
+  exclusive<T>(fn: (c: Connection) => Promise<T>): Promise<T> {
+    const next = this.tail.then(() => fn(this.conn));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  drain(): Promise<unknown> {
+    return this.tail;
+  }
+}
+
+/** Multi-row INSERT in chunks that respect SQLite's variable limit (32766 in this build). */
+export async function insertRows(
+  c: Connection, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const perRow = cols.length;
+  const chunk = Math.max(1, Math.floor(32000 / perRow));
+  const tuple = `(${cols.map(() => '?').join(',')})`;
+  const head = `${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) VALUES `;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    const params: SqlValue[] = [];
+    for (const r of part) for (const v of r) params.push(v);
+    await c.run(head + part.map(() => tuple).join(','), params);
+  }
+}

@@ -1,0 +1,329 @@
+// One sync as the lead decided it: login → pull → push → pull → finished → content check (with recovery),
+// looping under an iteration cap. Serialized by a mutex; progress reported per page.
+import type { ReplicaApi } from '../storage/replicaApi';
+import type { Clock, ConflictRecord, EntityChange, SyncRecord } from '../storage/types';
+import type {
+  SyncConfig, SyncEngineApi, SyncProgress, SyncResult, TestSyncResult, TestSyncStep,
+} from './engineApi';
+import { TriliumError, isTriliumError } from './errors';
+import { createTransport, type Transport } from './http/transport';
+import type { Logger } from './logger';
+import { Mutex } from './mutex';
+import { ProtocolClient, type ChangedPage, type SeedOption } from './protocolClient';
+import { unsupportedVersion } from './responseErrors';
+import type { SecretSource } from './secrets';
+import { differingSectors, type FailedSector } from './sectors';
+
+export const DEFAULT_MAX_ROUNDS = 5;
+/** Roughly 1 MB of records per push request, as Trilium sends. */
+export const PUSH_BUDGET_CHARS = 1_000_000;
+const PUSH_FETCH_LIMIT = 1000;
+const BUILD_CHUNK = 50;
+
+export interface SyncEngineOptions {
+  transport?: Transport;
+  maxRounds?: number;
+  /** HTTP page size for pushes (UTF-8 bytes). */
+  pageBytes?: number;
+}
+
+export interface SyncRunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+interface RoundContext {
+  client: ProtocolClient;
+  serverInstanceId: string;
+}
+
+class Counters {
+  pulled = 0;
+  pushed = 0;
+  outstanding: number | null = null;
+  conflicts: ConflictRecord[] = [];
+  readonly started: number;
+  constructor(private readonly clock: Clock, private readonly onProgress?: (p: SyncProgress) => void) {
+    this.started = clock.now().getTime();
+  }
+  report(phase: SyncProgress['phase']): void {
+    if (!this.onProgress) return;
+    const seconds = Math.max(0.001, (this.clock.now().getTime() - this.started) / 1000);
+    this.onProgress({ phase, pulled: this.pulled, pushed: this.pushed, outstandingPullCount: this.outstanding, rate: (this.pulled + this.pushed) / seconds });
+  }
+}
+
+export class SyncEngine implements SyncEngineApi {
+  private readonly mutex = new Mutex();
+  private readonly transport: Transport;
+  private readonly maxRounds: number;
+
+  constructor(
+    readonly replica: ReplicaApi,
+    readonly config: SyncConfig,
+    private readonly secrets: SecretSource,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: SyncEngineOptions = {},
+  ) {
+    this.transport = options.transport ?? createTransport(config.network);
+    this.maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS;
+  }
+
+  get busy(): boolean {
+    return this.mutex.busy;
+  }
+
+  sync(opts: SyncRunOptions = {}): Promise<SyncResult> {
+    return this.mutex.run(() => this.runSync(opts));
+  }
+
+  forceFullSync(opts: SyncRunOptions = {}): Promise<SyncResult> {
+    return this.mutex.run(async () => {
+      this.logger.info('Force full sync: both cursors reset to 0.');
+      await this.replica.setCursor('lastSyncedPull', 0);
+      await this.replica.setCursor('lastSyncedPush', 0);
+      return this.runSync(opts);
+    });
+  }
+
+  newClient(): ProtocolClient {
+    return new ProtocolClient(this.transport, this.config.serverUrl, this.clock, this.logger, { pageBytes: this.options.pageBytes });
+  }
+
+  async testSync(opts: { startSync?: boolean } = {}): Promise<TestSyncResult> {
+    const steps: TestSyncStep[] = [];
+    const client = this.newClient();
+    let step = 'status';
+    let serverSyncVersion: number | undefined;
+    try {
+      const status = await client.status();
+      serverSyncVersion = status.syncVersion;
+      steps.push({ name: 'status', ok: true, detail: `${client.serverUrl} answered (sync version ${status.syncVersion}, ${status.isInitialized ? 'initialised' : status.schemaExists ? 'schema only' : 'empty'}).` });
+      step = 'version';
+      if (status.syncVersion !== this.replica.syncVersion) throw unsupportedVersion(status.syncVersion, this.replica.syncVersion);
+      steps.push({ name: 'version', ok: true, detail: `Both sides speak sync version ${status.syncVersion}.` });
+      if (!status.schemaExists) {
+        step = 'seed';
+        await this.seedServer(client, status.syncVersion);
+        steps.push({ name: 'seed', ok: true, detail: 'The empty server received this document\'s id and secret.' });
+      }
+      step = 'login';
+      const login = await this.login(client);
+      steps.push({ name: 'login', ok: true, detail: `Logged in; server instance ${login.serverInstanceId}.` });
+      if (opts.startSync !== false) {
+        this.sync().catch((e) => this.logger.warn(`Sync started by Test Sync failed: ${isTriliumError(e) ? e.userMessage : String(e)}`));
+        steps.push({ name: 'pull', ok: true, detail: 'A sync has been started.' });
+      }
+      return {
+        ok: true, message: 'Sync server handshake has been successful, sync has been started.', steps,
+        serverSyncVersion, route: client.lastRoute, clockOffsetMs: client.clockOffsetMs,
+      };
+    } catch (e) {
+      const error = asTriliumError(e);
+      steps.push({ name: step, ok: false, detail: error.userMessage });
+      return { ok: false, message: error.userMessage, error, steps, serverSyncVersion, route: client.lastRoute, clockOffsetMs: client.clockOffsetMs };
+    }
+  }
+
+  private async runSync(opts: SyncRunOptions): Promise<SyncResult> {
+    const counters = new Counters(this.clock, opts.onProgress);
+    let failedSectors: FailedSector[] = [];
+    let sessionRetries = 0;
+    for (let round = 1; round <= this.maxRounds; round++) {
+      throwIfAborted(opts.signal);
+      try {
+        const ctx = await this.loginRound(counters, opts.signal);
+        await this.pull(ctx, counters, opts.signal);
+        await this.push(ctx, counters, opts.signal);
+        await this.pull(ctx, counters, opts.signal);
+        await ctx.client.finished(opts.signal);
+        counters.report('check');
+        const check = await this.checkContent(ctx, opts.signal);
+        if (check.passed) {
+          await this.markInitialized();
+          const result = this.result(counters, round, 'passed', []);
+          this.logger.info(`Sync finished: pulled ${result.pulled}, pushed ${result.pushed}, ${round} round(s), content hash check passed.`);
+          return result;
+        }
+        failedSectors = check.failed;
+        if (failedSectors.length) this.logger.warn(`Content hash check failed for ${failedSectors.map((s) => `${s.entityName}/${s.sector}`).join(', ')}; sectors requeued.`);
+      } catch (e) {
+        if (isTriliumError(e, 'SESSION_LOST') && sessionRetries < 2) {
+          sessionRetries++;
+          this.logger.warn('The server lost our session; logging in again.');
+          continue;
+        }
+        throw asTriliumError(e);
+      }
+    }
+    this.logger.error(`Sync did not converge after ${this.maxRounds} rounds; differing sectors: ${failedSectors.map((s) => `${s.entityName}/${s.sector}`).join(', ') || 'none (changes kept arriving)'}.`);
+    return this.result(counters, this.maxRounds, 'failed', failedSectors);
+  }
+
+  private result(c: Counters, rounds: number, hashCheck: 'passed' | 'failed', failedSectors: FailedSector[]): SyncResult {
+    return { pulled: c.pulled, pushed: c.pushed, rounds, hashCheck, failedSectors, conflicts: c.conflicts, durationMs: this.clock.now().getTime() - c.started };
+  }
+
+  private async markInitialized(): Promise<void> {
+    if ((await this.replica.getOption('initialized')) !== 'true') await this.replica.setOption('initialized', 'true', false);
+  }
+
+  private async loginRound(counters: Counters, signal?: AbortSignal): Promise<RoundContext> {
+    counters.report('login');
+    const client = this.newClient();
+    const status = await client.status(signal);
+    if (status.syncVersion !== this.replica.syncVersion) throw unsupportedVersion(status.syncVersion, this.replica.syncVersion);
+    if (!status.schemaExists) {
+      counters.report('seed');
+      await this.seedServer(client, status.syncVersion, signal);
+    }
+    return this.login(client, signal);
+  }
+
+  /** POST the seed to an empty server and start both cursors from 0 (SYNC-PROTOCOL.md §3.2). */
+  async seedServer(client: ProtocolClient, syncVersion: number, signal?: AbortSignal): Promise<void> {
+    const documentId = await this.replica.getOption('documentId');
+    const documentSecret = await this.secrets.documentSecret();
+    if (!documentId || !documentSecret) {
+      throw new TriliumError('NOT_CONFIGURED', 'This replica has no document id or secret to give the empty server.', 'Create or set up the local document first.');
+    }
+    const now = this.clock.now().toISOString().replace('T', ' ');
+    const options: SeedOption[] = [
+      { name: 'documentId', value: documentId, isSynced: false, utcDateModified: now },
+      { name: 'documentSecret', value: documentSecret, isSynced: false, utcDateModified: now },
+    ];
+    await client.postSeed(options, syncVersion, signal);
+    await this.replica.setCursor('lastSyncedPull', 0);
+    await this.replica.setCursor('lastSyncedPush', 0);
+    this.logger.info(`Seeded the empty server ${client.serverUrl} with document ${documentId}.`);
+  }
+
+  private async login(client: ProtocolClient, signal?: AbortSignal): Promise<RoundContext> {
+    const secret = await this.secrets.documentSecret();
+    if (!secret) {
+      throw new TriliumError('NOT_CONFIGURED', 'The document secret of this replica is missing.', 'Set the replica up from the server again.');
+    }
+    const login = await client.login(secret, this.replica.syncVersion, signal);
+    if (login.instanceId === this.replica.instanceId) {
+      throw new TriliumError('SAME_INSTANCE', `The sync server has instance id ${login.instanceId}, which is also ours: this replica is syncing with itself.`,
+        'Point the sync server URL at a different Trilium instance.');
+    }
+    const pull = await this.replica.getCursor('lastSyncedPull');
+    if (pull > login.maxEntityChangeId) {
+      this.logger.warn(`lastSyncedPull ${pull} is past the server's newest change ${login.maxEntityChangeId}; lowering it.`);
+      await this.replica.setCursor('lastSyncedPull', login.maxEntityChangeId);
+    }
+    return { client, serverInstanceId: login.instanceId };
+  }
+
+  /** Pages are applied one transaction each while the next page is already being fetched. */
+  private async pull(ctx: RoundContext, counters: Counters, signal?: AbortSignal): Promise<void> {
+    const unsentAfterId = await this.replica.getCursor('lastSyncedPush');
+    let cursor = await this.replica.getCursor('lastSyncedPull');
+    let pending = prefetch(ctx.client.changed(this.replica.instanceId, cursor, signal));
+    for (;;) {
+      const page: ChangedPage = await pending.promise;
+      counters.outstanding = page.outstandingPullCount;
+      if (page.entityChanges.length === 0) {
+        if (page.lastEntityChangeId !== cursor) await this.replica.setCursor('lastSyncedPull', page.lastEntityChangeId);
+        counters.report('pull');
+        return;
+      }
+      pending = prefetch(ctx.client.changed(this.replica.instanceId, page.lastEntityChangeId, signal));
+      try {
+        const applied = await this.replica.applyRecords(page.entityChanges,
+          { senderInstanceId: ctx.serverInstanceId, unsentAfterId },
+          { name: 'lastSyncedPull', value: page.lastEntityChangeId });
+        counters.pulled += page.entityChanges.length;
+        if (applied.conflicts.length) counters.conflicts.push(...applied.conflicts);
+      } catch (e) {
+        pending.discard();
+        throw e;
+      }
+      cursor = page.lastEntityChangeId;
+      counters.report('pull');
+      throwIfAborted(signal);
+    }
+  }
+
+  private async push(ctx: RoundContext, counters: Counters, signal?: AbortSignal): Promise<void> {
+    let cursor = await this.replica.getCursor('lastSyncedPush');
+    for (;;) {
+      throwIfAborted(signal);
+      const maxBefore = await this.replica.maxSyncedEntityChangeId();
+      const changes = await this.replica.getChangesToPush(cursor, ctx.serverInstanceId, PUSH_FETCH_LIMIT);
+      if (changes.length === 0) {
+        // Everything left above the cursor came from the server itself; step over it.
+        if (maxBefore > cursor) await this.replica.setCursor('lastSyncedPush', maxBefore);
+        return;
+      }
+      const { records, lastId } = await this.buildBatch(changes);
+      if (records.length > 0) {
+        counters.report('push');
+        await ctx.client.update(records, this.replica.instanceId, signal);
+        counters.pushed += records.length;
+      }
+      cursor = lastId;
+      await this.replica.setCursor('lastSyncedPush', cursor);
+      counters.report('push');
+    }
+  }
+
+  /** Records in id order up to ~1 MB of JSON (the record crossing the budget is included). */
+  private async buildBatch(changes: EntityChange[]): Promise<{ records: SyncRecord[]; lastId: number }> {
+    const records: SyncRecord[] = [];
+    let chars = 0;
+    for (let i = 0; i < changes.length; i += BUILD_CHUNK) {
+      const chunk = changes.slice(i, i + BUILD_CHUNK);
+      const built = await this.replica.buildRecords(chunk);
+      for (const record of built) {
+        records.push(record);
+        chars += JSON.stringify(record).length;
+        if (chars > PUSH_BUDGET_CHARS) return { records, lastId: record.entityChange.id };
+      }
+    }
+    return { records, lastId: changes[changes.length - 1].id };
+  }
+
+  private async checkContent(ctx: RoundContext, signal?: AbortSignal): Promise<{ passed: boolean; failed: FailedSector[] }> {
+    const remote = await ctx.client.check(signal);
+    const pulled = await this.replica.getCursor('lastSyncedPull');
+    if (pulled < remote.maxEntityChangeId) {
+      this.logger.debug(`Server has changes past ${pulled} (up to ${remote.maxEntityChangeId}); another round.`);
+      return { passed: false, failed: [] };
+    }
+    const pushedCursor = await this.replica.getCursor('lastSyncedPush');
+    if ((await this.replica.hasUnsentChanges(pushedCursor)) > 0) {
+      this.logger.debug('Local changes appeared during the sync; another round.');
+      return { passed: false, failed: [] };
+    }
+    await this.replica.eraseUnusedBlobs();
+    const local = await this.replica.sectorHashes();
+    const failed = differingSectors(local, remote.entityHashes ?? {});
+    if (failed.length === 0) return { passed: true, failed };
+    await this.replica.runEntityChangeChecks();
+    await ctx.client.checkEntityChanges(signal);
+    for (const { entityName, sector } of failed) {
+      await this.replica.requeueSector(entityName, sector);
+      await ctx.client.queueSector(entityName, sector, signal);
+    }
+    return { passed: false, failed };
+  }
+}
+
+function prefetch<T>(promise: Promise<T>): { promise: Promise<T>; discard(): void } {
+  // Keep a rejected prefetch from becoming an unhandled rejection when its caller has already failed.
+  promise.catch(() => undefined);
+  return { promise, discard: () => undefined };
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new TriliumError('CANCELLED', 'The sync was cancelled.');
+}
+
+export function asTriliumError(e: unknown): TriliumError {
+  if (isTriliumError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new TriliumError('PROTOCOL', `Sync failed: ${message}`, 'See the Trilium log for details; the sync will be retried.', { cause: e });
+}

@@ -1,0 +1,109 @@
+// The set-up flows (SYNC-PROTOCOL.md §3): a new replica from a server, an existing replica pushed to an empty
+// server, and a new local document for offline-first use.
+import { createReplica, supportedSyncVersions } from '../storage';
+import type { ReplicaApi } from '../storage/replicaApi';
+import { systemClock, type Clock } from '../storage/types';
+import type { SyncProgress, SyncResult } from './engineApi';
+import { SyncEngine } from './engine';
+import { TriliumError } from './errors';
+import { createTransport, type NetworkOptions, type Transport } from './http/transport';
+import { silentLogger, type Logger } from './logger';
+import { setPassword } from './passwords';
+import { ProtocolClient, normalizeServerUrl } from './protocolClient';
+import { unsupportedVersion } from './responseErrors';
+import { replicaSecretSource } from './secrets';
+
+export const DEFAULT_NEW_DOCUMENT_SYNC_VERSION = 39;
+
+interface CommonOptions {
+  serverUrl: string;
+  network?: NetworkOptions;
+  onProgress?: (p: SyncProgress) => void;
+  signal?: AbortSignal;
+  clock?: Clock;
+  logger?: Logger;
+  transport?: Transport;
+  pageBytes?: number;
+}
+
+export interface SetupFromServerOptions extends CommonOptions {
+  dataDir: string;
+  password: string;
+}
+
+/** Password → seed → empty replica → full pull. The replica stays usable (and resumable) if the pull fails. */
+export async function setupFromServer(opts: SetupFromServerOptions): Promise<{ replica: ReplicaApi; result: SyncResult }> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? silentLogger;
+  const transport = opts.transport ?? createTransport(opts.network ?? {});
+  const serverUrl = normalizeServerUrl(opts.serverUrl);
+  const client = new ProtocolClient(transport, serverUrl, clock, logger);
+  opts.onProgress?.({ phase: 'seed', pulled: 0, pushed: 0, outstandingPullCount: null, rate: 0 });
+  const status = await client.status(opts.signal);
+  const supported = supportedSyncVersions();
+  if (!supported.includes(status.syncVersion)) throw unsupportedVersion(status.syncVersion, supported);
+  if (!status.isInitialized) {
+    throw new TriliumError('SERVER_NOT_INITIALIZED', 'The sync server has no document yet, so there is nothing to sync from.',
+      'Use "push to server" to give it this document, or set up the server with Trilium first.');
+  }
+  const seed = await client.getSeed(opts.password, opts.signal);
+  if (!supported.includes(seed.syncVersion)) throw unsupportedVersion(seed.syncVersion, supported);
+  const replica = await createReplica(opts.dataDir, { syncVersion: seed.syncVersion, kind: 'empty', clock });
+  try {
+    await replica.setOption('documentId', seed.documentId, false);
+    await replica.setOption('documentSecret', seed.documentSecret, false);
+    await replica.setOption('syncServerHost', serverUrl, false);
+    await replica.setCursor('lastSyncedPull', 0);
+    await replica.setCursor('lastSyncedPush', 0);
+    logger.info(`Set up document ${seed.documentId} from ${serverUrl} (sync version ${seed.syncVersion}); pulling everything.`);
+    const engine = new SyncEngine(replica, { serverUrl, network: opts.network ?? {} }, replicaSecretSource(replica), clock, logger,
+      { transport, pageBytes: opts.pageBytes });
+    const result = await engine.sync({ signal: opts.signal, onProgress: opts.onProgress });
+    return { replica, result };
+  } catch (e) {
+    await replica.close();
+    throw e;
+  }
+}
+
+export interface PushToServerOptions extends CommonOptions {
+  replica: ReplicaApi;
+  /** The password the server will ask for; stored as the document's (synced) password options first. */
+  password?: string;
+}
+
+/** Seed POST to an uninitialised server, full push, finished (SYNC-PROTOCOL.md §3.2). */
+export async function pushToServer(opts: PushToServerOptions): Promise<SyncResult> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? silentLogger;
+  const transport = opts.transport ?? createTransport(opts.network ?? {});
+  const serverUrl = normalizeServerUrl(opts.serverUrl);
+  const { replica } = opts;
+  const client = new ProtocolClient(transport, serverUrl, clock, logger);
+  const status = await client.status(opts.signal);
+  if (status.syncVersion !== replica.syncVersion) throw unsupportedVersion(status.syncVersion, replica.syncVersion);
+  if (status.isInitialized) {
+    throw new TriliumError('SERVER_ALREADY_INITIALIZED', 'The sync server already holds a document, so it cannot receive this one.',
+      'Use "sync from server" to work with the server\'s document, or use an empty server.');
+  }
+  if (opts.password) await setPassword(replica, opts.password);
+  if (!(await replica.getOption('passwordVerificationHash'))) {
+    throw new TriliumError('PASSWORD_NOT_SET', 'This document has no password yet, so the server could not let anyone log in.',
+      'Give a password (TRILIUM_PASSWORD for the CLI) when pushing to the server.');
+  }
+  const engine = new SyncEngine(replica, { serverUrl, network: opts.network ?? {} }, replicaSecretSource(replica), clock, logger,
+    { transport, pageBytes: opts.pageBytes });
+  if (!status.schemaExists) await engine.seedServer(client, status.syncVersion, opts.signal);
+  await replica.setOption('syncServerHost', serverUrl, false);
+  return engine.sync({ signal: opts.signal, onProgress: opts.onProgress });
+}
+
+/** A new local document (root, hidden subtree, id and secret) that can later be pushed to a server. */
+export async function createLocalDocument(dataDir: string, opts: { syncVersion?: number; clock?: Clock; password?: string } = {}): Promise<ReplicaApi> {
+  const supported = supportedSyncVersions();
+  const syncVersion = opts.syncVersion ?? (supported.includes(DEFAULT_NEW_DOCUMENT_SYNC_VERSION) ? DEFAULT_NEW_DOCUMENT_SYNC_VERSION : Math.max(...supported));
+  if (!supported.includes(syncVersion)) throw unsupportedVersion(syncVersion, supported);
+  const replica = await createReplica(dataDir, { syncVersion, kind: 'newDocument', clock: opts.clock });
+  if (opts.password) await setPassword(replica, opts.password);
+  return replica;
+}

@@ -1,0 +1,156 @@
+// The note tree: lazy children in notePosition order (one query per expanded note), nodes keyed by branchId so that
+// reveal and incremental refresh work, and only the nodes a replica change touched are refreshed.
+import * as vscode from 'vscode';
+import type { ReplicaApi } from '../storage/replicaApi';
+import type { ReplicaChange, TreeChild } from '../storage/types';
+import { codiconForNote } from './icons';
+import { contextValue, displayTitle, TreeNode } from './treeNode';
+
+export const ROOT_NOTE_ID = 'root';
+export const HIDDEN_NOTE_ID = '_hidden';
+
+export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+
+  private replica: ReplicaApi | undefined;
+  private unsubscribe: (() => void) | undefined;
+  /** Every node handed to VS Code, by branchId (VS Code matches refresh events by object identity). */
+  private readonly nodes = new Map<string, TreeNode>();
+  /** Nodes listed per noteId: a note's own rows (several when cloned). */
+  private readonly nodesByNote = new Map<string, Set<TreeNode>>();
+
+  constructor(private readonly showHidden: () => boolean) {}
+
+  setReplica(replica: ReplicaApi | undefined): void {
+    this.unsubscribe?.();
+    this.replica = replica;
+    this.nodes.clear();
+    this.nodesByNote.clear();
+    this.unsubscribe = replica?.onDidChange((change) => this.onReplicaChange(change));
+    this.changeEmitter.fire(undefined);
+  }
+
+  refreshAll(): void {
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** The nodes that show this note (one per visible branch loaded so far). */
+  nodesForNote(noteId: string): TreeNode[] {
+    return [...(this.nodesByNote.get(noteId) ?? [])];
+  }
+
+  getNode(branchId: string): TreeNode | undefined {
+    return this.nodes.get(branchId);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(
+      displayTitle(node),
+      node.hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = node.branchId;
+    item.iconPath = new vscode.ThemeIcon(codiconForNote(node));
+    item.contextValue = contextValue(node);
+    const marks: string[] = [];
+    if (node.isClone) marks.push('⧉ clone');
+    if (node.isProtected) marks.push('protected');
+    item.description = marks.join(' · ') || undefined;
+    item.tooltip = `${displayTitle(node)}\n${node.type}${node.type === 'code' ? ` (${node.mime})` : ''} · ${node.noteId}`;
+    item.command = { command: 'trilium.openNote', title: 'Open Note', arguments: [node] };
+    return item;
+  }
+
+  async getChildren(parent?: TreeNode): Promise<TreeNode[]> {
+    const replica = this.replica;
+    if (!replica) return [];
+    const parentNoteId = parent?.noteId ?? ROOT_NOTE_ID;
+    const children = await replica.getChildren(parentNoteId, { includeHidden: this.showHidden() });
+    const out: TreeNode[] = [];
+    for (const child of children) {
+      if (!this.showHidden() && child.noteId === HIDDEN_NOTE_ID) continue;
+      out.push(this.remember(child, parent));
+    }
+    return out;
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  /** Finds (loading each level once) the node of a note along its first path from root. */
+  async findNode(noteId: string): Promise<TreeNode | undefined> {
+    const replica = this.replica;
+    if (!replica) return undefined;
+    const existing = this.nodesForNote(noteId)[0];
+    if (existing) return existing;
+    const paths = await replica.getNotePaths(noteId);
+    const path = paths.find((p) => this.showHidden() || !p.includes(HIDDEN_NOTE_ID)) ?? paths[0];
+    if (!path) return undefined;
+    let parent: TreeNode | undefined;
+    for (const id of path.slice(1)) {
+      const children = await this.getChildren(parent);
+      parent = children.find((c) => c.noteId === id);
+      if (!parent) return undefined;
+    }
+    return parent;
+  }
+
+  private remember(child: TreeChild, parent: TreeNode | undefined): TreeNode {
+    const isClone = Boolean((child as { isClone?: boolean }).isClone);
+    let node = this.nodes.get(child.branchId);
+    if (node) {
+      Object.assign(node, child, { parent, isClone });
+    } else {
+      node = { ...child, parent, isClone };
+      this.nodes.set(node.branchId, node);
+    }
+    let set = this.nodesByNote.get(node.noteId);
+    if (!set) this.nodesByNote.set(node.noteId, (set = new Set()));
+    set.add(node);
+    return node;
+  }
+
+  private forget(node: TreeNode): void {
+    this.nodes.delete(node.branchId);
+    this.nodesByNote.get(node.noteId)?.delete(node);
+  }
+
+  private async onReplicaChange(change: ReplicaChange): Promise<void> {
+    const replica = this.replica;
+    if (!replica) return;
+    if (change.parentNoteIds.has(ROOT_NOTE_ID)) {
+      this.changeEmitter.fire(undefined);
+      return;
+    }
+    const affected = new Set<TreeNode>();
+    for (const parentId of change.parentNoteIds) {
+      const parentNodes = this.nodesForNote(parentId);
+      const hasChildren = parentNodes.length > 0 && (await replica.getChildren(parentId, { includeHidden: true })).length > 0;
+      for (const node of parentNodes) {
+        node.hasChildren = hasChildren;
+        // The children of this node will be re-listed; drop the stale ones so deleted branches are not kept.
+        for (const n of [...this.nodes.values()]) if (n.parent === node) this.forget(n);
+        affected.add(node);
+      }
+    }
+    for (const noteId of change.noteIds) {
+      const nodes = this.nodesForNote(noteId).filter((n) => !affected.has(n));
+      if (nodes.length === 0) continue;
+      const note = await replica.getNote(noteId);
+      if (!note || note.isDeleted) continue; // its parent's change removes the row
+      const attrs = await replica.getAttributes(noteId);
+      const iconClass = attrs.find((a) => a.type === 'label' && a.name === 'iconClass' && !a.isDeleted)?.value ?? null;
+      for (const node of nodes) {
+        Object.assign(node, { title: note.title, type: note.type, mime: note.mime, isProtected: note.isProtected, iconClass });
+        affected.add(node);
+      }
+    }
+    if (affected.size > 0) this.changeEmitter.fire([...affected]);
+  }
+
+  dispose(): void {
+    this.unsubscribe?.();
+    this.changeEmitter.dispose();
+  }
+}

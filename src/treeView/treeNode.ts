@@ -1,0 +1,21 @@
+// One row of the note tree: a branch (so a cloned note appears once under each of its parents).
+import type { TreeChild } from '../storage/types';
+
+export interface TreeNode extends TreeChild {
+  /** The node this one was listed under; undefined at the top level. */
+  parent: TreeNode | undefined;
+  /** The note has more than one parent branch. */
+  isClone: boolean;
+}
+
+export function displayTitle(node: Pick<TreeChild, 'prefix' | 'title'>): string {
+  return node.prefix ? `${node.prefix}: ${node.title}` : node.title;
+}
+
+/** contextValue for `when` clauses: "note", then ".type", ".protected", ".hidden" as they apply. */
+export function contextValue(node: Pick<TreeChild, 'type' | 'isProtected' | 'noteId'>): string {
+  const parts = ['note', `type-${node.type}`];
+  if (node.isProtected) parts.push('protected');
+  if (node.noteId.startsWith('_')) parts.push('system');
+  return parts.join('.');
+}

@@ -1,0 +1,135 @@
+// Sync conflicts in a real VS Code (issue 7): the extension (client A) and a second client B edit the same note
+// against our own sync server; the conflict appears in the Conflicts view, Compare opens a diff of both texts, and
+// "Restore the Other Version" brings A's text back, to the server and to B.
+import * as assert from 'assert';
+import { mkdtemp, rm } from 'fs/promises';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import * as vscode from 'vscode';
+import type { TriliumExtensionApi } from '../../src/extension';
+import type { ReplicaApi } from '../../src/storage/replicaApi';
+import type { ConflictRecord } from '../../src/storage/types';
+import { SyncEngine } from '../../src/sync/engine';
+import { silentLogger } from '../../src/sync/logger';
+import { replicaSecretSource } from '../../src/sync/secrets';
+import { startSyncServer, type RunningSyncServer } from '../../src/sync/server/syncServer';
+import { setupFromServer } from '../../src/sync/setup';
+import { systemClock } from '../../src/storage/types';
+
+const PASSWORD = 'exthost-conflicts';
+const A_TEXT = 'A wrote this offline, in VS Code.';
+const B_TEXT = 'B wrote this later, on another instance.';
+
+function text(content: string | Buffer | null): string {
+  return content === null ? '' : typeof content === 'string' ? content : content.toString('utf8');
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('extension host: sync conflicts (issue 7)', function () {
+  this.timeout(180_000);
+  let root: string;
+  let server: RunningSyncServer;
+  let b: { replica: ReplicaApi; engine: SyncEngine };
+  let api: TriliumExtensionApi;
+  let noteId: string;
+  const config = () => vscode.workspace.getConfiguration('trilium');
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'trilium-exthost-conflicts-'));
+    server = await startSyncServer({
+      dataDir: join(root, 'server'), password: PASSWORD, host: '127.0.0.1', port: 0, syncVersion: 39,
+      populate: async (replica) => {
+        noteId = (await replica.createNote({ parentNoteId: 'root', title: 'Meeting notes', content: '<p>Agenda</p>' })).noteId;
+      },
+    });
+    const setUp = await setupFromServer({ serverUrl: server.url, dataDir: join(root, 'b'), password: PASSWORD });
+    b = {
+      replica: setUp.replica,
+      engine: new SyncEngine(setUp.replica, { serverUrl: server.url, network: {} }, replicaSecretSource(setUp.replica), systemClock, silentLogger),
+    };
+    const ext = vscode.extensions.getExtension<TriliumExtensionApi>('trilium-vscode.trilium-vscode');
+    assert.ok(ext, 'the extension is installed');
+    api = await ext.activate();
+    await api.ready;
+    // Client A syncs only when told, so that its edit stays unsent until B's newer edit is on the server.
+    await config().update('sync.autoSync', false, vscode.ConfigurationTarget.Global);
+    await config().update('sync.serverUrl', server.url, vscode.ConfigurationTarget.Global);
+    const ok = await vscode.commands.executeCommand<boolean>('trilium.setupFromServer', { serverUrl: server.url, password: PASSWORD });
+    assert.strictEqual(ok, true, 'Set Up Sync from Server succeeded');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await b?.replica.close();
+    await server?.close();
+    await config().update('sync.autoSync', undefined, vscode.ConfigurationTarget.Global);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  let conflict: ConflictRecord;
+
+  it('a sync that meets a newer edit from another instance lists the conflict in the Conflicts view', async () => {
+    const replicaA = api.services.session.requireReplica();
+    assert.strictEqual(text(await replicaA.getNoteContent(noteId)), '<p>Agenda</p>');
+    // A edits through the note editor's file system, B a moment later through its own replica, and B syncs first.
+    const uri = await api.services.fs.uriFor(noteId);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(`${A_TEXT}\n`));
+    assert.match(text(await replicaA.getNoteContent(noteId)), new RegExp(A_TEXT));
+    await new Promise((r) => setTimeout(r, 20));
+    await b.replica.setNoteContent(noteId, `<p>${B_TEXT}</p>`);
+    assert.strictEqual((await b.engine.sync()).hashCheck, 'passed');
+
+    const result = await vscode.commands.executeCommand<{ conflicts: ConflictRecord[] }>('trilium.syncNow');
+    assert.ok(result, 'Sync Now returned its result');
+    assert.strictEqual(result.conflicts.length, 1, JSON.stringify(result.conflicts));
+    assert.match(text(await replicaA.getNoteContent(noteId)), new RegExp(B_TEXT), 'the newer edit is current on A');
+
+    await vscode.commands.executeCommand('trilium.conflicts.focus');
+    conflict = await waitFor('the conflict in the Conflicts view', () => api.conflicts.shownConflicts().find((c) => c.noteId === noteId));
+    assert.strictEqual(conflict.loser, 'local');
+    assert.strictEqual(conflict.kind, 'content');
+    assert.ok(conflict.revisionId, 'the losing version is kept as a revision');
+    assert.strictEqual(await api.conflicts.unresolvedCount(), 1);
+  });
+
+  it('Compare opens a diff editor: the losing version (read-only revision) against the current note', async () => {
+    await vscode.commands.executeCommand('trilium.conflicts.compare', conflict.conflictId);
+    const input = await waitFor('the diff editor', () => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return tab?.input instanceof vscode.TabInputTextDiff ? tab.input : undefined;
+    });
+    assert.strictEqual(input.original.scheme, 'trilium-revision');
+    assert.strictEqual(input.modified.scheme, 'trilium');
+    const left = await vscode.workspace.openTextDocument(input.original);
+    const right = await vscode.workspace.openTextDocument(input.modified);
+    assert.match(left.getText(), new RegExp(A_TEXT), 'left: the losing (A) version');
+    assert.match(right.getText(), new RegExp(B_TEXT), 'right: the current (B) version');
+    assert.doesNotMatch(left.getText(), new RegExp(B_TEXT));
+  });
+
+  it('"Restore the Other Version" brings A\'s text back, to the server and to the other client', async () => {
+    await vscode.commands.executeCommand('trilium.conflicts.restoreOther', conflict.conflictId);
+    const replicaA = api.services.session.requireReplica();
+    assert.match(text(await replicaA.getNoteContent(noteId)), new RegExp(A_TEXT));
+    await waitFor('the conflict to leave the view', async () => (await api.conflicts.unresolvedCount()) === 0);
+
+    await vscode.commands.executeCommand('trilium.syncNow');
+    assert.match(text(await server.replica!.getNoteContent(noteId)), new RegExp(A_TEXT), 'the server has the restored text');
+    assert.strictEqual((await b.engine.sync()).hashCheck, 'passed');
+    assert.match(text(await b.replica.getNoteContent(noteId)), new RegExp(A_TEXT), 'client B has the restored text');
+    // Nothing was lost on the way: B's text is a revision everywhere.
+    const revisions = await server.replica!.getRevisions(noteId);
+    const contents = await Promise.all(revisions.map(async (r) => text(await server.replica!.getRevisionContent(r.revisionId))));
+    assert.ok(contents.some((c) => c.includes(B_TEXT)), 'B\'s text is kept as a revision on the server');
+    assert.ok(contents.some((c) => c.includes(A_TEXT)), 'A\'s conflict revision reached the server');
+  });
+});
