@@ -5,7 +5,6 @@
 //   node scripts/run-e2e.mjs [--grep PATTERN] [--vsix FILE] [--keep] [--verbose] [--results FILE] [FILE...]
 //
 // --vsix: use this package instead of building one. Screenshots go to test-results/ (also on failure).
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,11 +17,13 @@ import {
   ensureCodeServer,
   installExtension,
   log,
+  registerCleanup,
   removeRunDir,
   startCodeServer,
   writeUserSettings,
 } from './lib/codeServer.mjs';
 import { findFiles } from './lib/files.mjs';
+import { packageExtension } from './lib/packageVsix.mjs';
 import { startDemoSyncServer } from './lib/syncServer.mjs';
 import { openViewContainer, runCommand, screenshot, statusBarItem, waitForNotification, waitForWorkbench } from './lib/workbench.mjs';
 
@@ -44,16 +45,6 @@ function parseArgs(argv) {
     else options.files.push(path.resolve(arg));
   }
   return options;
-}
-
-/** `npm run package -- --out FILE` (vsce runs vscode:prepublish, i.e. the production build, first). */
-export function packageExtension(outFile) {
-  fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  const result = spawnSync('npm', ['run', '--silent', 'package', '--', '--out', outFile], { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0 || !fs.existsSync(outFile)) {
-    throw new Error(`npm run package failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
-  }
-  return outFile;
 }
 
 /** Bundles each test file (TypeScript) to CommonJS in `outdir` (inside the repo, so node_modules resolve) and loads it. */
@@ -85,6 +76,7 @@ async function loadTests(files, outdir) {
 
 async function runOne(test, vsix, options) {
   const run = createRunDir('e');
+  run.keep = options.keep;
   const syncServers = [];
   const browserErrors = [];
   let server;
@@ -164,6 +156,7 @@ export async function runE2E(options) {
   const files = options.files.length > 0 ? options.files : findFiles(E2E_DIR, (name) => name.endsWith('.e2e.ts'));
   if (files.length === 0) throw new Error('no test/e2e/*.e2e.ts files found');
   const tmp = path.join(ROOT, '.tmp', `e2e-${process.pid}`);
+  const unregister = registerCleanup(() => fs.rmSync(tmp, { recursive: true, force: true }));
   let vsix = options.vsix;
   try {
     let tests = await loadTests(files, path.join(tmp, 'tests'));
@@ -197,6 +190,7 @@ export async function runE2E(options) {
     return failed === 0 && passed > 0 ? 0 : 1;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
+    unregister();
   }
 }
 

@@ -25,6 +25,7 @@ import {
 } from './lib/codeServer.mjs';
 import { enableSmokeTestDriver, launchBrowser } from './lib/browser.mjs';
 import { buildExtension, bundleTests, findExthostTests } from './lib/exthostBundle.mjs';
+import { createStackMapper } from './lib/stackMapper.mjs';
 
 const RUNNER_STARTED = 'trilium-exthost-runner: started';
 
@@ -68,9 +69,7 @@ export async function runExtensionHostTests(options) {
   ensureCodeServer();
   const shimMode = Boolean(options.extensionTestsPath);
   const run = createRunDir('x');
-  const unregister = registerCleanup(() => {
-    if (!options.keep) removeRunDir(run);
-  });
+  run.keep = options.keep;
   const bundleDir = path.join(ROOT, '.tmp', `exthost-${process.pid}-${path.basename(run.root)}`);
   const resultsFile = options.results || path.join(run.root, 'results.json');
   let extensionPath = options.extensionDevelopmentPath || ROOT;
@@ -106,8 +105,9 @@ export async function runExtensionHostTests(options) {
     // The workbench forwards its own console and the extension host's here. Until the test runner announces
     // itself only errors get through (the offline gallery lookup excepted), unless --verbose.
     let testsStarted = false;
+    const mapStack = createStackMapper(bundleDir);
     await page.exposeFunction('codeAutomationLog', (type, args) => {
-      const line = util.format(...(Array.isArray(args) ? args : [args]));
+      const line = mapStack(util.format(...(Array.isArray(args) ? args : [args])));
       if (line.includes(RUNNER_STARTED)) {
         testsStarted = true;
         return;
@@ -152,7 +152,6 @@ export async function runExtensionHostTests(options) {
     fs.rmSync(bundleDir, { recursive: true, force: true });
     if (options.keep) log(`kept ${run.root}`);
     else removeRunDir(run);
-    unregister();
   }
 }
 

@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
     treeDataProvider: tree, dragAndDropController: dnd, showCollapseAll: true, canSelectMany: true,
   });
   const statusBar = new SyncStatusBar(session);
-  const services: Services = { context, session, log, tree, treeView, fs, statusBar };
+  const services: Services = { context, session, log, tree, treeView, dnd, fs, statusBar };
 
   context.subscriptions.push(
     log, session, tree, fs, previews, treeView, statusBar,

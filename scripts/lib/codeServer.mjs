@@ -62,10 +62,16 @@ export function createRunDir(label, { base } = {}) {
   // An empty YAML document is rejected by newer code-server; `{}` works for all.
   fs.writeFileSync(run.config, '{}\n');
   writeUserSettings(run, {});
+  // removed on exit (also on Ctrl+C) unless run.keep is set
+  run.keep = false;
+  run.unregister = registerCleanup(() => {
+    if (!run.keep) fs.rmSync(run.root, { recursive: true, force: true });
+  });
   return run;
 }
 
 export function removeRunDir(run) {
+  run.unregister?.();
   fs.rmSync(run.root, { recursive: true, force: true, maxRetries: 3 });
 }
 

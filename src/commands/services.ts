@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { NoteFileSystem } from '../editor/noteFileSystem';
 import type { DocumentSession } from '../setup/session';
 import type { SyncStatusBar } from '../statusBar/syncStatusBar';
+import type { NoteDragAndDrop } from '../treeView/dragAndDrop';
 import type { NoteTreeProvider } from '../treeView/noteTreeProvider';
 import type { TreeNode } from '../treeView/treeNode';
 
@@ -12,6 +13,7 @@ export interface Services {
   log: vscode.LogOutputChannel;
   tree: NoteTreeProvider;
   treeView: vscode.TreeView<TreeNode>;
+  dnd: NoteDragAndDrop;
   fs: NoteFileSystem;
   statusBar: SyncStatusBar;
 }

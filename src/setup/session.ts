@@ -89,12 +89,12 @@ export class DocumentSession implements vscode.Disposable {
 
   /** Initial sync from a server into a new replica; the replica replaces the current document on success. */
   async setupFromServer(serverUrl: string, password: string, onProgress: (p: SyncProgress) => void, signal: AbortSignal): Promise<SyncResult | undefined> {
-    const name = documentNameFor(serverUrl);
+    // A fresh folder per set-up: the open document stays untouched (and open) until the new one is complete.
+    const name = `${documentNameFor(serverUrl)}-${Date.now().toString(36)}`;
     const dataDir = this.dataDir(name);
-    await this.close();
-    await fs.rm(dataDir, { recursive: true, force: true });
     await fs.mkdir(dataDir, { recursive: true });
     const network = await this.networkOptions();
+    const previousState = this.stateValue;
     this.setState({ kind: 'syncing', phase: 'login', pulled: 0, pushed: 0, outstandingPullCount: null });
     try {
       const { replica, documentSecret, result } = await this.core.setupFromServer({
@@ -105,6 +105,9 @@ export class DocumentSession implements vscode.Disposable {
           this.setState({ kind: 'syncing', phase: p.phase === 'seed' ? 'login' : p.phase, pulled: p.pulled, pushed: p.pushed, outstandingPullCount: p.outstandingPullCount });
         },
       });
+      const previous = this.documentName;
+      await this.close();
+      if (previous) this.log.info(`The previous document stays in ${this.dataDir(previous)}.`);
       await this.secrets.set('password', password);
       if (documentSecret) await this.secrets.set('documentSecret', documentSecret);
       await this.context.globalState.update(DOCUMENT_KEY, name);
@@ -114,7 +117,7 @@ export class DocumentSession implements vscode.Disposable {
       await this.attach(replica);
       return result;
     } catch (e) {
-      this.setState({ kind: 'unconfigured' });
+      this.setState(this.scheduler ? this.scheduler.state : previousState.kind === 'syncing' ? { kind: 'unconfigured' } : previousState);
       await fs.rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
       throw e;
     }

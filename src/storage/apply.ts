@@ -1,6 +1,6 @@
 // Applying pulled or pushed records (SYNC-PROTOCOL.md §7), with conflict capture (issues 4 and 7).
 import { TriliumError } from '../sync/errors';
-import { insertRows } from './db';
+import { insertJsonRows, insertRows } from './db';
 import { randomString } from './ids';
 import { ERASABLE_TABLES, getProfile, supportedSyncVersions, type SchemaProfile } from './profiles';
 import type { ApplyOptions } from './replicaApi';
@@ -77,7 +77,11 @@ interface Candidate {
 }
 
 /** Applies one batch inside the caller's transaction. `bulk`: empty replica, no local changes to compare. */
-export async function applyBatch(w: WriteContext, records: SyncRecord[], opts: ApplyOptions, bulk: boolean): Promise<BatchOutcome> {
+export const CONFLICT_MARK = 'Kept because of a sync conflict';
+
+export async function applyBatch(
+  w: WriteContext, records: SyncRecord[], opts: ApplyOptions, bulk: boolean, localInstanceIds: Set<string> = new Set(),
+): Promise<BatchOutcome> {
   const { profile } = w;
   const sender = opts.senderInstanceId;
   const out: BatchOutcome = { applied: 0, skipped: 0, bounced: 0, conflicts: [] };
@@ -170,6 +174,9 @@ export async function applyBatch(w: WriteContext, records: SyncRecord[], opts: A
     if (row) before.set(keyOf(l.entityName, l.entityId), row);
   }
   const movePairs = await findMoveConflicts(w, branchWatch, upserts.get('branches'), before, opts, sender);
+  const marked = opts.unsentAfterId === undefined ? [] : [...(upserts.get('revisions')?.values() ?? [])]
+    .filter((r) => typeof r.description === 'string' && r.description.startsWith(CONFLICT_MARK));
+  const notesBefore = await readNotesWithChanges(w, marked.map((r) => String(r.noteId)));
 
   for (const [t, ids] of deletes) {
     if (ids.size === 0) continue;
@@ -185,7 +192,8 @@ export async function applyBatch(w: WriteContext, records: SyncRecord[], opts: A
     }
     for (const [sig, list] of groups) {
       const cols = sig.split(',');
-      await insertRows(w.c, 'INSERT OR REPLACE', t, cols, list.map((row) => cols.map((c) => normalizeValue(row[c]))));
+      const insert = t === 'blobs' ? insertRows : insertJsonRows;
+      await insert(w.c, 'INSERT OR REPLACE', t, cols, list.map((row) => cols.map((c) => normalizeValue(row[c]))));
     }
   }
   for (const ro of reorders) {
@@ -193,7 +201,7 @@ export async function applyBatch(w: WriteContext, records: SyncRecord[], opts: A
       'UPDATE branches SET notePosition = CAST(j.value AS INTEGER) FROM json_each(?) j WHERE branches.branchId = j.key',
       [JSON.stringify(ro.positions)]);
   }
-  await insertRows(w.c, 'INSERT OR REPLACE', 'entity_changes', [...EC_COLUMNS],
+  await insertJsonRows(w.c, 'INSERT OR REPLACE', 'entity_changes', [...EC_COLUMNS],
     [...ecWrites.values()].map((e) => EC_COLUMNS.map((k) => e[k] as SqlValue)));
 
   if (!bulk) collectChanges(w, upserts, deletes, before);
@@ -204,7 +212,68 @@ export async function applyBatch(w: WriteContext, records: SyncRecord[], opts: A
     if (rec) out.conflicts.push(rec);
   }
   for (const m of movePairs) out.conflicts.push(await insertConflict(w, m));
+  if (marked.length) {
+    const direct = new Set(out.conflicts.map((c) => c.noteId));
+    const notesAfter = await readNotesWithChanges(w, marked.map((r) => String(r.noteId)));
+    for (const rev of marked) {
+      const rec = await conflictFromPeerRevision(w, rev, notesBefore.get(String(rev.noteId)), notesAfter.get(String(rev.noteId)), localInstanceIds, direct);
+      if (rec) out.conflicts.push(rec);
+    }
+  }
   return out;
+}
+
+type NoteWithChange = NoteRow & { ecInstanceId: string | null; ecUtc: string | null };
+
+async function readNotesWithChanges(w: WriteContext, noteIds: string[]): Promise<Map<string, NoteWithChange>> {
+  const out = new Map<string, NoteWithChange>();
+  if (noteIds.length === 0) return out;
+  const rows = await w.c.all<NoteWithChange>(
+    `SELECT n.*, e.instanceId AS ecInstanceId, e.utcDateChanged AS ecUtc FROM notes n
+     LEFT JOIN entity_changes e ON e.entityName = 'notes' AND e.entityId = n.noteId
+     WHERE n.noteId IN (SELECT value FROM json_each(?))`, [JSON.stringify(noteIds)]);
+  for (const r of rows) out.set(r.noteId, r);
+  return out;
+}
+
+/**
+ * A conflict revision made by a peer tells this instance about a conflict it could not see itself: when the
+ * revision holds the version this instance wrote (and that a pulled change has just replaced), our side lost;
+ * when this instance wrote the current version, the revision holds the side that lost to us.
+ */
+async function conflictFromPeerRevision(
+  w: WriteContext, rev: Row, before: NoteWithChange | undefined, after: NoteWithChange | undefined,
+  localInstanceIds: Set<string>, direct: Set<string | null>,
+): Promise<ConflictRecord | null> {
+  const noteId = String(rev.noteId);
+  if (!after || direct.has(noteId)) return null;
+  const known = await w.c.get('SELECT 1 AS x FROM conflicts WHERE revisionId = ?', [rev.revisionId]);
+  if (known) return null;
+  const mine = (n: NoteWithChange | undefined) => !!n && !!n.ecInstanceId && localInstanceIds.has(n.ecInstanceId);
+  let loser: 'local' | 'remote';
+  if (before && mine(before) && before.utcDateModified === rev.utcDateLastEdited && before.utcDateModified !== after.utcDateModified) {
+    loser = 'local';
+  } else if (mine(after) && after.utcDateModified !== rev.utcDateLastEdited) {
+    loser = 'remote';
+  } else {
+    return null;
+  }
+  let kind: ConflictRecord['kind'];
+  if (after.isDeleted) kind = 'delete-vs-edit';
+  else {
+    const t = after.title !== rev.title;
+    const b = after.blobId !== rev.blobId;
+    kind = t && b ? 'title+content' : t ? 'title' : b ? 'content' : 'row';
+  }
+  const losing = { title: rev.title, blobId: rev.blobId, utcDateLastEdited: rev.utcDateLastEdited };
+  const current = { title: after.title, blobId: after.blobId, isDeleted: after.isDeleted };
+  return insertConflict(w, {
+    noteId, entityName: 'notes', entityId: noteId, kind, loser,
+    localUtcDateChanged: loser === 'local' ? String(rev.utcDateLastEdited) : after.ecUtc,
+    remoteUtcDateChanged: loser === 'local' ? after.ecUtc : String(rev.utcDateLastEdited),
+    revisionId: String(rev.revisionId),
+    details: JSON.stringify(loser === 'local' ? { local: losing, remote: current, via: 'peer revision' } : { local: current, remote: losing, via: 'peer revision' }),
+  });
 }
 
 function normalizeValue(v: unknown): SqlValue {
@@ -285,8 +354,8 @@ async function captureConflict(w: WriteContext, c: Candidate, localRow: Row | un
   }
   let revisionId: string | null = null;
   const desc = c.loser === 'local'
-    ? `Kept because of a sync conflict: replaced by a newer change from ${sender}`
-    : `Kept because of a sync conflict: a newer local change replaced this version from ${sender}`;
+    ? `${CONFLICT_MARK}: replaced by a newer change from ${sender}`
+    : `${CONFLICT_MARK}: a newer change replaced this version from ${sender}`;
   if (c.loser === 'local' && loc && !localDeleted && kind !== 'row') {
     revisionId = await writeRevision(w, { note: loc, description: desc, copyAttachments: false });
   } else if (c.loser === 'remote' && rem && !remoteDeleted && kind !== 'row' && loc) {

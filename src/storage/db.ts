@@ -84,6 +84,20 @@ export class WriteQueue {
   }
 }
 
+/**
+ * Bulk INSERT of rows without binary values: the rows travel as one JSON text and SQLite unpacks them with
+ * json_each on its own thread, instead of one bound parameter per value on the JavaScript thread.
+ */
+export async function insertJsonRows(
+  c: Connection, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const select = cols.map((_, i) => `value ->> ${i}`).join(', ');
+  const sql = `${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) SELECT ${select} FROM json_each(?)`;
+  const chunk = 20000;
+  for (let i = 0; i < rows.length; i += chunk) await c.run(sql, [JSON.stringify(rows.slice(i, i + chunk))]);
+}
+
 /** Multi-row INSERT in chunks that respect SQLite's variable limit (32766 in this build). */
 export async function insertRows(
   c: Connection, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],

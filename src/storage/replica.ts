@@ -59,6 +59,8 @@ export class Replica implements ReplicaApi {
   private readonly listeners = new Set<(change: ReplicaChange) => void>();
   private readonly queue: WriteQueue;
   private bulk: 'off' | 'auto' | 'active' = 'off';
+  /** Every instanceId this replica has had (one per opening): changes made here, not pulled. */
+  private readonly localInstanceIds = new Set<string>();
   private searchStale = false;
   private closed = false;
 
@@ -144,7 +146,11 @@ export class Replica implements ReplicaApi {
   private static async finishOpen(dataDir: string, profile: SchemaProfile, writer: Connection, clock: Clock): Promise<Replica> {
     const reader = await Connection.open(path.join(dataDir, DB_FILE), OPEN_RW);
     await reader.exec('PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768; PRAGMA query_only = 1');
-    return new Replica(dataDir, profile, writer, reader, clock);
+    const r = new Replica(dataDir, profile, writer, reader, clock);
+    await writer.run('INSERT OR IGNORE INTO local_instances (instanceId, utcDateOpened) VALUES (?, ?)',
+      [r.instanceId, clock.now().toISOString().replace('T', ' ')]);
+    for (const x of await writer.all<{ instanceId: string }>('SELECT instanceId FROM local_instances')) r.localInstanceIds.add(x.instanceId);
+    return r;
   }
 
   async close(): Promise<void> {
@@ -595,11 +601,11 @@ export class Replica implements ReplicaApi {
 
   /** Trilium's deleteBranch: the note and its subtree go too when no other parent is left. */
   private async deleteBranchRec(w: WriteContext, branch: BranchRow, deleteId: string): Promise<void> {
-    if (branch.branchId === 'none_root' || branch.noteId === 'root' || branch.noteId === '_hidden') {
+    if (branch.branchId === 'none_root' || branch.noteId === 'root' || (branch.noteId === '_hidden' && branch.parentNoteId === 'root')) {
       throw new TriliumError('INVALID_OPERATION', `The note ${branch.noteId} cannot be deleted.`, 'Delete its children instead.');
     }
     if (!branch.isDeleted) await this.markDeleted(w, 'branches', branch as unknown as Row, deleteId);
-    w.change.parentNoteIds.add(branch.parentNoteId);
+    if (branch.parentNoteId) w.change.parentNoteIds.add(branch.parentNoteId);
     const left = await w.c.get('SELECT 1 AS x FROM branches WHERE noteId = ? AND isDeleted = 0', [branch.noteId]);
     if (left) return;
     const note = await w.getRow<NoteRow>('notes', branch.noteId);
@@ -632,15 +638,20 @@ export class Replica implements ReplicaApi {
 
   async deleteNote(noteId: string): Promise<string> {
     return this.op(async (w) => {
-      await this.requireNote(w, noteId);
+      const note = await this.requireNote(w, noteId);
+      if (note.isDeleted) return note.deleteId ?? '';
+      if (noteId === 'root' || noteId === '_hidden') {
+        throw new TriliumError('INVALID_OPERATION', `The note ${noteId} cannot be deleted.`, 'Delete its children instead.');
+      }
       const deleteId = randomString(10);
       const branches = await w.c.all<BranchRow>('SELECT * FROM branches WHERE noteId = ? AND isDeleted = 0', [noteId]);
-      if (branches.length === 0) {
-        throw new TriliumError('INVALID_OPERATION', `Note ${noteId} has no parent left to delete it from.`, 'It is already deleted.');
-      }
       for (const b of branches) {
         const fresh = await w.getRow<BranchRow>('branches', b.branchId);
         if (fresh) await this.deleteBranchRec(w, fresh, deleteId);
+      }
+      if (branches.length === 0) {
+        // A note without any parent left (e.g. its branches were erased by a sync): delete the note itself.
+        await this.deleteBranchRec(w, { branchId: '', noteId, parentNoteId: '', isDeleted: 1 } as BranchRow, deleteId);
       }
       return deleteId;
     });
@@ -776,7 +787,7 @@ export class Replica implements ReplicaApi {
     let w!: WriteContext;
     const outcome = await this.queue.transaction(async (c) => {
       w = this.context(c, 'sync');
-      const o = await applyBatch(w, records, opts, bulk);
+      const o = await applyBatch(w, records, opts, bulk, this.localInstanceIds);
       if (cursor) await writeCursor(c, cursor.name, cursor.value, w.now);
       if (!bulk && !this.searchStale && w.searchDirty.size) await refreshSearch(c, w.searchDirty);
       return o;

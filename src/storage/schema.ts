@@ -35,6 +35,7 @@ export function schemaSql(profile: SchemaProfile): string {
       conflictId INTEGER PRIMARY KEY AUTOINCREMENT, noteId TEXT, entityName TEXT NOT NULL, entityId TEXT NOT NULL,
       kind TEXT NOT NULL, loser TEXT NOT NULL, localUtcDateChanged TEXT, remoteUtcDateChanged TEXT, revisionId TEXT,
       details TEXT, utcDateDetected TEXT NOT NULL, resolved INTEGER NOT NULL DEFAULT 0)`,
+    'CREATE TABLE IF NOT EXISTS local_instances (instanceId TEXT PRIMARY KEY, utcDateOpened TEXT NOT NULL)',
     'CREATE TABLE IF NOT EXISTS search_ids (id INTEGER PRIMARY KEY, noteId TEXT NOT NULL UNIQUE)',
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5(title, content, tokenize = 'unicode61 remove_diacritics 2')",
   );

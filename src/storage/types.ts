@@ -118,6 +118,8 @@ export interface TreeChild {
   hasChildren: boolean;
   /** Value of the `iconClass` label, if any. */
   iconClass: string | null;
+  /** Number of non-deleted parent branches of the note (> 1: a clone); optional until the replica fills it. */
+  parentCount?: number;
 }
 
 /** What changed in one applied batch or local operation, so that views refresh only what they must. */

@@ -57,6 +57,21 @@ export class WriteContext {
     const date = (row.utcDateModified ?? row.utcDateCreated) as string;
     const isSynced = table === 'options' ? Number(row.isSynced ?? 0) : 1;
     await this.putEntityChange(table, String(row[def.pk]), entityHash(def, row, deleted), date, isSynced);
+    if ((table === 'notes' || table === 'attachments' || table === 'revisions') && typeof row.blobId === 'string') {
+      await this.adoptBlob(row.blobId);
+    }
+  }
+
+  /**
+   * A local save of a row pointing at a blob that came from a peer makes the blob's change ours, so it is pushed
+   * along: the peer may have purged the blob meanwhile (unused there), and would otherwise never get it back.
+   */
+  private async adoptBlob(blobId: string): Promise<void> {
+    const ec = await this.c.get<{ hash: string; instanceId: string; utcDateChanged: string }>(
+      "SELECT hash, instanceId, utcDateChanged FROM entity_changes WHERE entityName = 'blobs' AND entityId = ?", [blobId]);
+    if (ec && ec.instanceId !== this.instanceId) {
+      await this.putEntityChange('blobs', blobId, ec.hash, ec.utcDateChanged);
+    }
   }
 
   async getRow<T = Row>(table: string, id: string): Promise<T | undefined> {

@@ -71,6 +71,9 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       if (!this.showHidden() && child.noteId === HIDDEN_NOTE_ID) continue;
       out.push(this.remember(child, parent));
     }
+    // Rows that are no longer listed under this parent (moved or deleted) are forgotten.
+    const listed = new Set(out);
+    for (const node of this.nodes.values()) if (node.parent === parent && !listed.has(node)) this.forget(node);
     return out;
   }
 
@@ -97,7 +100,11 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 
   private remember(child: TreeChild, parent: TreeNode | undefined): TreeNode {
-    const isClone = Boolean((child as { isClone?: boolean }).isClone);
+    // Without parentCount from the replica, a note is known to be a clone once it was listed under two parents.
+    const listed = this.nodesByNote.get(child.noteId);
+    const listedElsewhere = !!listed && [...listed].some((n) => n.branchId !== child.branchId);
+    const isClone = child.parentCount !== undefined ? child.parentCount > 1 : listedElsewhere;
+    if (listedElsewhere && child.parentCount === undefined) for (const other of listed!) other.isClone = true;
     let node = this.nodes.get(child.branchId);
     if (node) {
       Object.assign(node, child, { parent, isClone });
@@ -129,8 +136,6 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       const hasChildren = parentNodes.length > 0 && (await replica.getChildren(parentId, { includeHidden: true })).length > 0;
       for (const node of parentNodes) {
         node.hasChildren = hasChildren;
-        // The children of this node will be re-listed; drop the stale ones so deleted branches are not kept.
-        for (const n of [...this.nodes.values()]) if (n.parent === node) this.forget(n);
         affected.add(node);
       }
     }

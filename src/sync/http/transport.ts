@@ -215,6 +215,7 @@ function send(req: HttpRequest, route: Route, timeoutMs: number): Promise<HttpRe
     const onAbort = () => creq.destroy(cancelled());
     req.signal?.addEventListener('abort', onAbort);
     creq.on('timeout', () => { /* idle-socket notice; the deadline above decides */ });
+    creq.setNoDelay(true);
 
     let responded = false;
     creq.on('error', (err: Error & { code?: string; closedAfterHandshake?: boolean }) => finish(() => {

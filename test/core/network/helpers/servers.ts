@@ -3,9 +3,11 @@
 // it was asked, and reverse proxies that misbehave the way real ones do.
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type * as net from 'node:net';
 import type * as tls from 'node:tls';
+import { pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
 
 export interface Started {
@@ -108,7 +110,7 @@ export interface ProxyServer extends Started {
 
 /** The npm `proxy` package (CONNECT and absolute-form), optionally requiring Basic credentials user:pass. */
 export async function startForwardProxy(opts: { host?: string; credentials?: { user: string; pass: string } } = {}): Promise<ProxyServer> {
-  const { createProxy } = await import('proxy');
+  const { createProxy } = await loadProxyPackage();
   const host = opts.host ?? '127.0.0.1';
   const seen: string[] = [];
   const authorizations: (string | undefined)[] = [];
@@ -129,6 +131,16 @@ export async function startForwardProxy(opts: { host?: string; credentials?: { u
   const sockets = track(server);
   const port = await listen(server, host);
   return { url: `http://${host}:${port}`, port, host, seen, authorizations, close: closer(server, sockets) };
+}
+
+/**
+ * `proxy` is an ES module that reads its own package.json through import.meta.url, which a CommonJS bundle (the
+ * extension-host tests) does not have; so it is always loaded by Node's ES module loader from node_modules.
+ */
+function loadProxyPackage(): Promise<typeof import('proxy')> {
+  const file = createRequire(__filename).resolve('proxy');
+  const importer = new Function('url', 'return import(url)') as (url: string) => Promise<typeof import('proxy')>;
+  return importer(pathToFileURL(file).href);
 }
 
 export type ReverseMode = 'login-page' | 'body-limit-1mb' | 'strip-set-cookie';

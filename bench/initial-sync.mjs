@@ -1,0 +1,130 @@
+// Initial sync of a 10k- and a 100k-note document from our own sync server, against the time it takes merely to
+// fetch and parse the same pages. The server runs in its own process (its data generated once and cached under
+// bench/.data/), each client run in another, so that peak RSS is the client's alone.
+// Usage: npm run bench:sync [-- --sizes 10000,100000]
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = join(ROOT, 'bench', '.data');
+const PASSWORD = 'bench-password';
+const argv = process.argv.slice(2);
+const sizesArg = argv.includes('--sizes') ? argv[argv.indexOf('--sizes') + 1] : '10000,100000';
+const SIZES = sizesArg.split(',').map(Number);
+
+const ENTRY = `
+export { startSyncServer } from './src/sync/server/syncServer';
+export { generateNotes } from './src/sync/server/generateDocument';
+export { setupFromServer } from './src/sync/setup';
+export { ProtocolClient } from './src/sync/protocolClient';
+export { createTransport } from './src/sync/http/transport';
+export { systemClock } from './src/storage/types';
+export { silentLogger } from './src/sync/logger';
+`;
+
+async function bundle() {
+  await mkdir(DATA, { recursive: true });
+  const outfile = join(DATA, 'bench-core.cjs');
+  await esbuild.build({
+    stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' }, outfile, bundle: true, platform: 'node', format: 'cjs',
+    target: 'node20', external: ['vscode', '@vscode/sqlite3'], logLevel: 'warning',
+  });
+  return outfile;
+}
+
+function run(args, { captureUrl = false } = {}) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (captureUrl && out.includes('\n')) resolveRun({ child, url: out.split('\n')[0].trim() });
+    });
+    child.on('exit', (code) => (captureUrl ? undefined : code === 0 ? resolveRun(JSON.parse(out.trim().split('\n').pop() || '{}')) : reject(new Error(`${args[0]} exited with ${code}`))));
+  });
+}
+
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+// ---- child roles ----
+async function role() {
+  const core = await import(join(DATA, 'bench-core.cjs')).then((m) => m.default ?? m);
+  const [name, a, b] = argv;
+  if (name === '--generate') {
+    const dir = a;
+    const server = await core.startSyncServer({ dataDir: dir, password: PASSWORD, syncVersion: 39 });
+    const started = Date.now();
+    const res = await core.generateNotes(server.replica, { noteCount: Number(b), onProgress: (n) => process.stderr.write(`\r  generating ${n}/${b}`) });
+    process.stderr.write('\n');
+    await server.close();
+    process.stdout.write(JSON.stringify({ ...res, ms: Date.now() - started }) + '\n');
+  } else if (name === '--serve') {
+    const server = await core.startSyncServer({ dataDir: a, password: PASSWORD, syncVersion: 39 });
+    process.stdout.write(server.url + '\n');
+    process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
+  } else if (name === '--fetch-only') {
+    const client = new core.ProtocolClient(core.createTransport({}), a, core.systemClock, core.silentLogger);
+    const seed = await client.getSeed(PASSWORD);
+    await client.login(seed.documentSecret, seed.syncVersion);
+    const started = Date.now();
+    let cursor = 0;
+    let changes = 0;
+    let pages = 0;
+    let bytes = 0;
+    for (;;) {
+      const page = await client.changed('benchFetch01', cursor);
+      if (page.entityChanges.length === 0) break;
+      changes += page.entityChanges.length;
+      bytes += page.bytes;
+      pages++;
+      cursor = page.lastEntityChangeId;
+    }
+    process.stdout.write(JSON.stringify({ ms: Date.now() - started, changes, pages, bytes, rss: process.resourceUsage().maxRSS * 1024 }) + '\n');
+  } else if (name === '--sync') {
+    const dir = await mkdtemp(join(tmpdir(), 'trilium-bench-client-'));
+    const started = Date.now();
+    try {
+      const { replica, result } = await core.setupFromServer({ dataDir: dir, serverUrl: a, password: PASSWORD });
+      const ms = Date.now() - started;
+      await replica.close();
+      process.stdout.write(JSON.stringify({ ms, pulled: result.pulled, hashCheck: result.hashCheck, rounds: result.rounds, rss: process.resourceUsage().maxRSS * 1024 }) + '\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function main() {
+  await bundle();
+  console.log(`initial sync from our own server (Node ${process.version}, ${(await import('node:os')).cpus().length} cores)`);
+  for (const size of SIZES) {
+    const dir = join(DATA, `server-${size}`);
+    if (!existsSync(join(dir, 'document.db'))) {
+      console.log(`${size} notes: generating the server document (cached in ${dir})`);
+      const gen = await run(['--generate', dir, String(size)]);
+      console.log(`  ${gen.records} entity changes in ${(gen.ms / 1000).toFixed(1)} s`);
+    }
+    const { child, url } = await run(['--serve', dir], { captureUrl: true });
+    try {
+      const fetch = await run(['--fetch-only', url]);
+      const sync = await run(['--sync', url]);
+      const ratio = sync.ms / fetch.ms;
+      console.log(`${size} notes, ${fetch.changes} entity changes in ${fetch.pages} pages (${mb(fetch.bytes)} of JSON):`);
+      console.log(`  fetch+parse only: ${(fetch.ms / 1000).toFixed(1)} s (${Math.round(fetch.changes / (fetch.ms / 1000))} changes/s), peak RSS ${mb(fetch.rss)}`);
+      console.log(`  full initial sync: ${(sync.ms / 1000).toFixed(1)} s (${Math.round(sync.pulled / (sync.ms / 1000))} changes/s), peak RSS ${mb(sync.rss)}, hash check ${sync.hashCheck}, ${sync.rounds} round(s)`);
+      console.log(`  sync / fetch-only = ${ratio.toFixed(2)} (target ≤ 1.20)${ratio <= 1.2 ? '' : '  ABOVE TARGET'}; RSS target < 300 MB${sync.rss < 300 * 1024 * 1024 ? '' : '  ABOVE TARGET'}`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }
+}
+
+if (argv[0]?.startsWith('--') && ['--generate', '--serve', '--fetch-only', '--sync'].includes(argv[0])) await role();
+else await main();

@@ -1,0 +1,104 @@
+// Content hash check support (SYNC-PROTOCOL.md §6.4): purge, sector strings, requeue, consistency check.
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import * as sqlite3 from '@vscode/sqlite3';
+import { createReplica, hashedBlobId, type Replica } from '../../../src/storage';
+import type { EntityChange } from '../../../src/storage/types';
+import { changesOf, cleanupDirs, newDoc, rawAll, tempDir } from './helpers';
+
+const sha1 = (s: string) => createHash('sha1').update(s).digest('base64');
+let n = 0;
+const ec = (entityName: string, entityId: string, hash: string, isErased = 0): EntityChange => ({
+  id: ++n, entityName, entityId, hash, isErased: isErased as 0 | 1, changeId: `c${String(n).padStart(11, '0')}`, componentId: 'NA',
+  instanceId: 'srv', isSynced: 1, utcDateChanged: '2026-11-24 10:00:00.000Z',
+});
+const note = (noteId: string, blobId: string | null = null) => ({
+  noteId, title: noteId, isProtected: 0, type: 'text', mime: 'text/html', blobId, isDeleted: 0, deleteId: null,
+  dateCreated: 'd', dateModified: 'd', utcDateCreated: 'u', utcDateModified: 'u',
+});
+
+function rawRun(dataDir: string, sql: string, params: unknown[] = []): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(path.join(dataDir, 'document.db'), (err) => {
+      if (err) return reject(err);
+      db.run('PRAGMA busy_timeout = 5000', () => db.run(sql, params, (e) => { db.close(); if (e) reject(e); else resolve(); }));
+    });
+  });
+}
+
+describe('storage: content check', function () {
+  this.timeout(30_000);
+  let r: Replica;
+  beforeEach(async () => { r = await createReplica(tempDir(), { syncVersion: 36, kind: 'empty' }); });
+  afterEach(async () => { await r.close(); });
+  after(cleanupDirs);
+
+  it('sector hashes: sorted by entityId, hash + isErased digit per row, grouped by first char; blobs purged first', async () => {
+    const used = hashedBlobId('used');
+    await r.applyRecords([
+      { entityChange: ec('notes', 'bNote0000001', 'HASHb1'), entity: note('bNote0000001', used) },
+      { entityChange: ec('notes', 'aNote0000002', 'HASHa2'), entity: note('aNote0000002') },
+      { entityChange: ec('notes', 'aNote0000001', 'HASHa1'), entity: note('aNote0000001') },
+      { entityChange: ec('notes', 'Anote0000009', 'HASHA9', 1) },
+      { entityChange: ec('blobs', used, 'BLOBused'), entity: { blobId: used, content: 'dXNlZA==', dateModified: 'd', utcDateModified: 'u' } },
+      { entityChange: ec('blobs', 'unusedBlob0000000000', 'BLOBunused'), entity: { blobId: 'unusedBlob0000000000', content: '', dateModified: 'd', utcDateModified: 'u' } },
+      { entityChange: ec('note_reordering', 'root', 'N/A'), entity: {} },
+    ], { senderInstanceId: 'srv' });
+    const hashes = await r.sectorHashes();
+    assert.deepEqual(hashes.notes, {
+      A: sha1('HASHA91'),
+      a: sha1('HASHa10HASHa20'),
+      b: sha1('HASHb10'),
+    });
+    assert.deepEqual(hashes.blobs, { [used[0]]: sha1('BLOBused0') });
+    assert.equal(hashes.note_reordering, undefined);
+    assert.equal((await changesOf(r.dataDir, 'blobs', 'unusedBlob0000000000')).length, 0, 'the unused blob and its change are gone');
+    assert.equal(hashes.options, undefined, 'local options are not synced');
+  });
+
+  it('requeueSector rewrites the sector\'s changes with new changeIds and ids; blobs take their owners along', async () => {
+    const blobId = hashedBlobId('x');
+    await r.applyRecords([
+      { entityChange: ec('blobs', blobId, 'B'), entity: { blobId, content: 'eA==', dateModified: 'd', utcDateModified: 'u' } },
+      { entityChange: ec('notes', 'zOwner000001', 'Z'), entity: note('zOwner000001', blobId) },
+      { entityChange: ec('notes', 'qOther000001', 'Q'), entity: note('qOther000001') },
+    ], { senderInstanceId: 'srv' });
+    const before = new Map((await rawAll(r.dataDir, 'SELECT * FROM entity_changes')).map((x) => [x.entityId, x]));
+    await r.requeueSector('blobs', blobId[0]);
+    const after = new Map((await rawAll(r.dataDir, 'SELECT * FROM entity_changes')).map((x) => [x.entityId, x]));
+    for (const id of [blobId, 'zOwner000001']) {
+      const [b, a] = [before.get(id)!, after.get(id)!];
+      assert.ok(Number(a.id) > Number(b.id));
+      assert.notEqual(a.changeId, b.changeId);
+      assert.deepEqual([a.hash, a.instanceId, a.utcDateChanged, a.isErased], [b.hash, b.instanceId, b.utcDateChanged, b.isErased]);
+    }
+    assert.deepEqual(after.get('qOther000001'), before.get('qOther000001'));
+  });
+
+  it('runEntityChangeChecks fills missing changes, drops orphans, deletes rows marked erased', async () => {
+    const doc = await newDoc(39);
+    const { noteId } = await doc.createNote({ parentNoteId: 'root', title: 'x' });
+    await rawRun(doc.dataDir, "DELETE FROM entity_changes WHERE entityName = 'notes' AND entityId = ?", [noteId]);
+    await rawRun(doc.dataDir, `INSERT INTO entity_changes (entityName, entityId, hash, isErased, changeId, componentId, instanceId, isSynced, utcDateChanged)
+      VALUES ('attributes', 'orphan000001', 'h', 0, 'cccccccccccc', 'NA', 'i', 1, 'u')`);
+    const res = await doc.runEntityChangeChecks();
+    assert.deepEqual(res, { added: 1, removed: 1 });
+    const [filled] = await changesOf(doc.dataDir, 'notes', noteId);
+    assert.match(filled.hash, /^[A-Za-z0-9]{10}$/);
+    assert.equal(filled.utcDateChanged, (await doc.getNote(noteId))!.utcDateModified);
+    assert.equal((await changesOf(doc.dataDir, 'attributes', 'orphan000001')).length, 0);
+    await doc.close();
+  });
+
+  it('verifyHashes finds a stored hash that does not match the row', async () => {
+    const doc = await newDoc(39);
+    const { noteId } = await doc.createNote({ parentNoteId: 'root', title: 'x' });
+    assert.deepEqual((await doc.verifyHashes()).mismatches, []);
+    await rawRun(doc.dataDir, "UPDATE entity_changes SET hash = 'wrongwrong' WHERE entityName = 'notes' AND entityId = ?", [noteId]);
+    const v = await doc.verifyHashes();
+    assert.equal(v.mismatches.length, 1);
+    assert.deepEqual([v.mismatches[0].entityId, v.mismatches[0].stored], [noteId, 'wrongwrong']);
+    await doc.close();
+  });
+});
