@@ -86,6 +86,7 @@ const dir = args.dir ?? mkdtempSync(path.join(tmpdir(), 'trilium-bench-'));
 const replica = await createReplica(dir, { syncVersion: SYNC_VERSION, kind: 'empty' });
 let total = 0;
 let applyMs = 0;
+const cpu0 = process.cpuUsage();
 let genMs = 0;
 const t0 = performance.now();
 let batch = [];
@@ -112,6 +113,9 @@ total += batch.length;
 await replica.applyRecords([], { senderInstanceId: serverInstance }, { name: 'lastSyncedPull', value: cursor });
 applyMs += performance.now() - a;
 const wall = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const cpuSec = (cpu.user + cpu.system) / 1e6;
+const [load1] = (await import('node:os')).loadavg();
 
 const c0 = performance.now();
 const children = await replica.getChildren('bigParent001');
@@ -135,6 +139,7 @@ console.log(`replica: ${dir}/document.db (sync version ${SYNC_VERSION}), ${PAGES
 console.log(`entity changes applied: ${fmt(total)} (notes ${fmt(counts.notes)}, branches ${fmt(counts.branches)}, attributes ${fmt(counts.attributes)}, blobs ${fmt(counts.blobs)})`);
 console.log(`apply time (incl. index rebuild): ${fmt(applyMs)} ms → ${fmt(total / (applyMs / 1000))} entity changes/s (target ≥ 100,000)`);
 console.log(`wall time incl. generating and parsing pages: ${fmt(wall)} ms (generation ${fmt(genMs)} ms) → ${fmt(total / (wall / 1000))} changes/s`);
+console.log(`CPU time of this process (JS thread + SQLite worker threads, incl. generating pages): ${cpuSec.toFixed(1)} s → ${fmt(total / cpuSec)} changes per CPU-second; 1-min load average ${load1.toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
 console.log(`peak RSS: ${(peakRss / 1048576).toFixed(0)} MB (target < 250 MB)`);
 console.log(`list ${fmt(children.length)} children of one note: ${childrenMs.toFixed(1)} ms cold, ${childrenWarmMs.toFixed(1)} ms warm (target < 100 ms)`);
 console.log(`sector hashes over ${fmt(counts.entity_changes)} entity changes (incl. unused-blob purge): ${fmt(sectorMs)} ms, ${Object.keys(sectors).length} entity names (target < 1 s)`);

@@ -26,7 +26,7 @@ export function validateRecords(profile: SchemaProfile, records: SyncRecord[], s
     if (!ec || typeof ec.entityName !== 'string' || typeof ec.entityId !== 'string') {
       throw new TriliumError('PROTOCOL', 'A sync record has no valid entityChange.', 'This is a bug in the sender; report it.');
     }
-    if (!profile.syncedEntityNames.includes(ec.entityName)) throw schemaMismatch(profile, ec.entityName, null, senderSyncVersion);
+    if (!Object.hasOwn(profile.tables, ec.entityName) && ec.entityName !== 'note_reordering') throw schemaMismatch(profile, ec.entityName, null, senderSyncVersion);
     if (r.entity && ec.entityName !== 'note_reordering') {
       const cols = profile.columnSet(ec.entityName);
       for (const k of Object.keys(r.entity)) if (!cols.has(k)) throw schemaMismatch(profile, ec.entityName, k, senderSyncVersion);

@@ -62,6 +62,7 @@ export class Replica implements ReplicaApi {
   /** Every instanceId this replica has had (one per opening): changes made here, not pulled. */
   private readonly localInstanceIds = new Set<string>();
   private searchStale = false;
+  private pullTail: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   private constructor(
@@ -135,7 +136,7 @@ export class Replica implements ReplicaApi {
       const r = await Replica.finishOpen(dataDir, profile, writer, opts.clock ?? systemClock);
       r.bulk = bulk;
       r.searchStale = m.get('searchStale') === '1';
-      if (bulk === 'active') await writer.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -131072');
+      if (bulk === 'active') await writer.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -65536');
       return r;
     } catch (e) {
       await writer.close().catch(() => undefined);
@@ -206,7 +207,7 @@ export class Replica implements ReplicaApi {
       }
       for (const ix of SECONDARY_INDEXES) await c.run(`DROP INDEX IF EXISTS ${ix.name}`);
       await c.run("INSERT OR REPLACE INTO replica_meta (name, value) VALUES ('bulkLoad', 'active'), ('searchStale', '1')");
-      await c.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -131072');
+      await c.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -65536');
       this.bulk = 'active';
       this.searchStale = true;
     });
@@ -770,13 +771,17 @@ export class Replica implements ReplicaApi {
 
   async getChangedForPull(lastEntityChangeId: number, requesterInstanceId: string) {
     await this.ensureIndexed();
-    // One read transaction, so the page is consistent with its cursor.
-    await this.reader.exec('BEGIN');
-    try {
-      return await changedForPull(this.reader, this.profile, lastEntityChangeId, requesterInstanceId);
-    } finally {
-      await this.reader.exec('COMMIT').catch(() => undefined);
-    }
+    // One read transaction, so the page is consistent with its cursor; pulls of several clients take turns.
+    const run = this.pullTail.then(async () => {
+      await this.reader.exec('BEGIN');
+      try {
+        return await changedForPull(this.reader, this.profile, lastEntityChangeId, requesterInstanceId);
+      } finally {
+        await this.reader.exec('COMMIT').catch(() => undefined);
+      }
+    });
+    this.pullTail = run.catch(() => undefined);
+    return run;
   }
 
   async applyRecords(records: SyncRecord[], opts: ApplyOptions, cursor?: { name: 'lastSyncedPull'; value: number }): Promise<ApplyResult> {

@@ -133,13 +133,20 @@ export class SyncEngine implements SyncEngineApi {
     for (let round = 1; round <= this.maxRounds; round++) {
       throwIfAborted(opts.signal);
       try {
+        const timer = new PhaseTimer(this.clock);
         const ctx = await this.loginRound(counters, opts.signal);
+        timer.lap('login');
         await this.pull(ctx, counters, opts.signal);
+        timer.lap('pull');
         await this.push(ctx, counters, opts.signal);
+        timer.lap('push');
         await this.pull(ctx, counters, opts.signal);
         await ctx.client.finished(opts.signal);
+        timer.lap('pull again');
         counters.report('check');
         const check = await this.checkContent(ctx, opts.signal);
+        timer.lap('check');
+        this.logger.debug(`Round ${round}: ${timer.summary()}.`);
         if (check.passed) {
           await this.markInitialized();
           const result = this.result(counters, round, 'passed', []);
@@ -287,19 +294,27 @@ export class SyncEngine implements SyncEngineApi {
   }
 
   private async checkContent(ctx: RoundContext, signal?: AbortSignal): Promise<{ passed: boolean; failed: FailedSector[] }> {
-    const remote = await ctx.client.check(signal);
+    // The server hashes its side while we hash ours.
+    const remotePromise = ctx.client.check(signal);
+    remotePromise.catch(() => undefined);
+    const localPromise = (async () => {
+      await this.replica.eraseUnusedBlobs();
+      return this.replica.sectorHashes();
+    })();
+    localPromise.catch(() => undefined);
+    const remote = await remotePromise;
     const pulled = await this.replica.getCursor('lastSyncedPull');
     if (pulled < remote.maxEntityChangeId) {
       this.logger.debug(`Server has changes past ${pulled} (up to ${remote.maxEntityChangeId}); another round.`);
+      await localPromise;
       return { passed: false, failed: [] };
     }
+    const local = await localPromise;
     const pushedCursor = await this.replica.getCursor('lastSyncedPush');
     if ((await this.replica.hasUnsentChanges(pushedCursor)) > 0) {
       this.logger.debug('Local changes appeared during the sync; another round.');
       return { passed: false, failed: [] };
     }
-    await this.replica.eraseUnusedBlobs();
-    const local = await this.replica.sectorHashes();
     const failed = differingSectors(local, remote.entityHashes ?? {});
     if (failed.length === 0) return { passed: true, failed };
     await this.replica.runEntityChangeChecks();
@@ -309,6 +324,22 @@ export class SyncEngine implements SyncEngineApi {
       await ctx.client.queueSector(entityName, sector, signal);
     }
     return { passed: false, failed };
+  }
+}
+
+class PhaseTimer {
+  private last: number;
+  private readonly laps: string[] = [];
+  constructor(private readonly clock: Clock) {
+    this.last = clock.now().getTime();
+  }
+  lap(name: string): void {
+    const now = this.clock.now().getTime();
+    this.laps.push(`${name} ${now - this.last} ms`);
+    this.last = now;
+  }
+  summary(): string {
+    return this.laps.join(', ');
   }
 }
 

@@ -3,38 +3,10 @@
 // Dropping on empty space moves it to the top level. Dragging to an editor drops the note's trilium: URI.
 import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
-import { ROOT_NOTE_ID } from './noteTreeProvider';
+import { planDrop } from './dropPlan';
 import type { TreeNode } from './treeNode';
 
 export const TREE_MIME = 'application/vnd.code.tree.trilium.notetree';
-
-export type DropPlan =
-  | { kind: 'reorder'; parentNoteId: string; branchIdsInOrder: string[] }
-  | { kind: 'move'; branchId: string; newParentNoteId: string }
-  | { kind: 'none'; reason: string };
-
-/** What a drop does (pure; siblings in current order are passed in when the target shares the parent). */
-export function planDrop(
-  dragged: Pick<TreeNode, 'branchId' | 'noteId' | 'parentNoteId'>,
-  target: Pick<TreeNode, 'branchId' | 'noteId' | 'parentNoteId'> | undefined,
-  siblingsOfTarget: Array<{ branchId: string }>,
-  ancestorsOfTarget: string[],
-): DropPlan {
-  const newParent = target?.noteId ?? ROOT_NOTE_ID;
-  if (target && target.branchId === dragged.branchId) return { kind: 'none', reason: 'dropped on itself' };
-  if (target && target.parentNoteId === dragged.parentNoteId) {
-    const ids = siblingsOfTarget.map((s) => s.branchId).filter((id) => id !== dragged.branchId);
-    const at = ids.indexOf(target.branchId);
-    if (at < 0) return { kind: 'none', reason: 'target is not among the siblings' };
-    ids.splice(at, 0, dragged.branchId);
-    return { kind: 'reorder', parentNoteId: target.parentNoteId, branchIdsInOrder: ids };
-  }
-  if (newParent === dragged.noteId || ancestorsOfTarget.includes(dragged.noteId)) {
-    return { kind: 'none', reason: 'a note cannot be moved into its own subtree' };
-  }
-  if (newParent === dragged.parentNoteId) return { kind: 'none', reason: 'already there' };
-  return { kind: 'move', branchId: dragged.branchId, newParentNoteId: newParent };
-}
 
 export class NoteDragAndDrop implements vscode.TreeDragAndDropController<TreeNode> {
   readonly dragMimeTypes = [TREE_MIME, 'text/uri-list'];

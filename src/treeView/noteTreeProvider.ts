@@ -4,10 +4,7 @@ import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
 import type { ReplicaChange, TreeChild } from '../storage/types';
 import { codiconForNote } from './icons';
-import { contextValue, displayTitle, TreeNode } from './treeNode';
-
-export const ROOT_NOTE_ID = 'root';
-export const HIDDEN_NOTE_ID = '_hidden';
+import { contextValue, displayTitle, HIDDEN_NOTE_ID, ROOT_NOTE_ID, TreeNode } from './treeNode';
 
 export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();

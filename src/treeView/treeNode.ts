@@ -1,6 +1,9 @@
 // One row of the note tree: a branch (so a cloned note appears once under each of its parents).
 import type { TreeChild } from '../storage/types';
 
+export const ROOT_NOTE_ID = 'root';
+export const HIDDEN_NOTE_ID = '_hidden';
+
 export interface TreeNode extends TreeChild {
   /** The node this one was listed under; undefined at the top level. */
   parent: TreeNode | undefined;

@@ -46,8 +46,10 @@ describe('extension host: commands (issue 6)', function () {
 
   it('Sync Now pushes local edits', async () => {
     await fx.replica().renameNote(ids.two, 'Second idea (edited)');
+    // (Test Sync starts a sync of its own, as Trilium's does; either one may carry the edit.)
     const result = await run<SyncResult>('trilium.syncNow');
-    assert.ok(result && result.pushed > 0, JSON.stringify(result));
+    assert.ok(result, 'Sync Now returned its result');
+    assert.strictEqual(await fx.replica().hasUnsentChanges(await fx.replica().getCursor('lastSyncedPush')), 0, 'nothing left to push');
     assert.strictEqual((await fx.server.replica!.getNote(ids.two))?.title, 'Second idea (edited)');
   });
 

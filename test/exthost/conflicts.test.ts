@@ -132,4 +132,67 @@ describe('extension host: sync conflicts (issue 7)', function () {
     assert.ok(contents.some((c) => c.includes(B_TEXT)), 'B\'s text is kept as a revision on the server');
     assert.ok(contents.some((c) => c.includes(A_TEXT)), 'A\'s conflict revision reached the server');
   });
+
+  it('a title conflict compares the two titles; "Keep Current" resolves it and keeps the newer title', async () => {
+    const replicaA = api.services.session.requireReplica();
+    await replicaA.renameNote(noteId, 'Minutes (A)');
+    await new Promise((r) => setTimeout(r, 20));
+    await b.replica.renameNote(noteId, 'Minutes (B)');
+    assert.strictEqual((await b.engine.sync()).hashCheck, 'passed');
+    await vscode.commands.executeCommand('trilium.syncNow');
+    const titleConflict = await waitFor('the title conflict in the view', () =>
+      api.conflicts.shownConflicts().find((c) => c.noteId === noteId && c.kind === 'title'));
+    assert.strictEqual(titleConflict.loser, 'local');
+
+    await vscode.commands.executeCommand('trilium.conflicts.compare', titleConflict.conflictId);
+    const input = await waitFor('the title diff', () => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return tab?.input instanceof vscode.TabInputTextDiff && tab.input.original.path.endsWith('.title.txt') ? tab.input : undefined;
+    });
+    assert.strictEqual((await vscode.workspace.openTextDocument(input.original)).getText(), 'Minutes (A)\n');
+    assert.strictEqual((await vscode.workspace.openTextDocument(input.modified)).getText(), 'Minutes (B)\n');
+
+    await vscode.commands.executeCommand('trilium.conflicts.keepCurrent', titleConflict.conflictId);
+    await waitFor('the title conflict to be resolved', async () => (await api.conflicts.unresolvedCount()) === 0);
+    assert.strictEqual((await replicaA.getNote(noteId))?.title, 'Minutes (B)');
+  });
+
+  it('revision history: open a revision read-only, compare it with the current note and another revision, restore it', async () => {
+    const replicaA = api.services.session.requireReplica();
+    const revisions = await replicaA.getRevisions(noteId);
+    const withB = [];
+    for (const r of revisions) if (text(await replicaA.getRevisionContent(r.revisionId)).includes(B_TEXT)) withB.push(r);
+    assert.ok(withB.length > 0, 'B\'s text is among the revisions');
+    const target = withB[0];
+    const other = revisions.find((r) => r.revisionId !== target.revisionId);
+    assert.ok(other, 'there are at least two revisions');
+
+    await vscode.commands.executeCommand('trilium.revisions.open', noteId, target.revisionId);
+    const opened = await waitFor('the revision document', () => {
+      const doc = vscode.window.activeTextEditor?.document;
+      return doc?.uri.scheme === 'trilium-revision' ? doc : undefined;
+    });
+    assert.match(opened.getText(), new RegExp(B_TEXT));
+    assert.notStrictEqual(vscode.workspace.fs.isWritableFileSystem('trilium-revision'), true, 'revisions are not a writable file system');
+    assert.strictEqual(await opened.save(), false, 'a revision cannot be saved');
+
+    await vscode.commands.executeCommand('trilium.revisions.compareWithCurrent', noteId, target.revisionId);
+    const withCurrent = await waitFor('the diff with the current note', () => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return tab?.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'trilium' ? tab.input : undefined;
+    });
+    assert.strictEqual(withCurrent.original.scheme, 'trilium-revision');
+
+    await vscode.commands.executeCommand('trilium.revisions.compare', noteId, target.revisionId, other.revisionId);
+    await waitFor('the diff of two revisions', () => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return tab?.input instanceof vscode.TabInputTextDiff && tab.input.original.scheme === 'trilium-revision'
+        && tab.input.modified.scheme === 'trilium-revision' ? tab.input : undefined;
+    });
+
+    await vscode.commands.executeCommand('trilium.revisions.restore', noteId, target.revisionId);
+    assert.match(text(await replicaA.getNoteContent(noteId)), new RegExp(B_TEXT), 'the revision is the note again');
+    await vscode.commands.executeCommand('trilium.syncNow');
+    assert.match(text(await server.replica!.getNoteContent(noteId)), new RegExp(B_TEXT), 'and the restore synced out');
+  });
 });

@@ -17,7 +17,7 @@ export interface FailureContext {
 
 type RawError = Error & { code?: string; peerCertificate?: CertificateSummary; reason?: string; closedAfterHandshake?: boolean };
 
-const TLS_VERIFY_CODES = new Set([
+export const TLS_VERIFY_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
   'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'INVALID_CA',
@@ -135,6 +135,11 @@ function proxyError(err: ProxyStageError, ctx: FailureContext): TriliumError {
       { cause: err });
   }
   const code = err.code ?? '';
+  if (TLS_VERIFY_CODES.has(code) || /^ERR_(SSL|TLS)/.test(code)) {
+    return new TriliumError('PROXY_ERROR', `The certificate of the proxy ${proxy} was refused (${code}): ${err.message}.`,
+      `Add the proxy's CA certificate to trilium.sync.caFile, or, if you trust this network, turn off http.proxyStrictSSL; or check ${fix}.`,
+      { cause: err });
+  }
   if (code === 'ETIMEDOUT') {
     return new TriliumError('TIMEOUT', `The proxy ${proxy} did not answer in time (${err.message}).`,
       `Check the proxy in ${fix}; on a slow link raise trilium.sync.timeoutSeconds.`, { cause: err });

@@ -14,6 +14,8 @@ export interface TlsMaterial {
   key?: Buffer;
   pfx?: Buffer;
   passphrase?: string;
+  /** One context for all connections of a transport, when anything above is set. */
+  secureContext?: tls.SecureContext;
 }
 
 export function loadTlsMaterial(options: NetworkOptions): TlsMaterial {
@@ -37,6 +39,9 @@ export function loadTlsMaterial(options: NetworkOptions): TlsMaterial {
     material.passphrase = options.passphrase;
   }
   if (material.pfx || material.cert) checkClientCertificate(material);
+  if (material.ca || material.pfx || material.cert) {
+    material.secureContext = tls.createSecureContext({ ca: material.ca, cert: material.cert, key: material.key, pfx: material.pfx, passphrase: material.passphrase });
+  }
   return material;
 }
 

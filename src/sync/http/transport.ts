@@ -9,7 +9,7 @@ import * as zlib from 'node:zlib';
 import { TriliumError } from '../errors';
 import { ProxyStageError, ServerHttpsAgent, TunnelHttpsAgent, agentForProxy, proxyAuthorizationHeader } from './agents';
 import { capturedCertificate } from './certificateInfo';
-import { toNetworkError } from './networkErrors';
+import { TLS_VERIFY_CODES, toNetworkError } from './networkErrors';
 import { ProxySettingError, displayProxy, resolveProxy, type ProxyChoice } from './proxyResolver';
 import { loadTlsMaterial, pinFor, type TlsMaterial } from './tlsMaterial';
 
@@ -109,17 +109,17 @@ export function createTransport(options: NetworkOptions = {}): Transport {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     const proxy = choice.proxy;
+    if (url.protocol === 'https:' || proxy?.protocol === 'https:') material ??= loadTlsMaterial(options);
     const proxyOptions = { proxyAuthorization: options.proxyAuthorization, proxyStrictSSL: options.proxyStrictSSL, ca: material?.ca };
     const path = `${url.pathname}${url.search}`;
-    if (url.protocol === 'https:') {
-      material ??= loadTlsMaterial(options);
+    if (url.protocol === 'https:' && material) {
       const pin = pinFor(options, host, String(port));
-      const tlsOptions = { ca: material.ca, cert: material.cert, key: material.key, pfx: material.pfx, passphrase: material.passphrase, pin };
+      const tlsOptions = { secureContext: material.secureContext, pin };
       const key = `${proxy?.href ?? 'direct'}|https|${host}|${port}`;
       let agent: http.Agent | undefined = agents.get(key);
       if (!agent) {
         agent = proxy
-          ? new TunnelHttpsAgent(proxy, { ...proxyOptions, ca: material.ca }, tlsOptions, defaultTimeout)
+          ? new TunnelHttpsAgent(proxy, proxyOptions, tlsOptions, defaultTimeout)
           : new ServerHttpsAgent(tlsOptions);
         agents.set(key, agent);
       }
@@ -160,7 +160,8 @@ export function createTransport(options: NetworkOptions = {}): Transport {
         res = await send(req, route, timeoutMs);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? '';
-        if (route.choice.proxy && url.protocol === 'http:' && PROXY_CONNECT_FAILURES.has(code)) {
+        const proxyTls = route.choice.proxy?.protocol === 'https:' && (TLS_VERIFY_CODES.has(code) || /^ERR_(SSL|TLS)/.test(code));
+        if (route.choice.proxy && url.protocol === 'http:' && (PROXY_CONNECT_FAILURES.has(code) || proxyTls)) {
           // Absolute-form through a proxy: failing to connect at all means the proxy is unreachable.
           throw toNetworkError(new ProxyStageError((e as Error).message, route.choice.proxy, undefined, undefined, e), context);
         }

@@ -54,26 +54,36 @@ describe('conflicts: delete versus edit, move versus move (issue 7)', function (
     }
   });
 
-  it('delete then a later edit: the edit wins the note row (newer) and its text is current everywhere', async () => {
-    world = await startWorld(populate);
-    const { a, b, ids, clock } = world;
-    clock.advance(60_000);
-    await b.replica.deleteNote(ids.noteId);
-    clock.advance(60_000);
-    await a.replica.setNoteContent(ids.noteId, EDIT);
-    await world.converge(b, a);
+  for (const deleterSyncsFirst of [true, false]) {
+    const order = deleterSyncsFirst ? 'the deleter syncing first' : 'the editor syncing first';
+    it(`delete then a later edit (${order}): the edit wins (newer), its text is current and the note stays in the tree`, async () => {
+      world = await startWorld(populate);
+      const { a, b, ids, clock } = world;
+      clock.advance(60_000);
+      await b.replica.deleteNote(ids.noteId);
+      clock.advance(60_000);
+      await a.replica.setNoteContent(ids.noteId, EDIT);
+      if (deleterSyncsFirst) await world.converge(b, a);
+      else await world.converge(a, b);
 
-    const states = [];
-    for (const replica of [a.replica, b.replica, world.serverReplica]) states.push(await noteOn(replica, ids.noteId));
-    assert.deepEqual(states[0], states[1], 'A and B agree');
-    assert.deepEqual(states[0], states[2], 'the clients agree with the server');
-    assert.equal(states[0]?.isDeleted, 0, 'the newer edit keeps the note');
-    assert.equal(states[0]?.content, EDIT);
-    const onA = (await conflictsFor(a.replica, ids.noteId)).filter((c) => !c.resolved);
-    assert.equal(onA.length, 1, JSON.stringify(onA));
-    assert.equal(onA[0].kind, 'delete-vs-edit');
-    assert.equal(onA[0].loser, 'remote', 'on A the pulled, older delete lost');
-  });
+      const states = [];
+      for (const replica of [a.replica, b.replica, world.serverReplica]) states.push(await noteOn(replica, ids.noteId));
+      assert.deepEqual(states[0], states[1], 'A and B agree');
+      assert.deepEqual(states[0], states[2], 'the clients agree with the server');
+      assert.equal(states[0]?.isDeleted, 0, 'the newer edit keeps the note');
+      assert.equal(states[0]?.content, EDIT);
+      // The side that detected it lists it: the editor when the delete reached the server first, else the deleter.
+      const detector = deleterSyncsFirst ? a : b;
+      const listed = (await conflictsFor(detector.replica, ids.noteId)).filter((c) => !c.resolved);
+      assert.equal(listed.length, 1, JSON.stringify(listed));
+      assert.equal(listed[0].kind, 'delete-vs-edit');
+      assert.equal(listed[0].loser, deleterSyncsFirst ? 'remote' : 'local', 'the older delete lost');
+      // The winning edit must stay reachable: the delete that lost must not leave the note without a place in the tree.
+      for (const [name, replica] of [['a', a.replica], ['b', b.replica], ['server', world.serverReplica]] as const) {
+        assert.deepEqual(await replica.getNotePaths(ids.noteId), [['root', ids.noteId]], `the note is back in the tree on ${name}`);
+      }
+    });
+  }
 
   it('move versus move: the note ends up under both new parents everywhere, and both moves are in the details', async () => {
     world = await startWorld(populate);

@@ -162,6 +162,25 @@ describe('network: forward proxies', () => {
     assert.deepEqual(proxy.seen, [`CONNECT 127.0.0.1:${deadPort}`, `CONNECT 127.0.0.1:${secure.port}`]);
   });
 
+  it('an https:// proxy: its certificate is checked (http.proxyStrictSSL), against trilium.sync.caFile too', async () => {
+    const tlsProxy = await startForwardProxy({ tls: { key: pki.server.key, cert: pki.server.cert } });
+    try {
+      const e = await rejects(transport({ vscodeProxy: tlsProxy.url }).request({ method: 'GET', url: `${plain.url}/api/echo` }), 'PROXY_ERROR');
+      assert.ok(e.message.startsWith(`The certificate of the proxy ${tlsProxy.url} was refused (UNABLE_TO_VERIFY_LEAF_SIGNATURE)`), e.message);
+      const e2 = await rejects(transport({ vscodeProxy: tlsProxy.url }).request({ method: 'GET', url: `${secure.url}/api/echo` }), 'PROXY_ERROR');
+      assert.match(e2.message, /^The certificate of the proxy/);
+      assert.match(e.hint ?? '', /http\.proxyStrictSSL/);
+      const withCa = await transport({ vscodeProxy: tlsProxy.url, caFile: pki.ca.certFile }).request({ method: 'GET', url: `${plain.url}/api/echo` });
+      assert.equal(withCa.status, 200);
+      const lax = await transport({ vscodeProxy: tlsProxy.url, proxyStrictSSL: false, caFile: pki.ca.certFile }).request({ method: 'GET', url: `${secure.url}/api/echo` });
+      assert.equal(lax.status, 200);
+      await rejects(transport({ vscodeProxy: tlsProxy.url, proxyStrictSSL: false }).request({ method: 'GET', url: `${secure.url}/api/echo` }), 'TLS_CERTIFICATE');
+      assert.deepEqual(tlsProxy.seen, [`GET ${plain.url}/api/echo`, `CONNECT 127.0.0.1:${secure.port}`, `CONNECT 127.0.0.1:${secure.port}`]);
+    } finally {
+      await tlsProxy.close();
+    }
+  });
+
   it('a malformed proxy setting is a PROXY_ERROR naming the setting', async () => {
     const e = await rejects(transport({ proxy: 'socks5://127.0.0.1:1080' }).request({ method: 'GET', url: `${plain.url}/api/echo` }), 'PROXY_ERROR');
     assert.match(e.message, /only http:\/\/ and https:\/\/ proxies/);

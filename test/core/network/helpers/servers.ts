@@ -109,12 +109,12 @@ export interface ProxyServer extends Started {
 }
 
 /** The npm `proxy` package (CONNECT and absolute-form), optionally requiring Basic credentials user:pass. */
-export async function startForwardProxy(opts: { host?: string; credentials?: { user: string; pass: string } } = {}): Promise<ProxyServer> {
+export async function startForwardProxy(opts: { host?: string; credentials?: { user: string; pass: string }; tls?: { key: string; cert: string } } = {}): Promise<ProxyServer> {
   const { createProxy } = await loadProxyPackage();
   const host = opts.host ?? '127.0.0.1';
   const seen: string[] = [];
   const authorizations: (string | undefined)[] = [];
-  const server = http.createServer();
+  const server: http.Server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }) : http.createServer();
   server.prependListener('connect', (req: http.IncomingMessage) => {
     seen.push(`CONNECT ${req.url}`);
     authorizations.push(req.headers['proxy-authorization']);
@@ -130,7 +130,7 @@ export async function startForwardProxy(opts: { host?: string; credentials?: { u
   }
   const sockets = track(server);
   const port = await listen(server, host);
-  return { url: `http://${host}:${port}`, port, host, seen, authorizations, close: closer(server, sockets) };
+  return { url: `${opts.tls ? 'https' : 'http'}://${host}:${port}`, port, host, seen, authorizations, close: closer(server, sockets) };
 }
 
 /**

@@ -1,0 +1,101 @@
+// The scheduler against a real engine and our own server: first sync, sync shortly after local edits, offline
+// state with exponential backoff, an immediate retry when the network returns, and cancellation.
+import { strict as assert } from 'node:assert';
+import type { SyncState } from '../../../src/sync/engineApi';
+import { SyncScheduler } from '../../../src/sync/scheduler';
+import type { RunningSyncServer } from '../../../src/sync/server/syncServer';
+import { TempDirs, newClient, startServer, type Client } from './helpers';
+
+function waitFor(scheduler: SyncScheduler, predicate: (s: SyncState) => boolean, timeoutMs = 20_000): Promise<SyncState> {
+  return new Promise((resolve, reject) => {
+    if (predicate(scheduler.state)) return resolve(scheduler.state);
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out waiting; state is ${JSON.stringify(scheduler.state)}`));
+    }, timeoutMs);
+    const off = scheduler.onDidChangeState((s) => {
+      if (predicate(s)) {
+        clearTimeout(timer);
+        off();
+        resolve(s);
+      }
+    });
+  });
+}
+
+describe('sync scheduler', function () {
+  this.timeout(60_000);
+  const dirs = new TempDirs();
+  let serverDir: string;
+  let server: RunningSyncServer;
+  let client: Client;
+  let scheduler: SyncScheduler;
+
+  before(async () => {
+    serverDir = await dirs.make('trilium-server-');
+    server = await startServer(dirs, { dataDir: serverDir });
+    client = await newClient(dirs, server);
+  });
+  afterEach(async () => {
+    await scheduler?.stop();
+  });
+  after(async () => {
+    await client.replica.close();
+    await server.close();
+    await dirs.cleanup();
+  });
+
+  it('syncs at start and again shortly after a local edit, reporting states and progress', async () => {
+    scheduler = new SyncScheduler(client.engine, client.replica, { intervalMs: 60_000, editDelayMs: 150 });
+    const kinds: string[] = [];
+    scheduler.onDidChangeState((s) => kinds.push(s.kind));
+    let progressEvents = 0;
+    scheduler.onProgress(() => progressEvents++);
+    scheduler.start();
+    await waitFor(scheduler, (s) => s.kind === 'idle' && s.lastSyncedAt !== null);
+    assert.deepEqual([...new Set(kinds)], ['syncing', 'idle']);
+    assert.ok(progressEvents > 0);
+    const { noteId } = await client.replica.createNote({ parentNoteId: 'root', title: 'Edited while the scheduler runs' });
+    const before = Date.now();
+    for (let i = 0; i < 100 && !(await server.replica!.getNote(noteId)); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(await server.replica!.getNote(noteId), 'the edit reached the server without an explicit sync');
+    assert.ok(Date.now() - before < 5000);
+    const idle = await waitFor(scheduler, (s) => s.kind === 'idle');
+    assert.equal(idle.kind === 'idle' && idle.pendingChanges, 0);
+  });
+
+  it('goes offline with exponential backoff and retries at once when the network returns', async () => {
+    scheduler = new SyncScheduler(client.engine, client.replica, { intervalMs: 60_000, editDelayMs: 100, backoffInitialMs: 10_000, backoffMaxMs: 40_000 });
+    assert.deepEqual([1, 2, 3, 4].map((n) => scheduler.backoffMs(n)), [10_000, 20_000, 40_000, 40_000]);
+    const port = server.port;
+    await server.close();
+    scheduler.start();
+    const offline = await waitFor(scheduler, (s) => s.kind === 'offline');
+    assert.ok(offline.kind === 'offline');
+    assert.equal(offline.error.code, 'CONNECTION_REFUSED');
+    assert.ok(offline.nextAttemptAt && offline.nextAttemptAt.getTime() - Date.now() > 5_000, 'the next attempt waits for the backoff');
+    server = await startServer(dirs, { dataDir: serverDir, port });
+    const started = Date.now();
+    scheduler.networkRestored();
+    await waitFor(scheduler, (s) => s.kind === 'idle' && s.lastSyncedAt !== null);
+    assert.ok(Date.now() - started < 5_000, 'no waiting for the backoff once the network is back');
+  });
+
+  it('reports a protocol error as an error state, and can be cancelled', async () => {
+    scheduler = new SyncScheduler(client.engine, client.replica, { intervalMs: 60_000 });
+    const secret = await client.replica.getOption('documentSecret');
+    await client.replica.setOption('documentSecret', 'b3RoZXJkb2N1bWVudHNlY3I=', false);
+    try {
+      scheduler.start();
+      const error = await waitFor(scheduler, (s) => s.kind === 'error');
+      assert.ok(error.kind === 'error' && error.error.code === 'DIFFERENT_DOCUMENT');
+    } finally {
+      await client.replica.setOption('documentSecret', secret!, false);
+    }
+    const run = scheduler.syncNow();
+    scheduler.cancel();
+    await run;
+    await scheduler.stop();
+    assert.notEqual(scheduler.state.kind, 'syncing');
+  });
+});

@@ -1,0 +1,64 @@
+// Pure UI logic: the note picker's filtering, drag-and-drop plans, the status bar text, HTML sanitizing.
+import * as assert from 'assert';
+import { buildNoteIndex, filterNotes } from '../../../src/commands/notePicker';
+import { sanitizeNoteHtml } from '../../../src/preview/sanitize';
+import { statusView, timeAgo } from '../../../src/statusBar/statusText';
+import { TriliumError } from '../../../src/sync/errors';
+import { planDrop } from '../../../src/treeView/dropPlan';
+
+describe('UI logic', () => {
+  it('filters notes: title prefix first, then title substring, then parent title', () => {
+    const index = buildNoteIndex([
+      { noteId: '1', title: 'Garden notes', type: 'text', parentTitle: 'Home' },
+      { noteId: '2', title: 'My garden', type: 'text', parentTitle: 'Home' },
+      { noteId: '3', title: 'Seeds', type: 'text', parentTitle: 'Garden planner' },
+      { noteId: '4', title: 'Other', type: 'text', parentTitle: null },
+    ]);
+    assert.deepStrictEqual(filterNotes(index, 'garden').map((n) => n.noteId), ['1', '2', '3']);
+    assert.deepStrictEqual(filterNotes(index, '').map((n) => n.noteId), ['1', '2', '3', '4']);
+    assert.deepStrictEqual(filterNotes(index, 'GARDEN', 1).map((n) => n.noteId), ['1']);
+  });
+
+  it('plans drops: sibling → reorder before it; other note → move into it; never into its own subtree', () => {
+    const a = { branchId: 'ba', noteId: 'a', parentNoteId: 'p' };
+    const b = { branchId: 'bb', noteId: 'b', parentNoteId: 'p' };
+    const c = { branchId: 'bc', noteId: 'c', parentNoteId: 'p' };
+    const siblings = [a, b, c];
+    assert.deepStrictEqual(planDrop(c, a, siblings, []), { kind: 'reorder', parentNoteId: 'p', branchIdsInOrder: ['bc', 'ba', 'bb'] });
+    const x = { branchId: 'bx', noteId: 'x', parentNoteId: 'q' };
+    assert.deepStrictEqual(planDrop(a, x, [], ['root', 'q', 'x']), { kind: 'move', branchId: 'ba', newParentNoteId: 'x' });
+    const child = { branchId: 'bk', noteId: 'k', parentNoteId: 'a' };
+    assert.strictEqual(planDrop(a, child, [], ['root', 'p', 'a', 'k']).kind, 'none');
+    assert.strictEqual(planDrop(a, a, siblings, []).kind, 'none');
+    assert.deepStrictEqual(planDrop(a, undefined, [], []), { kind: 'move', branchId: 'ba', newParentNoteId: 'root' });
+  });
+
+  it('status bar text for each sync state, with conflicts', () => {
+    const now = new Date('2026-11-25T12:00:00Z');
+    const ctx = { serverUrl: 'https://t.example', syncVersion: 39, conflicts: 0, now };
+    assert.match(statusView({ kind: 'idle', lastSyncedAt: new Date('2026-11-25T11:55:00Z'), pendingChanges: 0 }, ctx, null).text, /synced 5 min ago/);
+    const syncing = statusView({ kind: 'syncing', phase: 'pull', pulled: 1200, pushed: 0, outstandingPullCount: 300 }, ctx, null);
+    assert.match(syncing.text, /syncing \(pulled 1200, outstanding 300\)/);
+    const offline = statusView({ kind: 'offline', error: new TriliumError('CONNECTION_REFUSED', 'Refused.'), nextAttemptAt: null }, ctx, null);
+    assert.match(offline.text, /offline/);
+    assert.strictEqual(offline.severity, 'warning');
+    const error = statusView({ kind: 'error', error: new TriliumError('WRONG_PASSWORD', 'Wrong.', 'Set up again.'), nextAttemptAt: null }, ctx, null);
+    assert.strictEqual(error.severity, 'error');
+    assert.match(error.tooltip, /Wrong\. Set up again\./);
+    const conflicts = statusView({ kind: 'idle', lastSyncedAt: now, pendingChanges: 0 }, { ...ctx, conflicts: 2 }, now);
+    assert.match(conflicts.text, /\$\(warning\) 2$/);
+    assert.match(conflicts.tooltip, /Server: https:\/\/t\.example\nSync version: 39\nLast sync: /);
+    assert.strictEqual(timeAgo(new Date(now.getTime() - 3 * 3600_000), now), '3 h ago');
+  });
+
+  it('sanitizes note HTML: no scripts, handlers or javascript: links; internal links and images resolved', () => {
+    const { html, refs } = sanitizeNoteHtml(
+      '<p onclick="x()">Hi <a href="#root/abc/def1">l</a> <a href="javascript:alert(1)">j</a><script>alert(1)</script>' +
+      '<img src="api/images/img1/a.png"><img src="https://evil.example/x.png"><iframe src="x"></iframe></p>',
+      (r) => (r.id === 'img1' ? 'data:image/png;base64,AA' : undefined));
+    assert.doesNotMatch(html, /script|onclick|javascript:|iframe|evil/);
+    assert.match(html, /data-note-id="def1"/);
+    assert.match(html, /src="data:image\/png;base64,AA"/);
+    assert.deepStrictEqual([...refs.noteLinks], ['def1']);
+  });
+});
