@@ -90,11 +90,27 @@ async function role() {
   } else if (name === '--sync') {
     const dir = await mkdtemp(join(tmpdir(), 'trilium-bench-client-'));
     const started = Date.now();
+    let phase = 'seed';
+    const peaks = {};
+    const sample = () => {
+      const rss = process.memoryUsage.rss();
+      peaks[phase] = Math.max(peaks[phase] ?? 0, rss);
+    };
+    const sampler = setInterval(sample, 100);
     try {
-      const { replica, result } = await core.setupFromServer({ dataDir: dir, serverUrl: a, password: PASSWORD });
+      const { replica, result } = await core.setupFromServer({
+        dataDir: dir, serverUrl: a, password: PASSWORD,
+        // Round timings (login, pull, push, check) on stderr.
+        logger: { ...core.silentLogger, debug: (m) => process.stderr.write(`  ${m}\n`) },
+        onProgress: (p) => {
+          sample();
+          phase = p.phase;
+        },
+      });
       const ms = Date.now() - started;
       await replica.close();
-      process.stdout.write(JSON.stringify({ ms, pulled: result.pulled, hashCheck: result.hashCheck, rounds: result.rounds, rss: process.resourceUsage().maxRSS * 1024 }) + '\n');
+      clearInterval(sampler);
+      process.stdout.write(JSON.stringify({ ms, pulled: result.pulled, hashCheck: result.hashCheck, rounds: result.rounds, rss: process.resourceUsage().maxRSS * 1024, peaks }) + '\n');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -119,6 +135,7 @@ async function main() {
       console.log(`${size} notes, ${fetch.changes} entity changes in ${fetch.pages} pages (${mb(fetch.bytes)} of JSON):`);
       console.log(`  fetch+parse only: ${(fetch.ms / 1000).toFixed(1)} s (${Math.round(fetch.changes / (fetch.ms / 1000))} changes/s), peak RSS ${mb(fetch.rss)}`);
       console.log(`  full initial sync: ${(sync.ms / 1000).toFixed(1)} s (${Math.round(sync.pulled / (sync.ms / 1000))} changes/s), peak RSS ${mb(sync.rss)}, hash check ${sync.hashCheck}, ${sync.rounds} round(s)`);
+      console.log(`  client peak RSS by phase: ${Object.entries(sync.peaks).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}`);
       console.log(`  sync / fetch-only = ${ratio.toFixed(2)} (target ≤ 1.20)${ratio <= 1.2 ? '' : '  ABOVE TARGET'}; RSS target < 300 MB${sync.rss < 300 * 1024 * 1024 ? '' : '  ABOVE TARGET'}`);
     } finally {
       child.kill('SIGTERM');

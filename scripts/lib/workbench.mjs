@@ -18,7 +18,16 @@ export async function runCommand(page, title, timeout = 30_000) {
   await input.waitFor({ state: 'visible', timeout });
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout });
+  try {
+    await row.waitFor({ state: 'visible', timeout });
+  } catch {
+    const offered = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts().catch(() => []);
+    await page.keyboard.press('Escape');
+    throw new Error(
+      `"${title}" is not in the command palette (not contributed, or hidden by a "when" clause); it offered: ` +
+        offered.map((text) => text.split('\n')[0]).join(' | '),
+    );
+  }
   await input.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout }).catch(() => {});
 }

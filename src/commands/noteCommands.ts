@@ -232,7 +232,20 @@ export function registerNoteCommands(services: Services): vscode.Disposable[] {
         return undefined;
       }
       const node = await tree.findNode(noteId);
-      if (node) await treeView.reveal(node, { select: true, focus: true, expand: false });
+      if (!node) {
+        void vscode.window.showInformationMessage('This note is not in the tree (is it in the hidden subtree? See trilium.tree.showHidden).');
+        return undefined;
+      }
+      try {
+        await treeView.reveal(node, { select: true, focus: true, expand: false });
+      } catch (e) {
+        // The view may still hold rows from before a refresh: list the path again, then reveal once more.
+        services.log.debug(`reveal failed once (${e instanceof Error ? e.message : String(e)}); retrying`);
+        tree.refreshAll();
+        const again = await tree.findNode(noteId);
+        if (again) await treeView.reveal(again, { select: true, focus: true, expand: false });
+        return again;
+      }
       return node;
     },
     'trilium.refreshTree': () => tree.refreshAll(),

@@ -87,6 +87,17 @@ export function registerSyncCommands(services: Services): vscode.Disposable[] {
       }
     },
     'trilium.showSyncLog': () => log.show(true),
+    'trilium.setCertificatePassphrase': async (value?: string) => {
+      const passphrase = value ?? (await vscode.window.showInputBox({
+        title: 'Passphrase of the client certificate',
+        prompt: 'For trilium.sync.pfxFile or an encrypted trilium.sync.keyFile; kept in VS Code\'s secret storage. Empty removes it.',
+        password: true,
+        ignoreFocusOut: true,
+      }));
+      if (passphrase === undefined) return;
+      await session.secrets.set('pfxPassphrase', passphrase);
+      await session.startScheduler();
+    },
     'trilium.openSettings': () => openSettings(),
     'trilium.statusMenu': async () => {
       const items: Array<vscode.QuickPickItem & { command: string }> = [

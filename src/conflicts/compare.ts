@@ -37,12 +37,13 @@ export async function currentNoteUri(replica: ReplicaApi, note: NoteRow, noteUri
   return { uri: vscode.Uri.from({ scheme: NOTE_SCHEME, path: notePath(note.noteId, note.title, ext) }), ext };
 }
 
-function formatUtc(utc: string): string {
-  return utc.replace(/:\d\d\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
+/** `2026-03-01 10:02:03.456Z` → `2026-03-01 10:02:03 UTC` */
+export function formatUtc(utc: string): string {
+  return utc.replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
 }
 
 export function revisionLabel(revision: RevisionRow): string {
-  return `${formatUtc(revision.utcDateCreated)}${revision.description ? ` (${revision.description})` : ''}`;
+  return `revision of ${formatUtc(revision.utcDateCreated)}`;
 }
 
 export async function openRevision(replica: ReplicaApi, noteId: string, revisionId: string, noteUri?: NoteUriFor): Promise<vscode.TextEditor> {

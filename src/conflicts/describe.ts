@@ -48,9 +48,10 @@ export function relativeTime(utc: string | null | undefined, now: Date): string 
   return d.toISOString().slice(0, 10);
 }
 
-/** The line under a conflict in the Conflicts view. */
+/** The short line next to a conflict in the Conflicts view (the side bar is narrow). */
 export function conflictDescription(c: ConflictRecord, now: Date): string {
-  return `${kindLabel(c.kind)} · ${loserLabel(c.loser)} · ${relativeTime(c.utcDateDetected, now)}`;
+  const kind = c.kind === 'delete-vs-edit' ? 'delete vs edit' : c.kind === 'move' ? 'moved twice' : kindLabel(c.kind);
+  return `${kind} · ${c.loser === 'local' ? 'yours lost' : 'theirs lost'} · ${relativeTime(c.utcDateDetected, now)}`;
 }
 
 /** A longer, multi-line explanation for the tooltip. */
@@ -88,14 +89,30 @@ export function conflictDiffTitle(c: ConflictRecord, noteTitle: string): string 
   return `${noteTitle}: ${left} (lost) ↔ current`;
 }
 
-/** Pretty JSON of one side of a row-level conflict's details, when the details name both sides. */
-export function detailsSide(details: string | null, side: 'local' | 'remote'): string | null {
+/** Pretty JSON of one side of a row-level conflict's details, when the details name both sides. Branches get the
+ * title of their parent (from `titles`) so that a move reads as "under Projects", not as an id. */
+export function detailsSide(details: string | null, side: 'local' | 'remote', titles: Record<string, string> = {}): string | null {
   if (!details) return null;
   try {
     const parsed = JSON.parse(details) as Record<string, unknown>;
-    if (parsed && typeof parsed === 'object' && side in parsed) return JSON.stringify(parsed[side], null, 2) + '\n';
-    return JSON.stringify(parsed, null, 2) + '\n';
+    const value = parsed && typeof parsed === 'object' && side in parsed ? parsed[side] : parsed;
+    if (value && typeof value === 'object' && typeof (value as { parentNoteId?: unknown }).parentNoteId === 'string') {
+      const parentNoteId = (value as { parentNoteId: string }).parentNoteId;
+      if (titles[parentNoteId]) return JSON.stringify({ parentTitle: titles[parentNoteId], ...value }, null, 2) + '\n';
+    }
+    return JSON.stringify(value, null, 2) + '\n';
   } catch {
     return details;
+  }
+}
+
+/** The parent note ids that both sides of a row-level conflict's details name. */
+export function detailsParentIds(details: string | null): string[] {
+  if (!details) return [];
+  try {
+    const parsed = JSON.parse(details) as Record<string, { parentNoteId?: unknown } | null>;
+    return ['local', 'remote'].map((k) => parsed?.[k]?.parentNoteId).filter((v): v is string => typeof v === 'string');
+  } catch {
+    return [];
   }
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { parseNotePath, SCHEME as NOTE_SCHEME } from '../editor/noteUri';
 import type { ReplicaApi } from '../storage/replicaApi';
 import type { RevisionRow } from '../storage/types';
-import { compareRevisionWithCurrent, compareRevisions, openRevision, revisionLabel, type NoteUriFor } from './compare';
+import { compareRevisionWithCurrent, compareRevisions, formatUtc, openRevision, revisionLabel, type NoteUriFor } from './compare';
 import { restoreRevision } from './restore';
 import { parseRevisionPath, REVISION_SCHEME } from './revisionUri';
 
@@ -41,9 +41,9 @@ function byNewest(revisions: RevisionRow[]): RevisionRow[] {
 
 function revisionPicks(revisions: RevisionRow[]): RevisionPick[] {
   return byNewest(revisions).map((r) => ({
-    label: revisionLabel(r),
+    label: `$(history) ${formatUtc(r.utcDateCreated)}`,
     description: r.title,
-    detail: r.source && r.source !== 'auto' ? `source: ${r.source}` : undefined,
+    detail: [r.description, r.source && r.source !== 'auto' ? `source: ${r.source}` : ''].filter(Boolean).join(' · ') || undefined,
     revision: r,
   }));
 }
@@ -71,14 +71,14 @@ export async function showRevisionHistory(replica: ReplicaApi, noteId: string, o
     ...(revisions.length > 1 ? [{ label: '$(diff-multiple) Compare with another revision…', id: 'other' }] : []),
     { label: '$(history) Restore this revision', id: 'restore' },
   ];
-  const action = await vscode.window.showQuickPick(actions, { title: `${note.title}: ${picked.label}` });
+  const action = await vscode.window.showQuickPick(actions, { title: `${note.title}: ${revisionLabel(picked.revision)}` });
   if (!action) return;
   const revisionId = picked.revision.revisionId;
   if (action.id === 'open') await openRevision(replica, noteId, revisionId, noteUri);
   else if (action.id === 'current') await compareRevisionWithCurrent(replica, noteId, revisionId, noteUri);
   else if (action.id === 'other') {
     const other = await vscode.window.showQuickPick(revisionPicks(revisions.filter((r) => r.revisionId !== revisionId)), {
-      title: `Compare ${picked.label} with…`,
+      title: `Compare the ${revisionLabel(picked.revision)} with…`,
     });
     if (other) await compareRevisions(replica, noteId, revisionId, other.revision.revisionId, noteUri);
   } else if (action.id === 'restore') {
@@ -93,5 +93,5 @@ export async function restoreAndTell(replica: ReplicaApi, noteId: string, revisi
   const what = outcome.savedRevisionId
     ? 'The version it replaced is kept as a revision.'
     : 'It was already the current version.';
-  void vscode.window.showInformationMessage(`Restored the revision of ${revisionLabel(revision)}. ${what}`);
+  void vscode.window.showInformationMessage(`Restored the ${revisionLabel(revision)}. ${what}`);
 }

@@ -2,7 +2,7 @@
 // recorded sides of a row-level conflict.
 import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
-import { detailsSide } from './describe';
+import { detailsParentIds, detailsSide } from './describe';
 import { presentContent } from './present';
 import { CURRENT, parseRevisionPath, REVISION_SCHEME, revisionContentPath, revisionTitlePath, conflictDetailsPath } from './revisionUri';
 
@@ -41,7 +41,12 @@ export class RevisionDocumentProvider implements vscode.TextDocumentContentProvi
     if (doc.kind === 'details') {
       const conflict = (await replica.listConflicts({ includeResolved: true })).find((c) => c.conflictId === doc.conflictId);
       if (!conflict) throw new Error(`Conflict ${doc.conflictId} does not exist.`);
-      return detailsSide(conflict.details, doc.side) ?? '(no details recorded)\n';
+      const titles: Record<string, string> = {};
+      for (const id of detailsParentIds(conflict.details)) {
+        const parent = await replica.getNote(id);
+        if (parent) titles[id] = parent.title;
+      }
+      return detailsSide(conflict.details, doc.side, titles) ?? '(no details recorded)\n';
     }
     if (doc.kind === 'title' && doc.revisionId === CURRENT) {
       const note = await replica.getNote(doc.noteId);

@@ -21,7 +21,7 @@ export function validateServerUrl(value: string): string | undefined {
   }
 }
 
-export async function askServer(title: string, answers: ServerAnswers = {}): Promise<{ serverUrl: string; password: string } | undefined> {
+export async function askServer(title: string, answers: ServerAnswers = {}, passwordPrompt?: (url: string) => string): Promise<{ serverUrl: string; password: string } | undefined> {
   const serverUrl = answers.serverUrl ?? (await vscode.window.showInputBox({
     title,
     prompt: 'Address of the Trilium sync server (the URL you open Trilium at)',
@@ -33,7 +33,7 @@ export async function askServer(title: string, answers: ServerAnswers = {}): Pro
   if (!serverUrl) return undefined;
   const password = answers.password ?? (await vscode.window.showInputBox({
     title,
-    prompt: `Password of the Trilium server at ${serverUrl.trim()}`,
+    prompt: passwordPrompt ? passwordPrompt(serverUrl.trim()) : `Password of the Trilium server at ${serverUrl.trim()}`,
     password: true,
     ignoreFocusOut: true,
     validateInput: (v) => (v ? undefined : 'The password is needed once to fetch the document secret.'),
@@ -140,7 +140,8 @@ export async function pushDocumentToServer(session: DocumentSession, answers: Se
     void vscode.window.showWarningMessage('Trilium: there is no document to push yet.');
     return false;
   }
-  const asked = await askServer('Push this document to a Trilium server', answers);
+  const asked = await askServer('Push this document to a Trilium server', answers,
+    (url) => `Choose the password that ${url} will ask for (Trilium desktop and other clients log in with it)`);
   if (!asked) return false;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

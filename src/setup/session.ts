@@ -106,7 +106,7 @@ export class DocumentSession implements vscode.Disposable {
         },
       });
       const previous = this.documentName;
-      await this.close();
+      await this.close({ quiet: true });
       if (previous) this.log.info(`The previous document stays in ${this.dataDir(previous)}.`);
       await this.secrets.set('password', password);
       if (documentSecret) await this.secrets.set('documentSecret', documentSecret);
@@ -126,9 +126,10 @@ export class DocumentSession implements vscode.Disposable {
   async createLocalDocument(): Promise<void> {
     const name = `local-${Date.now().toString(36)}`;
     const dataDir = this.dataDir(name);
-    await this.close();
+    await this.close({ quiet: true });
     await fs.mkdir(dataDir, { recursive: true });
     const replica = await this.core.createLocalDocument(dataDir, this.log);
+    this.lastSyncedAtValue = null;
     await this.context.globalState.update(DOCUMENT_KEY, name);
     await this.context.globalState.update(SERVER_KEY, undefined);
     await this.attach(replica);
@@ -213,20 +214,23 @@ export class DocumentSession implements vscode.Disposable {
     await this.startScheduler();
   }
 
-  async close(): Promise<void> {
+  /** Closes the document; `quiet` when another one replaces it at once (no flash of "not configured"). */
+  async close(opts: { quiet?: boolean } = {}): Promise<void> {
     this.stopScheduler();
     const replica = this.replicaValue;
     this.replicaValue = undefined;
     if (replica) {
-      this.replicaEmitter.fire(undefined);
+      if (!opts.quiet) this.replicaEmitter.fire(undefined);
       await replica.close();
     }
+    if (opts.quiet) return;
     await vscode.commands.executeCommand('setContext', 'trilium.configured', false);
     this.setState({ kind: 'unconfigured' });
   }
 
   private setState(state: SyncState): void {
     if (state.kind === 'idle' && state.lastSyncedAt) this.lastSyncedAtValue = state.lastSyncedAt;
+    if (state.kind === 'idle' && !state.lastSyncedAt && this.lastSyncedAtValue) state = { ...state, lastSyncedAt: this.lastSyncedAtValue };
     this.stateValue = state;
     this.stateEmitter.fire(state);
   }

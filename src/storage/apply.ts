@@ -21,6 +21,7 @@ const keyOf = (name: string, id: string) => `${name}\u0000${id}`;
 
 /** Throws SCHEMA_MISMATCH before anything is written when a record does not fit the profile. */
 export function validateRecords(profile: SchemaProfile, records: SyncRecord[], senderSyncVersion?: number): void {
+  const checked = new Set<string>();
   for (const r of records) {
     const ec = r.entityChange;
     if (!ec || typeof ec.entityName !== 'string' || typeof ec.entityId !== 'string') {
@@ -28,8 +29,12 @@ export function validateRecords(profile: SchemaProfile, records: SyncRecord[], s
     }
     if (!Object.hasOwn(profile.tables, ec.entityName) && ec.entityName !== 'note_reordering') throw schemaMismatch(profile, ec.entityName, null, senderSyncVersion);
     if (r.entity && ec.entityName !== 'note_reordering') {
+      const keys = Object.keys(r.entity);
+      const sig = ec.entityName + ':' + keys.join(',');
+      if (checked.has(sig)) continue;
       const cols = profile.columnSet(ec.entityName);
-      for (const k of Object.keys(r.entity)) if (!cols.has(k)) throw schemaMismatch(profile, ec.entityName, k, senderSyncVersion);
+      for (const k of keys) if (!cols.has(k)) throw schemaMismatch(profile, ec.entityName, k, senderSyncVersion);
+      checked.add(sig);
     }
   }
 }
@@ -76,12 +81,72 @@ interface Candidate {
   loser: 'local' | 'remote';
 }
 
+/**
+ * Initial load into an empty replica: nothing local can conflict, so every record is written as it comes
+ * (remote always wins, no changeId lookups), grouped per table, with no per-record objects in between.
+ */
+async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string): Promise<BatchOutcome> {
+  const out: BatchOutcome = { applied: 0, skipped: 0, bounced: 0, conflicts: [] };
+  const groups = new Map<string, { table: string; cols: string[]; rows: SqlValue[][] }>();
+  const deletes = new Map<string, Set<string>>();
+  const reorders: string[] = [];
+  const ecRows: SqlValue[][] = [];
+  for (const r of records) {
+    const e = r.entityChange;
+    const t = e.entityName;
+    const row = r.entity;
+    if (!row && t === 'options') { out.skipped++; continue; }
+    if (t === 'note_reordering') {
+      reorders.push(JSON.stringify(row ?? {}));
+    } else if (e.isErased) {
+      if (ERASABLE_TABLES.has(t)) {
+        if (!deletes.has(t)) deletes.set(t, new Set());
+        deletes.get(t)!.add(e.entityId);
+      }
+    } else {
+      if (!row) throw new TriliumError('PROTOCOL', `Empty entity row for ${t} ${e.entityId} in a sync batch.`, 'The sender is inconsistent; run a full sync.');
+      const keys = Object.keys(row);
+      const sig = t + ':' + keys.join(',');
+      let g = groups.get(sig);
+      if (!g) groups.set(sig, (g = { table: t, cols: keys, rows: [] }));
+      const values: SqlValue[] = new Array(keys.length);
+      for (let i = 0; i < keys.length; i++) values[i] = row[keys[i]];
+      if (t === 'blobs') {
+        const ci = keys.indexOf('content');
+        if (ci >= 0 && typeof values[ci] === 'string') {
+          const buf = Buffer.from(values[ci] as string, 'base64');
+          values[ci] = buf.length === 0 ? '' : buf;
+        }
+      }
+      g.rows.push(values);
+      deletes.get(t)?.delete(e.entityId);
+    }
+    ecRows.push([t, e.entityId, e.hash ?? '', e.isErased ? 1 : 0, e.changeId, e.componentId || 'NA', sender,
+      e.isSynced === undefined || e.isSynced ? 1 : 0, e.utcDateChanged]);
+    out.applied++;
+  }
+  for (const g of groups.values()) {
+    const insert = g.table === 'blobs' ? insertRows : insertJsonRows;
+    await insert(w.c, 'INSERT OR REPLACE', g.table, g.cols, g.rows);
+  }
+  for (const [t, ids] of deletes) {
+    if (ids.size === 0) continue;
+    await w.c.run(`DELETE FROM ${t} WHERE "${w.profile.tables[t].pk}" IN (SELECT value FROM json_each(?))`, [JSON.stringify([...ids])]);
+  }
+  for (const positions of reorders) {
+    await w.c.run('UPDATE branches SET notePosition = CAST(j.value AS INTEGER) FROM json_each(?) j WHERE branches.branchId = j.key', [positions]);
+  }
+  await insertJsonRows(w.c, 'INSERT', 'entity_changes', [...EC_COLUMNS], ecRows);
+  return out;
+}
+
 /** Applies one batch inside the caller's transaction. `bulk`: empty replica, no local changes to compare. */
 export const CONFLICT_MARK = 'Kept because of a sync conflict';
 
 export async function applyBatch(
   w: WriteContext, records: SyncRecord[], opts: ApplyOptions, bulk: boolean, localInstanceIds: Set<string> = new Set(),
 ): Promise<BatchOutcome> {
+  if (bulk) return applyBulk(w, records, opts.senderInstanceId);
   const { profile } = w;
   const sender = opts.senderInstanceId;
   const out: BatchOutcome = { applied: 0, skipped: 0, bounced: 0, conflicts: [] };

@@ -23,27 +23,26 @@ export async function eraseUnusedBlobs(c: Connection): Promise<number> {
 }
 
 /** `{entityName: {sector: hash}}` over synced entity changes, sorted by entityId (call eraseUnusedBlobs first). */
-export async function computeSectorHashes(c: Connection): Promise<Record<string, Record<string, string>>> {
-  // One string per entity name rather than one JS object per row: the driver's per-row cost dominates otherwise.
-  const groups = await c.all<{ entityName: string; s: string }>(
-    `SELECT entityName, group_concat(entityId || char(9) || hash || isErased, char(10)) AS s FROM
-       (SELECT entityName, entityId, hash, isErased FROM entity_changes
-        WHERE isSynced = 1 AND entityName != 'note_reordering' ORDER BY entityName, entityId)
-     GROUP BY entityName`);
+export async function computeSectorHashes(c: Connection, entityNames: string[]): Promise<Record<string, Record<string, string>>> {
   const out: Record<string, Record<string, string>> = {};
-  for (const g of groups) {
-    const lines = g.s.split('\n');
-    const ids = lines.map((l) => l.substring(0, l.indexOf('\t')));
-    let sorted = true;
-    for (let i = 1; i < ids.length && sorted; i++) if (ids[i - 1] > ids[i]) sorted = false;
-    if (!sorted) lines.sort((a, b) => { const x = a.substring(0, a.indexOf('\t')); const y = b.substring(0, b.indexOf('\t')); return x < y ? -1 : x > y ? 1 : 0; });
-    const sectors: Record<string, string[]> = {};
-    for (const line of lines) {
-      const tab = line.indexOf('\t');
-      (sectors[line[0]] ??= []).push(line.substring(tab + 1));
+  for (const entityName of entityNames) {
+    if (entityName === 'note_reordering') continue;
+    // One ordered range of the (entityName, entityId) index, concatenated by SQLite: only short strings cross
+    // into JavaScript, not one object per row. Each line is the sector character followed by hash + isErased.
+    const row = await c.get<{ s: string | null }>(
+      `SELECT group_concat(x, char(10)) AS s FROM (SELECT substr(entityId, 1, 1) || hash || isErased AS x FROM entity_changes
+         WHERE entityName = ? AND isSynced = 1 ORDER BY entityId)`, [entityName]);
+    if (row?.s == null) continue;
+    const sectors = new Map<string, string[]>();
+    for (const line of row.s.split('\n')) {
+      const sector = line[0];
+      let list = sectors.get(sector);
+      if (!list) sectors.set(sector, (list = []));
+      list.push(line.substring(1));
     }
-    out[g.entityName] = {};
-    for (const [sector, parts] of Object.entries(sectors)) out[g.entityName][sector] = hash(parts.join(''));
+    const hashes: Record<string, string> = {};
+    for (const sector of [...sectors.keys()].sort()) hashes[sector] = hash(sectors.get(sector)!.join(''));
+    out[entityName] = hashes;
   }
   return out;
 }

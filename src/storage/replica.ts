@@ -136,7 +136,7 @@ export class Replica implements ReplicaApi {
       const r = await Replica.finishOpen(dataDir, profile, writer, opts.clock ?? systemClock);
       r.bulk = bulk;
       r.searchStale = m.get('searchStale') === '1';
-      if (bulk === 'active') await writer.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -65536');
+      if (bulk === 'active') await writer.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 20000');
       return r;
     } catch (e) {
       await writer.close().catch(() => undefined);
@@ -146,7 +146,7 @@ export class Replica implements ReplicaApi {
 
   private static async finishOpen(dataDir: string, profile: SchemaProfile, writer: Connection, clock: Clock): Promise<Replica> {
     const reader = await Connection.open(path.join(dataDir, DB_FILE), OPEN_RW);
-    await reader.exec('PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768; PRAGMA query_only = 1');
+    await reader.exec('PRAGMA busy_timeout = 10000; PRAGMA cache_size = -16384; PRAGMA query_only = 1');
     const r = new Replica(dataDir, profile, writer, reader, clock);
     await writer.run('INSERT OR IGNORE INTO local_instances (instanceId, utcDateOpened) VALUES (?, ?)',
       [r.instanceId, clock.now().toISOString().replace('T', ' ')]);
@@ -207,7 +207,7 @@ export class Replica implements ReplicaApi {
       }
       for (const ix of SECONDARY_INDEXES) await c.run(`DROP INDEX IF EXISTS ${ix.name}`);
       await c.run("INSERT OR REPLACE INTO replica_meta (name, value) VALUES ('bulkLoad', 'active'), ('searchStale', '1')");
-      await c.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -65536');
+      await c.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 20000');
       this.bulk = 'active';
       this.searchStale = true;
     });
@@ -222,7 +222,8 @@ export class Replica implements ReplicaApi {
     await this.queue.exclusive(async (c) => {
       if (this.bulk === 'off') return;
       if (this.bulk === 'active') {
-        await c.exec('BEGIN IMMEDIATE');
+        // A small cache while sorting for the index builds: the sorter spills to temp files beyond it.
+        await c.exec('PRAGMA cache_size = -16384; BEGIN IMMEDIATE');
         try {
           await c.run(`DELETE FROM entity_changes WHERE id NOT IN (SELECT MAX(id) FROM entity_changes GROUP BY entityName, entityId)`);
           for (const ix of SECONDARY_INDEXES) await c.run(ix.sql);
@@ -232,7 +233,7 @@ export class Replica implements ReplicaApi {
           await c.exec('ROLLBACK').catch(() => undefined);
           throw e;
         }
-        await c.exec('PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_checkpoint(TRUNCATE)');
+        await c.exec('PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE)');
       } else {
         await c.run("DELETE FROM replica_meta WHERE name = 'bulkLoad'");
       }
@@ -404,10 +405,13 @@ export class Replica implements ReplicaApi {
   }
 
   async listAllNotes(): Promise<Array<{ noteId: string; title: string; type: string; parentTitle: string | null }>> {
-    return this.reader.all(
-      `SELECT n.noteId, n.title, n.type,
-         (SELECT p.title FROM branches b JOIN notes p ON p.noteId = b.parentNoteId WHERE b.noteId = n.noteId AND b.isDeleted = 0 LIMIT 1) AS parentTitle
-       FROM notes n WHERE n.isDeleted = 0 AND n.noteId NOT LIKE '\\_%' ESCAPE '\\' ORDER BY n.title`);
+    const r = await this.reader.get<{ j: string | null }>(
+      `SELECT json_group_array(json_array(noteId, title, type, parentTitle)) AS j FROM (
+         SELECT n.noteId, n.title, n.type,
+           (SELECT p.title FROM branches b JOIN notes p ON p.noteId = b.parentNoteId WHERE b.noteId = n.noteId AND b.isDeleted = 0 LIMIT 1) AS parentTitle
+         FROM notes n WHERE n.isDeleted = 0 AND n.noteId NOT LIKE '\\_%' ESCAPE '\\' ORDER BY n.title)`);
+    const list = JSON.parse(r?.j ?? '[]') as Array<[string, string, string, string | null]>;
+    return list.map(([noteId, title, type, parentTitle]) => ({ noteId, title, type, parentTitle }));
   }
 
   async counts(): Promise<Record<string, number>> {
@@ -822,7 +826,7 @@ export class Replica implements ReplicaApi {
     await this.ensureIndexed();
     return this.queue.transaction(async (c) => {
       await eraseUnusedBlobs(c);
-      return computeSectorHashes(c);
+      return computeSectorHashes(c, this.profile.syncedEntityNames);
     });
   }
 
@@ -858,7 +862,7 @@ export class Replica implements ReplicaApi {
 }
 
 async function configure(c: Connection): Promise<void> {
-  await c.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY');
+  await c.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768');
 }
 
 async function writeCursor(c: Connection, name: string, value: number, now: Date): Promise<void> {

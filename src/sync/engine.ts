@@ -19,6 +19,10 @@ export const DEFAULT_MAX_ROUNDS = 5;
 export const PUSH_BUDGET_CHARS = 1_000_000;
 const PUSH_FETCH_LIMIT = 1000;
 const BUILD_CHUNK = 50;
+/** Pull pages fetched ahead of the one being applied. */
+const MAX_PAGES_AHEAD = 4;
+/** Pages that are already here are merged into one apply transaction up to this many records. */
+const MERGE_RECORDS = 8000;
 
 export interface SyncEngineOptions {
   transport?: Transport;
@@ -224,33 +228,35 @@ export class SyncEngine implements SyncEngineApi {
     return { client, serverInstanceId: login.instanceId };
   }
 
-  /** Pages are applied one transaction each while the next page is already being fetched. */
+  /**
+   * Pages are fetched ahead (bounded) while earlier ones are applied; pages that arrived while the previous apply
+   * ran are merged into one transaction, with `lastSyncedPull` stored in the same transaction.
+   */
   private async pull(ctx: RoundContext, counters: Counters, signal?: AbortSignal): Promise<void> {
     const unsentAfterId = await this.replica.getCursor('lastSyncedPush');
-    let cursor = await this.replica.getCursor('lastSyncedPull');
-    let pending = prefetch(ctx.client.changed(this.replica.instanceId, cursor, signal));
-    for (;;) {
-      const page: ChangedPage = await pending.promise;
-      counters.outstanding = page.outstandingPullCount;
-      if (page.entityChanges.length === 0) {
-        if (page.lastEntityChangeId !== cursor) await this.replica.setCursor('lastSyncedPull', page.lastEntityChangeId);
+    const cursor = await this.replica.getCursor('lastSyncedPull');
+    const fetcher = new PageFetcher((from) => ctx.client.changed(this.replica.instanceId, from, signal), cursor);
+    try {
+      for (;;) {
+        const pages = await fetcher.take(MERGE_RECORDS);
+        const last = pages[pages.length - 1];
+        counters.outstanding = last.outstandingPullCount;
+        const records = pages.length === 1 ? pages[0].entityChanges : pages.flatMap((p) => p.entityChanges);
+        if (records.length > 0) {
+          const applied = await this.replica.applyRecords(records,
+            { senderInstanceId: ctx.serverInstanceId, unsentAfterId },
+            { name: 'lastSyncedPull', value: last.lastEntityChangeId });
+          counters.pulled += records.length;
+          if (applied.conflicts.length) counters.conflicts.push(...applied.conflicts);
+        } else if (last.lastEntityChangeId !== (await this.replica.getCursor('lastSyncedPull'))) {
+          await this.replica.setCursor('lastSyncedPull', last.lastEntityChangeId);
+        }
         counters.report('pull');
-        return;
+        if (last.entityChanges.length === 0) return;
+        throwIfAborted(signal);
       }
-      pending = prefetch(ctx.client.changed(this.replica.instanceId, page.lastEntityChangeId, signal));
-      try {
-        const applied = await this.replica.applyRecords(page.entityChanges,
-          { senderInstanceId: ctx.serverInstanceId, unsentAfterId },
-          { name: 'lastSyncedPull', value: page.lastEntityChangeId });
-        counters.pulled += page.entityChanges.length;
-        if (applied.conflicts.length) counters.conflicts.push(...applied.conflicts);
-      } catch (e) {
-        pending.discard();
-        throw e;
-      }
-      cursor = page.lastEntityChangeId;
-      counters.report('pull');
-      throwIfAborted(signal);
+    } finally {
+      fetcher.stop();
     }
   }
 
@@ -327,6 +333,62 @@ export class SyncEngine implements SyncEngineApi {
   }
 }
 
+/** Fetches /api/sync/changed pages ahead of the applier, at most MAX_PAGES_AHEAD at a time. */
+class PageFetcher {
+  private readonly queue: ChangedPage[] = [];
+  private error: unknown;
+  private done = false;
+  private stopped = false;
+  private wakeTaker: (() => void) | undefined;
+  private wakeFetcher: (() => void) | undefined;
+
+  constructor(private readonly fetchPage: (from: number) => Promise<ChangedPage>, from: number) {
+    void this.run(from);
+  }
+
+  private async run(from: number): Promise<void> {
+    try {
+      for (;;) {
+        while (this.queue.length >= MAX_PAGES_AHEAD && !this.stopped) await new Promise<void>((r) => (this.wakeFetcher = r));
+        if (this.stopped) return;
+        const page = await this.fetchPage(from);
+        this.queue.push(page);
+        this.wakeTaker?.();
+        if (page.entityChanges.length === 0) break;
+        from = page.lastEntityChangeId;
+      }
+    } catch (e) {
+      this.error = e;
+    }
+    this.done = true;
+    this.wakeTaker?.();
+  }
+
+  /** Waits for at least one page, then returns every page already here (up to about `maxRecords`). */
+  async take(maxRecords: number): Promise<ChangedPage[]> {
+    while (this.queue.length === 0) {
+      if (this.error) throw this.error;
+      if (this.done) throw new TriliumError('PROTOCOL', 'The pull ended without a final page.');
+      await new Promise<void>((r) => (this.wakeTaker = r));
+    }
+    const pages: ChangedPage[] = [];
+    let records = 0;
+    while (this.queue.length && (pages.length === 0 || records + this.queue[0].entityChanges.length <= maxRecords)) {
+      const page = this.queue.shift()!;
+      pages.push(page);
+      records += page.entityChanges.length;
+      if (page.entityChanges.length === 0) break;
+    }
+    this.wakeFetcher?.();
+    return pages;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wakeFetcher?.();
+  }
+}
+
 class PhaseTimer {
   private last: number;
   private readonly laps: string[] = [];
@@ -341,12 +403,6 @@ class PhaseTimer {
   summary(): string {
     return this.laps.join(', ');
   }
-}
-
-function prefetch<T>(promise: Promise<T>): { promise: Promise<T>; discard(): void } {
-  // Keep a rejected prefetch from becoming an unhandled rejection when its caller has already failed.
-  promise.catch(() => undefined);
-  return { promise, discard: () => undefined };
 }
 
 function throwIfAborted(signal?: AbortSignal): void {

@@ -116,7 +116,7 @@ export class ProtocolClient {
 
   async postSeed(options: SeedOption[], syncVersion: number, signal?: AbortSignal): Promise<void> {
     await this.send({
-      method: 'POST', path: '/api/setup/sync-seed', setup: true, signal, timeoutMs: SEED_TIMEOUT_MS,
+      method: 'POST', path: '/api/setup/sync-seed', setup: true, signal, timeoutMs: SEED_TIMEOUT_MS, noRetry: true,
       json: { options, syncVersion },
     });
   }
@@ -149,11 +149,18 @@ export class ProtocolClient {
   /** PUT /api/sync/update, split into pages; on a 413 the pages are made smaller and the request repeated. */
   async update(records: SyncRecord[], instanceId: string, signal?: AbortSignal): Promise<void> {
     const body = Buffer.from(JSON.stringify({ entities: records, instanceId }), 'utf8');
+    let resets = 0;
     for (;;) {
       try {
         await this.sendPaged(body, signal);
         return;
       } catch (e) {
+        // A reused keep-alive connection the server had just closed: send the whole request again once
+        // (page 0 restarts the server's buffer; a re-applied batch is skipped by changeId).
+        if (isTriliumError(e, 'CONNECTION_RESET') && resets++ === 0 && !signal?.aborted) {
+          this.logger.warn('The connection was reset during a push; sending the request again.');
+          continue;
+        }
         if (isTriliumError(e, 'BODY_TOO_LARGE') && this.pageBytes > MIN_PAGE_BYTES) {
           this.pageBytes = Math.max(MIN_PAGE_BYTES, Math.floor(this.pageBytes / 2));
           this.logger.warn(`Push page rejected as too large; retrying with pages of ${this.pageBytes} bytes.`);
@@ -176,7 +183,7 @@ export class ProtocolClient {
       await this.send({
         method: 'PUT', path, signal, body: pages[i],
         contentType: pages.length > 1 ? 'text/plain' : 'application/json',
-        paging: { pageCount: pages.length, pageIndex: i, requestId },
+        paging: { pageCount: pages.length, pageIndex: i, requestId }, noRetry: true,
       });
     }
   }
@@ -210,7 +217,21 @@ export class ProtocolClient {
     timeoutMs?: number;
     signal?: AbortSignal;
     localSyncVersion?: number;
+    /** Do not repeat the request after a connection reset (paged PUTs, the seed POST). */
+    noRetry?: boolean;
   }): Promise<HttpResponse> {
+    try {
+      return await this.sendOnce(opts);
+    } catch (e) {
+      // Typically a keep-alive connection the server closed just as we reused it; every other route is
+      // idempotent, so it is sent once more.
+      if (opts.noRetry || !isTriliumError(e, 'CONNECTION_RESET') || opts.signal?.aborted) throw e;
+      this.logger.debug(`${opts.method} ${opts.path.split('?')[0]}: connection reset; sending it once more.`);
+      return this.sendOnce(opts);
+    }
+  }
+
+  private async sendOnce(opts: Parameters<ProtocolClient['send']>[0]): Promise<HttpResponse> {
     if (opts.signal?.aborted) throw new TriliumError('CANCELLED', 'The sync was cancelled.');
     const url = this.serverUrl + opts.path;
     const paging = opts.paging ?? { pageCount: 1, pageIndex: 0, requestId: opts.setup ? 'n/a' : randomString(10) };

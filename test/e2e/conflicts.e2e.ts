@@ -77,7 +77,7 @@ const tests: E2ETest[] = [
         await page.locator('.notification-toast', { hasText: 'Sync conflict' }).getByRole('button', { name: 'Compare' }).click();
 
         // The Conflicts view lists it, and the diff editor shows the losing text against the current one.
-        const conflictRow = page.locator('.part.sidebar .monaco-list-row', { hasText: 'your version lost' }).first();
+        const conflictRow = page.locator('.part.sidebar .monaco-list-row', { hasText: 'yours lost' }).first();
         await conflictRow.waitFor({ state: 'visible', timeout: 30_000 });
         assert.match(await conflictRow.innerText(), /Conflict demo/);
         const diff = page.locator('.part.editor .monaco-diff-editor').first();
@@ -101,6 +101,15 @@ const tests: E2ETest[] = [
         assert.match(onB, new RegExp(A_TEXT), 'the restored text reached the server and client B');
         await conflictRow.waitFor({ state: 'detached', timeout: 15_000 });
         await t.screenshot('conflicts-restored');
+
+        // The note's revision history lists the kept versions (B's text, A's conflict revision).
+        await page.locator('.part.editor .tab', { hasText: 'Conflict demo.md' }).first().click();
+        await t.runCommand('Trilium: Show Note Revisions');
+        const history = page.locator('.quick-input-widget', { hasText: 'Revisions of "Conflict demo"' });
+        await history.waitFor({ state: 'visible', timeout: 30_000 });
+        assert.ok(await history.locator('.monaco-list-row').count() >= 2, 'at least two revisions are listed');
+        await t.screenshot('revision-history');
+        await page.keyboard.press('Escape');
       } finally {
         await b?.replica.close();
         b = undefined;

@@ -1,22 +1,19 @@
 // The packaged extension in a fresh code-server, seen through a real browser (issue 2): the workbench loads, the
-// Trilium view appears, and F1 → "Trilium: Test Sync" answers: unconfigured, with what to do; against the demo sync
-// server, with the handshake result while the note tree and the status bar item show.
+// Trilium view appears (unconfigured: its welcome), and against the demo sync server the note tree and the status
+// bar item show and F1 → "Trilium: Test Sync" reports the handshake.
 import * as assert from 'assert';
 import type { E2ETest } from './types';
 
 const tests: E2ETest[] = [
   {
-    name: 'unconfigured: the Trilium view shows its welcome and Test Sync says what is missing',
+    name: 'unconfigured: the Trilium view shows its welcome with the ways to set up',
     async run(t) {
       await t.openViewContainer('Trilium');
-      await t.page.locator('.part.sidebar .welcome-view-content').first().waitFor({ state: 'visible', timeout: 60_000 });
+      const welcome = t.page.locator('.part.sidebar .welcome-view-content').first();
+      await welcome.waitFor({ state: 'visible', timeout: 60_000 });
+      const buttons = await welcome.locator('.monaco-button').allInnerTexts();
+      assert.ok(buttons.some((b) => /server/i.test(b)), `no set-up-from-server button in the welcome view: ${buttons.join(' | ')}`);
       await t.screenshot('unconfigured-welcome');
-
-      await t.runCommand('Trilium: Test Sync');
-      const message = await t.waitForNotification(/Test Sync|sync server|not configured|not synced/i, 60_000);
-      assert.match(message, /Trilium|Test Sync/, `unexpected Test Sync message: ${message}`);
-      assert.ok(message.length > 30, `the message should say what to do: ${message}`);
-      await t.screenshot('unconfigured-test-sync');
     },
   },
   {

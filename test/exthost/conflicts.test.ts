@@ -41,6 +41,8 @@ describe('extension host: sync conflicts (issue 7)', function () {
   let b: { replica: ReplicaApi; engine: SyncEngine };
   let api: TriliumExtensionApi;
   let noteId: string;
+  let archiveId: string;
+  let inboxId: string;
   const config = () => vscode.workspace.getConfiguration('trilium');
 
   before(async () => {
@@ -49,6 +51,8 @@ describe('extension host: sync conflicts (issue 7)', function () {
       dataDir: join(root, 'server'), password: PASSWORD, host: '127.0.0.1', port: 0, syncVersion: 39,
       populate: async (replica) => {
         noteId = (await replica.createNote({ parentNoteId: 'root', title: 'Meeting notes', content: '<p>Agenda</p>' })).noteId;
+        archiveId = (await replica.createNote({ parentNoteId: 'root', title: 'Archive' })).noteId;
+        inboxId = (await replica.createNote({ parentNoteId: 'root', title: 'Inbox' })).noteId;
       },
     });
     const setUp = await setupFromServer({ serverUrl: server.url, dataDir: join(root, 'b'), password: PASSWORD });
@@ -194,5 +198,28 @@ describe('extension host: sync conflicts (issue 7)', function () {
     assert.match(text(await replicaA.getNoteContent(noteId)), new RegExp(B_TEXT), 'the revision is the note again');
     await vscode.commands.executeCommand('trilium.syncNow');
     assert.match(text(await server.replica!.getNoteContent(noteId)), new RegExp(B_TEXT), 'and the restore synced out');
+  });
+
+  it('a move versus move conflict compares both recorded placements, named by their parents', async () => {
+    const replicaA = api.services.session.requireReplica();
+    const branchOn = async (replica: ReplicaApi) => (await replica.getParentBranches(noteId)).find((x) => !x.isDeleted)!.branchId;
+    await replicaA.moveBranch(await branchOn(replicaA), archiveId);
+    await new Promise((r) => setTimeout(r, 20));
+    await b.replica.moveBranch(await branchOn(b.replica), inboxId);
+    assert.strictEqual((await b.engine.sync()).hashCheck, 'passed');
+    await vscode.commands.executeCommand('trilium.syncNow');
+    const move = await waitFor('the move conflict in the view', () =>
+      api.conflicts.shownConflicts().find((c) => c.noteId === noteId && c.kind === 'move'));
+
+    await vscode.commands.executeCommand('trilium.conflicts.compare', move.conflictId);
+    const input = await waitFor('the diff of both placements', () => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return tab?.input instanceof vscode.TabInputTextDiff && tab.input.original.path.includes('/conflict-') ? tab.input : undefined;
+    });
+    const both = (await vscode.workspace.openTextDocument(input.original)).getText() + (await vscode.workspace.openTextDocument(input.modified)).getText();
+    assert.match(both, /"parentTitle": "Archive"/);
+    assert.match(both, /"parentTitle": "Inbox"/);
+    await vscode.commands.executeCommand('trilium.conflicts.keepCurrent', move.conflictId);
+    await waitFor('no unresolved conflicts', async () => (await api.conflicts.unresolvedCount()) === 0);
   });
 });

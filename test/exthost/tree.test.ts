@@ -26,6 +26,13 @@ describe('extension host: note tree (issue 6)', function () {
   after(() => fx?.dispose());
 
   const tree = () => fx.api.services.tree;
+  const logTail = async () => {
+    const { readFile, readdir } = await import('fs/promises');
+    const dir = fx.api.services.context.logUri.fsPath;
+    const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.log'));
+    const texts = await Promise.all(files.map((f) => readFile(`${dir}/${f}`, 'utf8').catch(() => '')));
+    return texts.join('\n').split('\n').slice(-15).join('\n');
+  };
   const child = async (parent: TreeNode | undefined, title: string) => {
     const found = (await tree().getChildren(parent)).find((n) => n.title === title);
     assert.ok(found, `${title} is listed`);
@@ -102,7 +109,7 @@ describe('extension host: note tree (issue 6)', function () {
     await vscode.commands.executeCommand('trilium.openNote', ids.c, { preview: false });
     await waitFor('the editor', () => vscode.window.activeTextEditor?.document.uri.scheme === 'trilium');
     const node = await vscode.commands.executeCommand<TreeNode>('trilium.revealActiveNote');
-    assert.ok(node, 'a node was revealed');
+    assert.ok(node, `a node was revealed; the log says:\n${await logTail()}`);
     assert.strictEqual(node.noteId, ids.c);
     await waitFor('the selection', () => fx.api.services.treeView.selection[0]?.noteId === ids.c);
   });

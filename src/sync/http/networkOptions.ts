@@ -2,6 +2,7 @@
 // the VS Code glue reads the settings and secrets, the CLI parses its flags; nothing here reads files or settings.
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TriliumError } from '../errors';
 import { DEFAULT_TIMEOUT_MS, type NetworkOptions } from './transport';
 
 export interface NetworkSettingsInput {
@@ -57,23 +58,37 @@ export interface NetworkCliFlags {
   cert?: string;
   key?: string;
   pfx?: string;
-  /** SHA-256 fingerprint of the server certificate to accept (self-signed servers). */
+  /** SHA-256 fingerprint of the server certificate to accept (self-signed servers); `--pin-sha256`. */
   pinSha256?: string;
+  'pin-sha256'?: string;
   /** Seconds. */
   timeout?: string | number;
 }
 
-/** CLI flags → NetworkOptions. Without --proxy the environment (HTTPS_PROXY, NO_PROXY, …) applies; `--proxy none` disables it. */
+/**
+ * CLI flags → NetworkOptions. Without --proxy the environment (HTTPS_PROXY, NO_PROXY, …) applies; `--proxy none`
+ * disables it. The PKCS#12 / key passphrase comes from TRILIUM_PFX_PASSPHRASE, never from a flag.
+ */
 export function networkOptionsFromCliFlags(flags: NetworkCliFlags, env: Record<string, string | undefined> = {}): NetworkOptions {
-  const options: NetworkOptions = { env, timeoutMs: timeoutFromSeconds(flags.timeout === undefined ? undefined : Number(flags.timeout)) };
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  if (flags.timeout !== undefined && flags.timeout !== '') {
+    const seconds = Number(flags.timeout);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      throw new TriliumError('NOT_CONFIGURED', `--timeout takes a number of seconds, not "${flags.timeout}".`, 'For example --timeout 300.');
+    }
+    timeoutMs = timeoutFromSeconds(seconds);
+  }
+  const options: NetworkOptions = { env, timeoutMs };
   if (flags.proxy?.trim()) options.proxy = flags.proxy.trim();
   const home = env.HOME ?? env.USERPROFILE;
   if (flags.ca) options.caFile = expandHome(flags.ca, home);
   if (flags.cert) options.certFile = expandHome(flags.cert, home);
   if (flags.key) options.keyFile = expandHome(flags.key, home);
   if (flags.pfx) options.pfxFile = expandHome(flags.pfx, home);
-  if ((flags.pfx || flags.key) && env.TRILIUM_CERT_PASSPHRASE) options.passphrase = env.TRILIUM_CERT_PASSPHRASE;
-  if (flags.pinSha256) options.pinnedSha256 = flags.pinSha256;
+  const passphrase = env.TRILIUM_PFX_PASSPHRASE ?? env.TRILIUM_CERT_PASSPHRASE;
+  if ((flags.pfx || flags.key) && passphrase) options.passphrase = passphrase;
+  const pin = flags.pinSha256 ?? flags['pin-sha256'];
+  if (pin) options.pinnedSha256 = pin;
   if (env.TRILIUM_PROXY_STRICT_SSL === 'false') options.proxyStrictSSL = false;
   return options;
 }

@@ -274,6 +274,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
   const server = options.tls
     ? https.createServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: options.tls.requestCert, rejectUnauthorized: !!options.tls.requestCert }, onRequest)
     : http.createServer(onRequest);
+  // Longer than a client's idle gaps between requests (Node's 5 s default invites keep-alive reset races).
+  server.keepAliveTimeout = 65_000;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

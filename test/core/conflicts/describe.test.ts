@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { ConflictRecord } from '../../../src/storage/types';
 import {
-  conflictDescription, conflictExplanation, detailsSide, hasRestorableRevision, relativeTime, syncConflictsMessage,
+  conflictDescription, conflictExplanation, detailsParentIds, detailsSide, hasRestorableRevision, relativeTime, syncConflictsMessage,
 } from '../../../src/conflicts/describe';
 import { currentNoteExtension, presentContent } from '../../../src/conflicts/present';
 import { conflictDetailsPath, parseRevisionPath, revisionContentPath, revisionTitlePath } from '../../../src/conflicts/revisionUri';
@@ -19,8 +19,9 @@ describe('conflicts: descriptions and revision addresses', () => {
   const now = new Date('2026-03-01T10:10:00.000Z');
 
   it('says what conflicted, who lost and when', () => {
-    assert.equal(conflictDescription(conflict(), now), 'content · your version lost · 5 min ago');
-    assert.equal(conflictDescription(conflict({ kind: 'title+content', loser: 'remote' }), now), 'title and content · the other version lost · 5 min ago');
+    assert.equal(conflictDescription(conflict(), now), 'content · yours lost · 5 min ago');
+    assert.equal(conflictDescription(conflict({ kind: 'title+content', loser: 'remote' }), now), 'title and content · theirs lost · 5 min ago');
+    assert.equal(conflictDescription(conflict({ kind: 'delete-vs-edit' }), now), 'delete vs edit · yours lost · 5 min ago');
     assert.equal(relativeTime('2026-03-01 10:09:50.000Z', now), 'just now');
     assert.equal(relativeTime('2026-02-27 10:10:00.000Z', now), '2 days ago');
     assert.equal(relativeTime('2026-01-01 10:10:00.000Z', now), '2026-01-01');
@@ -48,6 +49,8 @@ describe('conflicts: descriptions and revision addresses', () => {
     const details = JSON.stringify({ local: { parentNoteId: 'P2' }, remote: { parentNoteId: 'P3' } });
     assert.equal(detailsSide(details, 'local'), '{\n  "parentNoteId": "P2"\n}\n');
     assert.equal(detailsSide(details, 'remote'), '{\n  "parentNoteId": "P3"\n}\n');
+    assert.equal(detailsSide(details, 'remote', { P3: 'Projects' }), '{\n  "parentTitle": "Projects",\n  "parentNoteId": "P3"\n}\n');
+    assert.deepEqual(detailsParentIds(details), ['P2', 'P3']);
     assert.equal(detailsSide(null, 'local'), null);
     assert.equal(detailsSide('not json', 'local'), 'not json');
   });

@@ -54,6 +54,28 @@ describe('conflicts: restoring the other version (issue 7)', function () {
     assert.equal((await b.replica.listConflicts({ includeResolved: true })).length, bConflictsBefore, 'a restore is an ordinary edit, not a new conflict');
   });
 
+  it('after a delete won over an edit, restoring the other version brings the note back with the edit, everywhere', async () => {
+    world = await startWorld(populate);
+    const { a, b, ids, clock } = world;
+    clock.advance(60_000);
+    await a.replica.setNoteContent(ids.noteId, MINE);
+    clock.advance(60_000);
+    await b.replica.deleteNote(ids.noteId);
+    await world.converge(a, b);
+    assert.equal((await noteOn(a.replica, ids.noteId))?.isDeleted, 1, 'the newer delete won');
+    const [conflict] = (await conflictsFor(a.replica, ids.noteId)).filter((c) => !c.resolved && c.kind === 'delete-vs-edit');
+    assert.ok(conflict?.revisionId, 'A lists the delete-vs-edit conflict with the revision of its edit');
+
+    clock.advance(60_000);
+    const outcome = await restoreConflict(a.replica, conflict);
+    assert.equal(outcome.undeleted, true);
+    await world.converge(a, b);
+    for (const [name, replica] of [['a', a.replica], ['b', b.replica], ['server', world.serverReplica]] as const) {
+      assert.deepEqual(await noteOn(replica, ids.noteId), { title: 'Contested', content: MINE, isDeleted: 0 }, `restored note on ${name}`);
+      assert.deepEqual(await replica.getNotePaths(ids.noteId), [['root', ids.noteId]], `back in the tree on ${name}`);
+    }
+  });
+
   it('restores any revision\'s title and content, and does nothing when it is already current', async () => {
     world = await startWorld(populate);
     const { a, ids, clock } = world;

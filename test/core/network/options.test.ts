@@ -116,6 +116,9 @@ describe('network: options', () => {
         certFile: path.join('/h', 'c.pem'), keyFile: 'k.pem', passphrase: 'kp', pinnedSha256: 'ab'.repeat(32),
       });
       assert.equal(networkOptionsFromCliFlags({}, {}).timeoutMs, 120_000);
+      assert.equal(networkOptionsFromCliFlags({ 'pin-sha256': 'AA', pfx: 'c.p12' }, { TRILIUM_PFX_PASSPHRASE: 'pp' }).pinnedSha256, 'AA');
+      assert.equal(networkOptionsFromCliFlags({ pfx: 'c.p12' }, { TRILIUM_PFX_PASSPHRASE: 'pp' }).passphrase, 'pp');
+      assert.throws(() => networkOptionsFromCliFlags({ timeout: 'soon' }, {}), /--timeout takes a number of seconds, not "soon"/);
       assert.equal(networkOptionsFromCliFlags({ cert: '~/x' }, {}).certFile, path.join(os.homedir(), 'x'));
     });
   });
