@@ -50,6 +50,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+    // Exit once stdout is flushed, without waiting for idle keep-alive sockets.
+    process.stdout.write('', () => process.exit(code));
   });
 }

@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
     }),
     onDidChangeSettings((e) => {
       if (e.affectsConfiguration('trilium.tree.showHidden')) tree.refreshAll();
-      if (e.affectsConfiguration('trilium.sync') || e.affectsConfiguration('http')) void session.startScheduler();
+      if (e.affectsConfiguration('trilium.sync') || e.affectsConfiguration('http')) session.settingsChanged();
     }),
     vscode.window.onDidChangeActiveTextEditor((editor) => {
       const noteId = editor && noteIdFromUri(editor.document.uri);

@@ -20,6 +20,8 @@ export class DocumentSession implements vscode.Disposable {
   private schedulerSubs: Array<() => void> = [];
   private stateValue: SyncState = { kind: 'unconfigured' };
   private lastSyncedAtValue: Date | null = null;
+  /** Set while a set-up or push replaces the document; they restart the scheduler themselves at the end. */
+  private transitioning = false;
 
   private readonly replicaEmitter = new vscode.EventEmitter<ReplicaApi | undefined>();
   readonly onDidChangeReplica = this.replicaEmitter.event;
@@ -51,9 +53,10 @@ export class DocumentSession implements vscode.Disposable {
     return this.context.globalState.get<string>(DOCUMENT_KEY);
   }
 
+  /** The server this document syncs with (null for a local document, even when the setting still names one). */
   get serverUrl(): string | null {
-    const url = readSettings().trilium.serverUrl;
-    return url || null;
+    if (!this.context.globalState.get<string>(SERVER_KEY)) return null;
+    return readSettings().trilium.serverUrl || null;
   }
 
   requireReplica(): ReplicaApi {
@@ -96,6 +99,7 @@ export class DocumentSession implements vscode.Disposable {
     const network = await this.networkOptions();
     const previousState = this.stateValue;
     this.setState({ kind: 'syncing', phase: 'login', pulled: 0, pushed: 0, outstandingPullCount: null });
+    this.transitioning = true;
     try {
       const { replica, documentSecret, result } = await this.core.setupFromServer({
         dataDir, serverUrl, password, network, signal, logger: this.log,
@@ -114,9 +118,11 @@ export class DocumentSession implements vscode.Disposable {
       await this.context.globalState.update(SERVER_KEY, serverUrl);
       if (readSettings().trilium.serverUrl !== serverUrl) await setServerUrl(serverUrl);
       this.lastSyncedAtValue = new Date();
+      this.transitioning = false;
       await this.attach(replica);
       return result;
     } catch (e) {
+      this.transitioning = false;
       this.setState(this.scheduler ? this.scheduler.state : previousState.kind === 'syncing' ? { kind: 'unconfigured' } : previousState);
       await fs.rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
       throw e;
@@ -139,13 +145,18 @@ export class DocumentSession implements vscode.Disposable {
     const replica = this.requireReplica();
     const network = await this.networkOptions();
     this.stopScheduler();
-    await this.core.pushToServer({ replica, serverUrl, password, network, signal, logger: this.log, onProgress });
-    await this.secrets.set('password', password);
-    const secret = await replica.getOption('documentSecret');
-    if (secret) await this.secrets.set('documentSecret', secret);
-    await this.context.globalState.update(SERVER_KEY, serverUrl);
-    if (readSettings().trilium.serverUrl !== serverUrl) await setServerUrl(serverUrl);
-    this.lastSyncedAtValue = new Date();
+    this.transitioning = true;
+    try {
+      await this.core.pushToServer({ replica, serverUrl, password, network, signal, logger: this.log, onProgress });
+      await this.secrets.set('password', password);
+      const secret = await replica.getOption('documentSecret');
+      if (secret) await this.secrets.set('documentSecret', secret);
+      await this.context.globalState.update(SERVER_KEY, serverUrl);
+      if (readSettings().trilium.serverUrl !== serverUrl) await setServerUrl(serverUrl);
+      this.lastSyncedAtValue = new Date();
+    } finally {
+      this.transitioning = false;
+    }
     await this.startScheduler();
   }
 
@@ -165,8 +176,16 @@ export class DocumentSession implements vscode.Disposable {
     this.scheduler?.localChange();
   }
 
-  /** (Re)starts the scheduler with the current settings; called after set-up and when settings change. */
-  async startScheduler(): Promise<void> {
+  private schedulerChain: Promise<void> = Promise.resolve();
+
+  /** (Re)starts the scheduler with the current settings; called after set-up and when settings change. Serialized. */
+  startScheduler(): Promise<void> {
+    const run = this.schedulerChain.then(() => this.restartScheduler());
+    this.schedulerChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async restartScheduler(): Promise<void> {
     this.stopScheduler();
     const replica = this.replicaValue;
     const settings = readSettings().trilium;
@@ -188,6 +207,11 @@ export class DocumentSession implements vscode.Disposable {
       scheduler.onProgress((p) => this.progressEmitter.fire(p)),
     );
     this.setState(scheduler.state);
+  }
+
+  /** Settings changed: restart the scheduler with them, unless a set-up or push is replacing things right now. */
+  settingsChanged(): void {
+    if (!this.transitioning) void this.startScheduler();
   }
 
   private requireScheduler(): SchedulerHandle {

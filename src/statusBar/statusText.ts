@@ -40,7 +40,9 @@ export function statusView(state: SyncState, ctx: StatusContext, lastSyncedAt: D
   let view: StatusView;
   switch (state.kind) {
     case 'unconfigured':
-      view = { text: '$(cloud) Trilium: local', tooltip: 'Not synced with a server', severity: 'normal' };
+      view = ctx.serverUrl
+        ? { text: '$(sync) Trilium: starting sync', tooltip: 'Sync starts in a moment', severity: 'normal' }
+        : { text: '$(cloud) Trilium: local', tooltip: 'Not synced with a server', severity: 'normal' };
       break;
     case 'idle': {
       const pending = state.pendingChanges > 0 ? `, ${state.pendingChanges} pending` : '';

@@ -435,6 +435,11 @@ async function captureConflict(w: WriteContext, c: Candidate, localRow: Row | un
       title: rem.title, blobId, description: desc, copyAttachments: false,
     });
   }
+  if (kind === 'delete-vs-edit') {
+    // The delete lost: give the surviving note its place in the tree back (what that delete took with it).
+    const lostDeleteId = c.loser === 'local' ? (localDeleted ? loc?.deleteId : null) : (remoteDeleted ? rem?.deleteId : null);
+    if (lostDeleteId) await reviveAfterLostDelete(w, c.remote.entityId, lostDeleteId, new Set());
+  }
   return insertConflict(w, {
     ...base, kind, noteId: c.remote.entityId, revisionId,
     details: JSON.stringify({
@@ -443,6 +448,39 @@ async function captureConflict(w: WriteContext, c: Candidate, localRow: Row | un
       ...(notes.length ? { note: notes.join('; ') } : {}),
     }),
   });
+}
+
+/** Undeletes, as new local changes, what one delete (deleteId) removed of a note that survived it. */
+async function reviveAfterLostDelete(w: WriteContext, noteId: string, deleteId: string, seen: Set<string>): Promise<void> {
+  if (seen.has(noteId)) return;
+  seen.add(noteId);
+  const restore = async (table: string, row: Row) => {
+    const next: Row = { ...row, isDeleted: 0, deleteId: null, utcDateModified: w.utcNow };
+    if ('dateModified' in row) next.dateModified = w.localNow;
+    await w.saveRow(table, next);
+  };
+  const note = await w.getRow<NoteRow>('notes', noteId);
+  if (note && note.isDeleted && note.deleteId === deleteId) await restore('notes', note as unknown as Row);
+  for (const b of await w.c.all<Row>(
+    `SELECT b.* FROM branches b LEFT JOIN notes p ON p.noteId = b.parentNoteId
+     WHERE b.noteId = ? AND b.isDeleted = 1 AND b.deleteId = ? AND (b.parentNoteId = 'none' OR p.isDeleted = 0)`, [noteId, deleteId])) {
+    await restore('branches', b);
+    w.change.parentNoteIds.add(String(b.parentNoteId));
+  }
+  for (const a of await w.c.all<Row>(
+    "SELECT * FROM attributes WHERE isDeleted = 1 AND deleteId = ? AND (noteId = ? OR (type = 'relation' AND value = ?))", [deleteId, noteId, noteId])) {
+    await restore('attributes', a);
+  }
+  for (const a of await w.c.all<Row>('SELECT * FROM attachments WHERE isDeleted = 1 AND deleteId = ? AND ownerId = ?', [deleteId, noteId])) {
+    await restore('attachments', a);
+  }
+  for (const child of await w.c.all<Row>('SELECT * FROM branches WHERE isDeleted = 1 AND deleteId = ? AND parentNoteId = ?', [deleteId, noteId])) {
+    await restore('branches', child);
+    await reviveAfterLostDelete(w, String(child.noteId), deleteId, seen);
+  }
+  w.change.noteIds.add(noteId);
+  w.change.parentNoteIds.add(noteId);
+  w.searchDirty.add(noteId);
 }
 
 function rowForDetails(row: Row | undefined): Row | null {

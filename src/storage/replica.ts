@@ -136,7 +136,7 @@ export class Replica implements ReplicaApi {
       const r = await Replica.finishOpen(dataDir, profile, writer, opts.clock ?? systemClock);
       r.bulk = bulk;
       r.searchStale = m.get('searchStale') === '1';
-      if (bulk === 'active') await writer.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 20000');
+      if (bulk === 'active') await writer.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 20000');
       return r;
     } catch (e) {
       await writer.close().catch(() => undefined);
@@ -146,7 +146,7 @@ export class Replica implements ReplicaApi {
 
   private static async finishOpen(dataDir: string, profile: SchemaProfile, writer: Connection, clock: Clock): Promise<Replica> {
     const reader = await Connection.open(path.join(dataDir, DB_FILE), OPEN_RW);
-    await reader.exec('PRAGMA busy_timeout = 10000; PRAGMA cache_size = -16384; PRAGMA query_only = 1');
+    await reader.exec('PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8192; PRAGMA query_only = 1');
     const r = new Replica(dataDir, profile, writer, reader, clock);
     await writer.run('INSERT OR IGNORE INTO local_instances (instanceId, utcDateOpened) VALUES (?, ?)',
       [r.instanceId, clock.now().toISOString().replace('T', ' ')]);
@@ -207,7 +207,7 @@ export class Replica implements ReplicaApi {
       }
       for (const ix of SECONDARY_INDEXES) await c.run(`DROP INDEX IF EXISTS ${ix.name}`);
       await c.run("INSERT OR REPLACE INTO replica_meta (name, value) VALUES ('bulkLoad', 'active'), ('searchStale', '1')");
-      await c.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 20000');
+      await c.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 20000');
       this.bulk = 'active';
       this.searchStale = true;
     });
@@ -233,7 +233,7 @@ export class Replica implements ReplicaApi {
           await c.exec('ROLLBACK').catch(() => undefined);
           throw e;
         }
-        await c.exec('PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE)');
+        await c.exec('PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE)');
       } else {
         await c.run("DELETE FROM replica_meta WHERE name = 'bulkLoad'");
       }
@@ -862,7 +862,7 @@ export class Replica implements ReplicaApi {
 }
 
 async function configure(c: Connection): Promise<void> {
-  await c.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768');
+  await c.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA cache_size = -16384');
 }
 
 async function writeCursor(c: Connection, name: string, value: number, now: Date): Promise<void> {

@@ -140,7 +140,7 @@ export function fromTransportError(e: unknown, ctx: ErrorContext): TriliumError 
   }
   if (err?.type === 'request-timeout' || code === 'ETIMEDOUT' || /timeout/i.test(text)) {
     return new TriliumError('TIMEOUT', `The sync server did not answer in time (${where}).`,
-      'Check the network; a very large document may need a longer timeout (--timeout / trilium.syncTimeout).', { cause: e });
+      'Check the network; a very large document may need a longer timeout (--timeout / trilium.sync.timeoutSeconds).', { cause: e });
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up|ECONNRESET|premature close/i.test(text)) {
     return new TriliumError('CONNECTION_RESET', `The connection to the sync server was cut (${where}).`,

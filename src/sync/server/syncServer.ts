@@ -265,8 +265,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
       }
       send(res, reply);
     }).catch((e) => {
-      logger.error(`Request failed: ${String(e)}`);
-      if (!res.headersSent) send(res, { status: 500, json: { message: String(e instanceof Error ? e.message : e) } });
+      if (!(e instanceof HttpError)) logger.error(`Request failed: ${String(e)}`);
+      const status = e instanceof HttpError ? e.status : 500;
+      if (!res.headersSent) send(res, { status, json: { message: String(e instanceof Error ? e.message : e) } });
       else res.destroy();
     });
   };

@@ -24,7 +24,7 @@ const noteRec = (noteId: string, over: Row = {}, ecOver: Partial<EntityChange> =
   ({ entityChange: ec('notes', noteId, { utcDateChanged: String(over.utcDateModified ?? '2026-11-24 10:00:00.000Z'), ...ecOver }), entity: noteRow(noteId, over) });
 
 describe('storage: applying sync records (§7)', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let r: Replica;
   beforeEach(async () => { r = await newDoc(39, new TestClock()); });
   afterEach(async () => { await r.close(); });

@@ -9,7 +9,7 @@ const indexes = async (dir: string) =>
   (await rawAll(dir, "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'IDX_%' ORDER BY name")).map((r) => r.name);
 
 describe('storage: initial bulk load', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   after(cleanupDirs);
 
   it('drops the secondary indexes for the load and rebuilds them after; the result equals the server', async () => {

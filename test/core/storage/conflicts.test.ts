@@ -5,7 +5,7 @@ import { createReplica, type Replica } from '../../../src/storage';
 import { changesOf, cleanupDirs, newDoc, pullAll, pushAll, tempDir, TestClock } from './helpers';
 
 describe('storage: conflict capture', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let clock: TestClock;
   let server: Replica;
   let a: Replica;
@@ -79,6 +79,25 @@ describe('storage: conflict capture', function () {
     const [c] = await a.listConflicts();
     assert.deepEqual([c.kind, c.loser], ['delete-vs-edit', 'local']);
     assert.equal(await a.getRevisionContent(c.revisionId!), '<p>edited</p>');
+  });
+
+  it('an older remote delete loses to a local edit: the note keeps its branch (revived as a local change)', async () => {
+    const attr = await server.addAttribute(noteId, 'label', 'keep', 'me');
+    await pullAll(server, a);
+    await server.deleteNote(noteId);
+    clock.advance(1000);
+    await a.setNoteContent(noteId, '<p>edited later</p>');
+    await pullAll(server, a, { unsent: await unsent() });
+    const [c] = await a.listConflicts();
+    assert.deepEqual([c.kind, c.loser], ['delete-vs-edit', 'remote']);
+    assert.equal((await a.getNote(noteId))!.isDeleted, 0);
+    assert.deepEqual(await a.getNotePaths(noteId), [['root', noteId]]);
+    assert.deepEqual((await a.getAttributes(noteId)).map((x) => x.attributeId), [attr]);
+    const [branchEc] = await changesOf(a.dataDir, 'branches', `root_${noteId}`);
+    assert.equal(branchEc.instanceId, a.instanceId, 'the revived branch syncs out');
+    await pushAll(a, server);
+    assert.deepEqual(await server.getNotePaths(noteId), [['root', noteId]]);
+    assert.equal(await server.getNoteContent(noteId), '<p>edited later</p>');
   });
 
   it('attributes and other rows are recorded with both versions; equal hashes are no conflict', async () => {

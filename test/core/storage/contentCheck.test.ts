@@ -28,7 +28,7 @@ function rawRun(dataDir: string, sql: string, params: unknown[] = []): Promise<v
 }
 
 describe('storage: content check', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let r: Replica;
   beforeEach(async () => { r = await createReplica(tempDir(), { syncVersion: 36, kind: 'empty' }); });
   afterEach(async () => { await r.close(); });

@@ -2,6 +2,7 @@
 // transaction per operation), in normal mode and during an initial bulk load.
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { openReplica } from '../../../src/storage';
 import { cleanupDirs, rawAll, tempDir } from './helpers';
@@ -22,8 +23,15 @@ async function runAndKill(dir: string, mode: string): Promise<Record<string, num
     });
     child.on('exit', () => reject(new Error(`child exited early: ${out} ${err}`)));
   });
-  // Give it time to get well into the big transaction (the 240k-row batch takes seconds), then kill it.
-  await new Promise((r) => setTimeout(r, 1500));
+  // Wait until the big transaction is under way: uncommitted pages spill into the WAL, which grows by megabytes.
+  const wal = path.join(dir, 'document.db-wal');
+  const walSize = () => { try { return statSync(wal).size; } catch { return 0; } };
+  const start = walSize();
+  const deadline = Date.now() + 120_000;
+  while (walSize() < start + 4 * 1024 * 1024) {
+    assert.ok(Date.now() < deadline, 'the child never got into its big write');
+    await new Promise((r) => setTimeout(r, 20));
+  }
   assert.ok(!out.includes('committed-unexpectedly'), 'the kill has to land inside the write');
   child.kill('SIGKILL');
   assert.equal(await exited, 'SIGKILL');
@@ -31,7 +39,7 @@ async function runAndKill(dir: string, mode: string): Promise<Record<string, num
 }
 
 describe('storage: crash safety (kill -9 of a writer)', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   after(cleanupDirs);
 
   for (const mode of ['normal', 'bulk']) {

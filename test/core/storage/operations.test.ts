@@ -8,7 +8,7 @@ import { changesAfter, changesOf, cleanupDirs, maxChangeId, newDoc, rawAll, temp
 const p39 = getProfile(39);
 
 describe('storage: local operations', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let r: Replica;
   let clock: TestClock;
   beforeEach(async () => {

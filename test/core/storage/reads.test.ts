@@ -5,7 +5,7 @@ import type { SyncRecord } from '../../../src/storage/types';
 import { cleanupDirs, newDoc } from './helpers';
 
 describe('storage: reads', function () {
-  this.timeout(30_000);
+  this.timeout(180_000);
   let r: Replica;
   beforeEach(async () => { r = await newDoc(39); });
   afterEach(async () => { await r.close(); });

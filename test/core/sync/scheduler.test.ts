@@ -1,10 +1,14 @@
 // The scheduler against a real engine and our own server: first sync, sync shortly after local edits, offline
 // state with exponential backoff, an immediate retry when the network returns, and cancellation.
 import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { systemClock } from '../../../src/storage/types';
+import { SyncEngine } from '../../../src/sync/engine';
+import { replicaSecretSource } from '../../../src/sync/secrets';
 import type { SyncState } from '../../../src/sync/engineApi';
 import { SyncScheduler } from '../../../src/sync/scheduler';
 import type { RunningSyncServer } from '../../../src/sync/server/syncServer';
-import { TempDirs, newClient, startServer, type Client } from './helpers';
+import { TempDirs, newClient, quietLogger, startServer, type Client } from './helpers';
 
 function waitFor(scheduler: SyncScheduler, predicate: (s: SyncState) => boolean, timeoutMs = 20_000): Promise<SyncState> {
   return new Promise((resolve, reject) => {
@@ -97,5 +101,54 @@ describe('sync scheduler', function () {
     await run;
     await scheduler.stop();
     assert.notEqual(scheduler.state.kind, 'syncing');
+  });
+});
+
+describe('sync: a content hash check that cannot pass', function () {
+  this.timeout(60_000);
+  const dirs = new TempDirs();
+  after(() => dirs.cleanup());
+
+  it('stops after the round cap with hashCheck "failed" and the sectors, and the scheduler shows HASH_CHECK_FAILED', async () => {
+    const server = await startServer(dirs);
+    const client = await newClient(dirs, server);
+    try {
+      // Both sides hold attributes (entity names only the server has are not compared, as in Trilium).
+      await client.replica.addAttribute('root', 'label', 'healthy');
+      assert.equal((await client.engine.sync()).hashCheck, 'passed');
+      // Damage the server behind its replica's back: an attribute whose change carries the client's instance id,
+      // so the server never sends it to that client (echo prevention) and the client cannot push what it lacks.
+      const sqlite3 = (await import('@vscode/sqlite3')).default;
+      const db = new sqlite3.Database(join(server.replica!.dataDir, 'document.db'));
+      const run = (sql: string, params: unknown[]) => new Promise<void>((res, rej) => db.run(sql, params, (e: Error | null) => (e ? rej(e) : res())));
+      const now = new Date().toISOString().replace('T', ' ');
+      await run(`INSERT INTO attributes (attributeId, noteId, type, name, value, position, utcDateModified, isDeleted, deleteId, isInheritable)
+                 VALUES ('zzdamaged001', 'root', 'label', 'damaged', '', 0, ?, 0, NULL, 0)`, [now]);
+      await run(`INSERT INTO entity_changes (entityName, entityId, hash, isErased, changeId, componentId, instanceId, isSynced, utcDateChanged)
+                 VALUES ('attributes', 'zzdamaged001', 'damaged000', 0, 'damagedchg01', 'NA', ?, 1, ?)`, [client.replica.instanceId, now]);
+      await new Promise<void>((res) => db.close(() => res()));
+
+      const engine = new SyncEngine(client.replica, { serverUrl: server.url, network: {} }, replicaSecretSource(client.replica), systemClock, quietLogger, { maxRounds: 3 });
+      const started = Date.now();
+      const result = await engine.sync();
+      assert.equal(result.hashCheck, 'failed');
+      assert.equal(result.rounds, 3);
+      assert.deepEqual(result.failedSectors, [{ entityName: 'attributes', sector: 'z' }]);
+      assert.ok(Date.now() - started < 30_000);
+
+      const scheduler = new SyncScheduler(engine, client.replica, { intervalMs: 60_000, backoffInitialMs: 30_000 });
+      scheduler.start();
+      try {
+        const state = await waitFor(scheduler, (s) => s.kind === 'error');
+        assert.ok(state.kind === 'error' && state.error.code === 'HASH_CHECK_FAILED');
+        assert.match(state.error.message, /attributes\/z/);
+        assert.ok(state.nextAttemptAt);
+      } finally {
+        await scheduler.stop();
+      }
+    } finally {
+      await client.replica.close();
+      await server.close();
+    }
   });
 });
