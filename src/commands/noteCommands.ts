@@ -4,7 +4,7 @@ import { codeLanguageChoices } from '../editor/mimeTable';
 import type { ReplicaApi } from '../storage/replicaApi';
 import { codiconForNote } from '../treeView/icons';
 import { displayTitle, ROOT_NOTE_ID, TreeNode } from '../treeView/treeNode';
-import { buildNoteIndex, filterNotes, NoteIndex, PickableNote } from './notePicker';
+import { filterNotes, NoteIndex, NoteIndexCache, PickableNote } from './notePicker';
 import { activeEditorNoteId, targetNode, targetNoteId } from './noteTarget';
 import type { Services } from './services';
 import { showTriliumError } from './showError';
@@ -13,15 +13,17 @@ export function registerNoteCommands(services: Services): vscode.Disposable[] {
   const { session, tree, treeView, fs } = services;
   const replica = (): ReplicaApi => session.requireReplica();
 
-  let index: Promise<NoteIndex> | undefined;
-  const noteIndex = (): Promise<NoteIndex> => (index ??= replica().listAllNotes().then(buildNoteIndex));
+  let cache: NoteIndexCache | undefined;
+  const noteIndex = (): Promise<NoteIndex> => (cache ??= new NoteIndexCache(replica())).get();
   let unsubscribe: (() => void) | undefined;
+  let warmUp: NodeJS.Timeout | undefined;
   const replicaSub = session.onDidChangeReplica((r) => {
-    index = undefined;
+    cache = r ? new NoteIndexCache(r) : undefined;
     unsubscribe?.();
-    unsubscribe = r?.onDidChange((change) => {
-      if (change.noteIds.size > 0 || change.parentNoteIds.size > 0) index = undefined;
-    });
+    unsubscribe = r?.onDidChange((change) => cache?.noteChanged(change.noteIds));
+    // Built ahead of time, so that the first "Open Note…" is instant too.
+    if (warmUp) clearTimeout(warmUp);
+    warmUp = r ? setTimeout(() => void cache?.get().catch(() => undefined), 3_000) : undefined;
   });
 
   async function openNote(arg?: unknown, options?: { preview?: boolean; viewColumn?: vscode.ViewColumn }): Promise<vscode.Uri | undefined> {
@@ -260,5 +262,5 @@ export function registerNoteCommands(services: Services): vscode.Disposable[] {
         return undefined;
       }
     }));
-  return [...disposables, replicaSub, { dispose: () => unsubscribe?.() }];
+  return [...disposables, replicaSub, { dispose: () => { unsubscribe?.(); if (warmUp) clearTimeout(warmUp); } }];
 }

@@ -43,3 +43,75 @@ export function filterNotes(index: NoteIndex, query: string, limit = 200): Picka
   }
   return [...starts, ...contains, ...inParent].slice(0, limit).map((i) => index.notes[i]);
 }
+
+interface IndexSource {
+  listAllNotes(): Promise<PickableNote[]>;
+  getNote(noteId: string): Promise<{ noteId: string; title: string; type: string; isDeleted: number } | null>;
+  getParentBranches(noteId: string): Promise<Array<{ parentNoteId: string }>>;
+}
+
+/** Keeps the index current: built once (ahead of time), then patched note by note as the document changes. */
+export class NoteIndexCache {
+  private index: Promise<NoteIndex> | undefined;
+  private readonly pending = new Set<string>();
+  /** Above this many changed notes a rebuild is cheaper than patching. */
+  static readonly PATCH_LIMIT = 500;
+
+  constructor(private readonly source: IndexSource) {}
+
+  noteChanged(noteIds: Iterable<string>): void {
+    if (!this.index) return;
+    for (const id of noteIds) {
+      this.pending.add(id);
+      if (this.pending.size > NoteIndexCache.PATCH_LIMIT) {
+        this.index = undefined;
+        this.pending.clear();
+        return;
+      }
+    }
+  }
+
+  async get(): Promise<NoteIndex> {
+    if (!this.index) {
+      this.pending.clear();
+      this.index = this.source.listAllNotes().then(buildNoteIndex);
+      this.index.catch(() => (this.index = undefined));
+    }
+    const index = await this.index;
+    if (this.pending.size > 0) await this.patch(index, [...this.pending].splice(0));
+    return index;
+  }
+
+  private async patch(index: NoteIndex, ids: string[]): Promise<void> {
+    for (const id of ids) this.pending.delete(id);
+    const byId = new Map(index.notes.map((n, i) => [n.noteId, i]));
+    const removed = new Set<number>();
+    for (const noteId of ids) {
+      if (noteId.startsWith('_') || noteId === 'root') continue;
+      const note = await this.source.getNote(noteId);
+      const at = byId.get(noteId);
+      if (!note || note.isDeleted) {
+        if (at !== undefined) removed.add(at);
+        continue;
+      }
+      const parentId = (await this.source.getParentBranches(noteId))[0]?.parentNoteId;
+      const parentTitle = parentId && parentId !== 'none' ? (await this.source.getNote(parentId))?.title ?? null : null;
+      const entry: PickableNote = { noteId, title: note.title, type: note.type, parentTitle };
+      if (at === undefined) {
+        index.notes.push(entry);
+        index.lowerTitles.push(entry.title.toLowerCase());
+        index.lowerParents.push((parentTitle ?? '').toLowerCase());
+      } else {
+        index.notes[at] = entry;
+        index.lowerTitles[at] = entry.title.toLowerCase();
+        index.lowerParents[at] = (parentTitle ?? '').toLowerCase();
+      }
+    }
+    if (removed.size > 0) {
+      const keep = (_: unknown, i: number) => !removed.has(i);
+      index.notes = index.notes.filter(keep);
+      index.lowerTitles = index.lowerTitles.filter(keep);
+      index.lowerParents = index.lowerParents.filter(keep);
+    }
+  }
+}

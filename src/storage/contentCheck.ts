@@ -12,10 +12,10 @@ import { EC_COLUMNS } from './writeContext';
 export async function eraseUnusedBlobs(c: Connection): Promise<number> {
   await c.run(`CREATE TEMP TABLE IF NOT EXISTS unused_blobs (blobId TEXT PRIMARY KEY)`);
   await c.run('DELETE FROM unused_blobs');
-  await c.run(`INSERT INTO unused_blobs SELECT blobId FROM blobs
-    WHERE blobId NOT IN (SELECT blobId FROM notes WHERE blobId IS NOT NULL)
-      AND blobId NOT IN (SELECT blobId FROM attachments WHERE blobId IS NOT NULL)
-      AND blobId NOT IN (SELECT blobId FROM revisions WHERE blobId IS NOT NULL)`);
+  await c.run(`INSERT INTO unused_blobs SELECT blobId FROM blobs b
+    WHERE NOT EXISTS (SELECT 1 FROM notes WHERE blobId = b.blobId)
+      AND NOT EXISTS (SELECT 1 FROM attachments WHERE blobId = b.blobId)
+      AND NOT EXISTS (SELECT 1 FROM revisions WHERE blobId = b.blobId)`);
   const res = await c.run('DELETE FROM blobs WHERE blobId IN (SELECT blobId FROM unused_blobs)');
   await c.run("DELETE FROM entity_changes WHERE entityName = 'blobs' AND entityId IN (SELECT blobId FROM unused_blobs)");
   await c.run('DELETE FROM unused_blobs');
@@ -25,12 +25,13 @@ export async function eraseUnusedBlobs(c: Connection): Promise<number> {
 /** `{entityName: {sector: hash}}` over synced entity changes, sorted by entityId (call eraseUnusedBlobs first). */
 export async function computeSectorHashes(c: Connection, entityNames: string[]): Promise<Record<string, Record<string, string>>> {
   const out: Record<string, Record<string, string>> = {};
+  const present = new Set((await c.all<{ n: string }>('SELECT DISTINCT entityName AS n FROM entity_changes')).map((r) => r.n));
   for (const entityName of entityNames) {
-    if (entityName === 'note_reordering') continue;
-    // One ordered range of the (entityName, entityId) index, concatenated by SQLite: only short strings cross
-    // into JavaScript, not one object per row. Each line is the sector character followed by hash + isErased.
+    if (entityName === 'note_reordering' || !present.has(entityName)) continue;
+    // Concatenated by SQLite in entityId order (a sequential scan and a sort beat random lookups through the
+    // index): only short strings cross into JavaScript. Each line is the sector character, then hash + isErased.
     const row = await c.get<{ s: string | null }>(
-      `SELECT group_concat(x, char(10)) AS s FROM (SELECT substr(entityId, 1, 1) || hash || isErased AS x FROM entity_changes
+      `SELECT group_concat(x, char(10)) AS s FROM (SELECT substr(entityId, 1, 1) || hash || isErased AS x FROM entity_changes NOT INDEXED
          WHERE entityName = ? AND isSynced = 1 ORDER BY entityId)`, [entityName]);
     if (row?.s == null) continue;
     const sectors = new Map<string, string[]>();

@@ -62,3 +62,34 @@ describe('UI logic', () => {
     assert.deepStrictEqual([...refs.noteLinks], ['def1']);
   });
 });
+
+describe('Open Note… index cache', () => {
+  it('builds once, then patches renamed, new and deleted notes without listing everything again', async () => {
+    const { NoteIndexCache } = await import('../../../src/commands/notePicker');
+    const notes = new Map([
+      ['a', { noteId: 'a', title: 'Alpha', type: 'text', isDeleted: 0 }],
+      ['b', { noteId: 'b', title: 'Beta', type: 'text', isDeleted: 0 }],
+    ]);
+    let listed = 0;
+    const cache = new NoteIndexCache({
+      listAllNotes: async () => {
+        listed++;
+        return [...notes.values()].filter((n) => !n.isDeleted).map((n) => ({ noteId: n.noteId, title: n.title, type: n.type, parentTitle: null }));
+      },
+      getNote: async (id) => notes.get(id) ?? null,
+      getParentBranches: async () => [{ parentNoteId: 'root' }],
+    });
+    assert.deepStrictEqual(filterNotes(await cache.get(), 'alpha').map((n) => n.noteId), ['a']);
+    notes.set('a', { noteId: 'a', title: 'Aardvark', type: 'text', isDeleted: 0 });
+    notes.set('c', { noteId: 'c', title: 'Alpine', type: 'code', isDeleted: 0 });
+    notes.set('b', { noteId: 'b', title: 'Beta', type: 'text', isDeleted: 1 });
+    cache.noteChanged(['a', 'b', 'c']);
+    const index = await cache.get();
+    assert.deepStrictEqual(filterNotes(index, 'a').map((n) => n.title).sort(), ['Aardvark', 'Alpine']);
+    assert.deepStrictEqual(filterNotes(index, 'beta'), []);
+    assert.strictEqual(listed, 1, 'listed once');
+    cache.noteChanged(Array.from({ length: NoteIndexCache.PATCH_LIMIT + 1 }, (_, i) => `n${i}`));
+    await cache.get();
+    assert.strictEqual(listed, 2, 'a big change rebuilds instead');
+  });
+});
