@@ -53,6 +53,7 @@ interface IndexSource {
 /** Keeps the index current: built once (ahead of time), then patched note by note as the document changes. */
 export class NoteIndexCache {
   private index: Promise<NoteIndex> | undefined;
+  private positions: Map<string, number> | undefined;
   private readonly pending = new Set<string>();
   /** Above this many changed notes a rebuild is cheaper than patching. */
   static readonly PATCH_LIMIT = 500;
@@ -74,6 +75,7 @@ export class NoteIndexCache {
   async get(): Promise<NoteIndex> {
     if (!this.index) {
       this.pending.clear();
+      this.positions = undefined;
       this.index = this.source.listAllNotes().then(buildNoteIndex);
       this.index.catch(() => (this.index = undefined));
     }
@@ -84,7 +86,7 @@ export class NoteIndexCache {
 
   private async patch(index: NoteIndex, ids: string[]): Promise<void> {
     for (const id of ids) this.pending.delete(id);
-    const byId = new Map(index.notes.map((n, i) => [n.noteId, i]));
+    const byId = (this.positions ??= new Map(index.notes.map((n, i) => [n.noteId, i])));
     const removed = new Set<number>();
     for (const noteId of ids) {
       if (noteId.startsWith('_') || noteId === 'root') continue;
@@ -98,6 +100,7 @@ export class NoteIndexCache {
       const parentTitle = parentId && parentId !== 'none' ? (await this.source.getNote(parentId))?.title ?? null : null;
       const entry: PickableNote = { noteId, title: note.title, type: note.type, parentTitle };
       if (at === undefined) {
+        byId.set(noteId, index.notes.length);
         index.notes.push(entry);
         index.lowerTitles.push(entry.title.toLowerCase());
         index.lowerParents.push((parentTitle ?? '').toLowerCase());
@@ -112,6 +115,7 @@ export class NoteIndexCache {
       index.notes = index.notes.filter(keep);
       index.lowerTitles = index.lowerTitles.filter(keep);
       index.lowerParents = index.lowerParents.filter(keep);
+      this.positions = undefined;
     }
   }
 }

@@ -181,8 +181,8 @@ export class Replica implements ReplicaApi {
   }
 
   /** One local operation: a transaction with its entity changes, then the change event. */
-  private async op<T>(fn: (w: WriteContext) => Promise<T>): Promise<T> {
-    if (this.bulk === 'active') await this.finishBulkLoad();
+  private async op<T>(fn: (w: WriteContext) => Promise<T>, opts: { duringBulkLoad?: boolean } = {}): Promise<T> {
+    if (this.bulk === 'active' && !opts.duringBulkLoad) await this.finishBulkLoad();
     let w!: WriteContext;
     const result = await this.queue.transaction(async (c) => {
       w = this.context(c, 'local');
@@ -274,9 +274,11 @@ export class Replica implements ReplicaApi {
   async setOption(name: string, value: string, isSynced: boolean): Promise<void> {
     if (name === 'lastSyncedPull' || name === 'lastSyncedPush') return this.setCursor(name, parseCursor(value));
     if (name === 'initialized' && value === 'true') await this.finishBulkLoad();
+    // Options may be written while an initial load runs: a second change row of the same option is removed
+    // when the load ends (only the newest change of an entity is kept).
     await this.op(async (w) => {
       await w.saveRow('options', { name, value, isSynced: isSynced ? 1 : 0, utcDateModified: w.utcNow });
-    });
+    }, { duringBulkLoad: true });
   }
 
   async getCursor(name: 'lastSyncedPull' | 'lastSyncedPush'): Promise<number> {

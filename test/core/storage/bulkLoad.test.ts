@@ -27,6 +27,8 @@ describe('storage: initial bulk load', function () {
     const half = first.entityChanges.slice(0, 40);
     await client.applyRecords(half, { senderInstanceId: server.instanceId }, { name: 'lastSyncedPull', value: half[half.length - 1].entityChange.id });
     assert.deepEqual(await indexes(dir), [], 'no secondary index during the load');
+    await client.setOption('syncServerHost', 'http://127.0.0.1:1', false);
+    assert.deepEqual(await indexes(dir), [], 'an option write does not end the load');
     // the same entity twice in the stream (it changed on the server meanwhile): the later one wins
     const renamed = half.find((x) => x.entityChange.entityName === 'notes' && x.entity!.title === 'n0')!;
     await server.renameNote(renamed.entityChange.entityId, 'n0 renamed');
@@ -34,6 +36,7 @@ describe('storage: initial bulk load', function () {
     assert.deepEqual(await indexes(dir), all, 'indexes are back after the empty page');
     const dupes = await rawAll(dir, 'SELECT entityName, entityId, COUNT(*) AS n FROM entity_changes GROUP BY 1, 2 HAVING n > 1');
     assert.deepEqual(dupes, []);
+    assert.equal(await client.getOption('syncServerHost'), 'http://127.0.0.1:1');
     assert.equal((await client.getNote(renamed.entityChange.entityId))!.title, 'n0 renamed');
     assert.deepEqual(await client.sectorHashes(), await server.sectorHashes());
     assert.equal((await client.getChildren('root')).length, 30);

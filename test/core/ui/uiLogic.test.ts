@@ -1,6 +1,6 @@
 // Pure UI logic: the note picker's filtering, drag-and-drop plans, the status bar text, HTML sanitizing.
 import * as assert from 'assert';
-import { buildNoteIndex, filterNotes } from '../../../src/commands/notePicker';
+import { buildNoteIndex, filterNotes, NoteIndexCache } from '../../../src/commands/notePicker';
 import { sanitizeNoteHtml } from '../../../src/preview/sanitize';
 import { statusView, timeAgo } from '../../../src/statusBar/statusText';
 import { TriliumError } from '../../../src/sync/errors';
@@ -65,7 +65,7 @@ describe('UI logic', () => {
 
 describe('Open Note… index cache', () => {
   it('builds once, then patches renamed, new and deleted notes without listing everything again', async () => {
-    const { NoteIndexCache } = await import('../../../src/commands/notePicker');
+
     const notes = new Map([
       ['a', { noteId: 'a', title: 'Alpha', type: 'text', isDeleted: 0 }],
       ['b', { noteId: 'b', title: 'Beta', type: 'text', isDeleted: 0 }],
