@@ -29,9 +29,11 @@ export async function showTriliumError(e: unknown, log: vscode.LogOutputChannel,
   log.error(`${prefix}: [${error.code}] ${error.message}${error.hint ? ` (${error.hint})` : ''}`);
   const setting = SETTING_FOR_CODE[error.code];
   const passphrase = error.code === 'TLS_CLIENT_CERTIFICATE' ? ['Set Passphrase…'] : [];
-  const buttons = [...(setting ? ['Open Setting'] : []), ...passphrase, 'Show Sync Log'];
+  const setUp = error.code === 'NO_REPLICA' || error.code === 'NOT_CONFIGURED' ? ['Set Up Sync from Server…'] : [];
+  const buttons = [...setUp, ...(setting && !setUp.length ? ['Open Setting'] : []), ...passphrase, 'Show Sync Log'];
   const choice = await vscode.window.showErrorMessage(`${prefix}: ${error.userMessage}`, ...buttons);
   if (choice === 'Open Setting' && setting) await openSettings(setting);
+  if (choice === 'Set Up Sync from Server…') await vscode.commands.executeCommand('trilium.setupFromServer');
   if (choice === 'Set Passphrase…') await vscode.commands.executeCommand('trilium.setCertificatePassphrase');
   if (choice === 'Show Sync Log') log.show(true);
   return choice;

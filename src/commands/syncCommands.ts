@@ -107,6 +107,13 @@ export function registerSyncCommands(services: Services): vscode.Disposable[] {
         { label: '$(gear) Open Settings', command: 'trilium.openSettings' },
       ];
       if (!session.serverUrl && session.replica) items.unshift({ label: '$(cloud-upload) Push Document to Server…', command: 'trilium.pushToServer' });
+      if (!session.replica) {
+        items.splice(0, items.length,
+          { label: '$(cloud-download) Set Up Sync from Server…', command: 'trilium.setupFromServer' },
+          { label: '$(new-file) Start New Local Document', command: 'trilium.newLocalDocument' },
+          { label: '$(output) Show Sync Log', command: 'trilium.showSyncLog' },
+          { label: '$(gear) Open Settings', command: 'trilium.openSettings' });
+      }
       const conflicts = session.replica ? (await session.replica.listConflicts().catch(() => [])).length : 0;
       if (conflicts > 0) items.push({ label: `$(warning) Show Conflicts (${conflicts})`, command: 'trilium.conflicts.focus' });
       const pick = await vscode.window.showQuickPick(items, { title: 'Trilium Sync', placeHolder: services.statusBar.text.replace(/\$\([^)]*\)\s*/g, '') });

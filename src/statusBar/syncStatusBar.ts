@@ -47,7 +47,10 @@ export class SyncStatusBar implements vscode.Disposable {
 
   private render(): void {
     if (!this.session.replica && this.session.state.kind === 'unconfigured') {
-      this.item.hide();
+      this.item.text = '$(cloud) Trilium: not set up';
+      this.item.tooltip = 'No Trilium document yet. Click to set up sync from a server or start a local document.';
+      this.item.backgroundColor = undefined;
+      this.item.show();
       return;
     }
     const view = statusView(

@@ -13,7 +13,14 @@ const tests: E2ETest[] = [
       await welcome.waitFor({ state: 'visible', timeout: 60_000 });
       const buttons = await welcome.locator('.monaco-button').allInnerTexts();
       assert.ok(buttons.some((b) => /server/i.test(b)), `no set-up-from-server button in the welcome view: ${buttons.join(' | ')}`);
+      const status = await t.waitForStatusBarItem('Trilium', 60_000);
+      assert.match(status, /not set up/);
       await t.screenshot('unconfigured-welcome');
+
+      await t.runCommand('Trilium: Test Sync');
+      const message = await t.waitForNotification(/Test Sync failed/i, 60_000);
+      assert.match(message, /No Trilium document is set up yet/, `unexpected Test Sync message: ${message}`);
+      await t.screenshot('unconfigured-test-sync');
     },
   },
   {
