@@ -6,11 +6,11 @@ import { openReplica } from '../storage';
 import type { ReplicaApi } from '../storage/replicaApi';
 import { systemClock } from '../storage/types';
 import { SyncEngine } from '../sync/engine';
-import type { SyncProgress, SyncResult } from '../sync/engineApi';
+import type { SyncProgress, SyncResult, TestSyncResult } from '../sync/engineApi';
 import { TriliumError } from '../sync/errors';
 import type { Logger } from '../sync/logger';
 import { replicaSecretSource } from '../sync/secrets';
-import { createLocalDocument, pushToServer, setupFromServer } from '../sync/setup';
+import { createLocalDocument, pushToServer, setupFromServer, testServer } from '../sync/setup';
 import { networkOptionsFrom, requireFlag, requirePositional, usage, type ParsedArgs } from './args';
 
 export interface CommandContext {
@@ -126,18 +126,26 @@ async function sync(ctx: CommandContext): Promise<CommandOutput> {
 }
 
 async function test(ctx: CommandContext): Promise<CommandOutput> {
+  const dir = dataDir(ctx);
+  if (!existsSync(join(dir, 'document.db')) && ctx.args.flags.server) {
+    const network = networkOptionsFrom(ctx.args.flags, ctx.env);
+    return testOutput(await testServer({ serverUrl: ctx.args.flags.server, password: password(ctx, false), network, logger: ctx.logger }));
+  }
   return withReplica(ctx, async (replica) => {
     const engine = engineFor(ctx, replica, await serverUrlOf(ctx, replica));
-    const result = await engine.testSync({ startSync: false });
-    const lines = result.steps.map((s) => `${s.ok ? 'ok  ' : 'FAIL'} ${s.name}: ${s.detail}`);
-    if (result.route) {
-      lines.push(`route: ${result.route.proxy ? `via proxy ${result.route.proxy}` : 'direct'}${result.route.tlsProtocol ? `, ${result.route.tlsProtocol}` : ''}, ${result.route.elapsedMs} ms`);
-    }
-    if (result.clockOffsetMs !== undefined) lines.push(`clock offset: ${Math.round(result.clockOffsetMs / 1000)} s`);
-    lines.push(result.ok ? 'Sync server handshake has been successful.' : result.message);
-    const json = { ...result, error: result.error ? { code: result.error.code, message: result.error.message, hint: result.error.hint } : undefined };
-    return { text: lines.join('\n') + '\n', json, exitCode: result.ok ? 0 : 1 };
+    return testOutput(await engine.testSync({ startSync: false }));
   });
+}
+
+function testOutput(result: TestSyncResult): CommandOutput {
+  const lines = result.steps.map((s) => `${s.ok ? 'ok  ' : 'FAIL'} ${s.name}: ${s.detail}`);
+  if (result.route) {
+    lines.push(`route: ${result.route.proxy ? `via proxy ${result.route.proxy}` : 'direct'}${result.route.tlsProtocol ? `, ${result.route.tlsProtocol}` : ''}, ${result.route.elapsedMs} ms`);
+  }
+  if (result.clockOffsetMs !== undefined) lines.push(`clock offset: ${Math.round(result.clockOffsetMs / 1000)} s`);
+  lines.push(result.ok ? (result.steps.some((s) => s.name === 'login') ? 'Sync server handshake has been successful.' : result.message) : result.message);
+  const json = { ...result, error: result.error ? { code: result.error.code, message: result.error.message, hint: result.error.hint } : undefined };
+  return { text: lines.join('\n') + '\n', json, exitCode: result.ok ? 0 : 1 };
 }
 
 async function status(ctx: CommandContext): Promise<CommandOutput> {

@@ -225,8 +225,17 @@ export class Replica implements ReplicaApi {
         // A small cache while sorting for the index builds: the sorter spills to temp files beyond it.
         await c.exec('PRAGMA cache_size = -16384; BEGIN IMMEDIATE');
         try {
-          await c.run(`DELETE FROM entity_changes WHERE id NOT IN (SELECT MAX(id) FROM entity_changes GROUP BY entityName, entityId)`);
-          for (const ix of SECONDARY_INDEXES) await c.run(ix.sql);
+          // Build the unique index first: it fails (statement rolled back, transaction intact) only when an entity
+          // came twice; then keep its newest change and build again. Saves a full grouping pass in the usual case.
+          const unique = SECONDARY_INDEXES.find((ix) => ix.unique)!;
+          try {
+            await c.run(unique.sql);
+          } catch (e) {
+            if (!String((e as { code?: string }).code ?? '').startsWith('SQLITE_CONSTRAINT')) throw e;
+            await c.run(`DELETE FROM entity_changes WHERE id NOT IN (SELECT MAX(id) FROM entity_changes GROUP BY entityName, entityId)`);
+            await c.run(unique.sql);
+          }
+          for (const ix of SECONDARY_INDEXES) if (ix !== unique) await c.run(ix.sql);
           await c.run("DELETE FROM replica_meta WHERE name = 'bulkLoad'");
           await c.exec('COMMIT');
         } catch (e) {

@@ -3,7 +3,7 @@
 import { createReplica, supportedSyncVersions } from '../storage';
 import type { ReplicaApi } from '../storage/replicaApi';
 import { systemClock, type Clock } from '../storage/types';
-import type { SyncProgress, SyncResult } from './engineApi';
+import type { SyncProgress, SyncResult, TestSyncResult, TestSyncStep } from './engineApi';
 import { SyncEngine } from './engine';
 import { TriliumError } from './errors';
 import { createTransport, type NetworkOptions, type Transport } from './http/transport';
@@ -106,4 +106,47 @@ export async function createLocalDocument(dataDir: string, opts: { syncVersion?:
   const replica = await createReplica(dataDir, { syncVersion, kind: 'newDocument', clock: opts.clock });
   if (opts.password) await setPassword(replica, opts.password);
   return replica;
+}
+
+export interface TestServerOptions {
+  serverUrl: string;
+  password?: string;
+  network?: NetworkOptions;
+  clock?: Clock;
+  logger?: Logger;
+  transport?: Transport;
+}
+
+/**
+ * Test Sync before there is a replica: status → a sync version we have a profile for → (with a password) the
+ * password, checked by fetching the seed. Nothing is written anywhere.
+ */
+export async function testServer(opts: TestServerOptions): Promise<TestSyncResult> {
+  const client = new ProtocolClient(opts.transport ?? createTransport(opts.network), normalizeServerUrl(opts.serverUrl),
+    opts.clock ?? systemClock, opts.logger ?? silentLogger, {});
+  const steps: TestSyncStep[] = [];
+  let step = 'status';
+  let serverSyncVersion: number | undefined;
+  try {
+    const status = await client.status();
+    serverSyncVersion = status.syncVersion;
+    steps.push({ name: 'status', ok: true, detail: `${client.serverUrl} answered (sync version ${status.syncVersion}, ${status.isInitialized ? 'initialised' : status.schemaExists ? 'schema only' : 'empty'}).` });
+    step = 'version';
+    const supported = supportedSyncVersions();
+    if (!supported.includes(status.syncVersion)) throw unsupportedVersion(status.syncVersion, supported);
+    steps.push({ name: 'version', ok: true, detail: `Sync version ${status.syncVersion} is supported.` });
+    if (opts.password !== undefined && status.schemaExists) {
+      step = 'password';
+      await client.getSeed(opts.password);
+      steps.push({ name: 'password', ok: true, detail: 'The password is correct.' });
+    }
+    const message = status.schemaExists
+      ? 'The sync server is reachable and compatible; set up a replica from it to sync.'
+      : 'The sync server is reachable, compatible and empty; push a document to it to sync.';
+    return { ok: true, message, steps, serverSyncVersion, route: client.lastRoute, clockOffsetMs: client.clockOffsetMs };
+  } catch (e) {
+    const error = e instanceof TriliumError ? e : new TriliumError('PROTOCOL', e instanceof Error ? e.message : String(e));
+    steps.push({ name: step, ok: false, detail: error.userMessage });
+    return { ok: false, message: error.userMessage, error, steps, serverSyncVersion, route: client.lastRoute, clockOffsetMs: client.clockOffsetMs };
+  }
 }

@@ -55,6 +55,21 @@ describe('trilium-sync CLI', function () {
     assert.equal(unknown.code, 2);
   });
 
+  it('test before set-up checks the server, its sync version and the password without writing anything', async () => {
+    const fresh = join(data, 'not-set-up');
+    const ok = await cli(['test', '--server', server.url, '--data', fresh], { TRILIUM_PASSWORD: PASSWORD });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /ok {3}password: The password is correct/);
+    const wrong = await cli(['test', '--server', server.url, '--data', fresh, '--json'], { TRILIUM_PASSWORD: 'nope' });
+    assert.equal(wrong.code, 1);
+    assert.equal(JSON.parse(wrong.stdout).error.code, 'WRONG_PASSWORD');
+    const dead = await cli(['test', '--server', 'http://127.0.0.1:1', '--data', fresh, '--json']);
+    assert.equal(dead.code, 1);
+    assert.equal(JSON.parse(dead.stdout).error.code, 'CONNECTION_REFUSED');
+    const status = await cli(['status', '--data', fresh]);
+    assert.match(status.stderr, /There is no replica/);
+  });
+
   it('setup, status, tree, cat, create, write, rename, move, delete, revisions, sync, verify, conflicts, test', async () => {
     const setup = await cli(['setup', '--server', server.url, '--data', data], { TRILIUM_PASSWORD: PASSWORD });
     assert.equal(setup.code, 0, setup.stderr);
