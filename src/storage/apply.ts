@@ -1,6 +1,6 @@
 // Applying pulled or pushed records (SYNC-PROTOCOL.md §7), with conflict capture (issues 4 and 7).
 import { TriliumError } from '../sync/errors';
-import { insertJsonRows, insertRows } from './db';
+import { insertJsonRows, insertRows, Pipeline, pipeJsonRows, pipeRows } from './db';
 import { randomString } from './ids';
 import { ERASABLE_TABLES, getProfile, supportedSyncVersions, type SchemaProfile } from './profiles';
 import type { ApplyOptions } from './replicaApi';
@@ -125,19 +125,32 @@ async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string)
       e.isSynced === undefined || e.isSynced ? 1 : 0, e.utcDateChanged]);
     out.applied++;
   }
+  // Same statements in the same order as one by one, but each one's parameters are prepared while SQLite
+  // runs the previous one.
+  const p = new Pipeline(w.c);
+  try {
+    await pipeAll(p);
+  } catch (e) {
+    await p.done().catch(() => undefined); // never leave a statement running behind the caller's ROLLBACK
+    throw e;
+  }
+  return out;
+
+  async function pipeAll(p: Pipeline): Promise<void> {
   for (const g of groups.values()) {
-    const insert = g.table === 'blobs' ? insertRows : insertJsonRows;
-    await insert(w.c, 'INSERT OR REPLACE', g.table, g.cols, g.rows);
+    const insert = g.table === 'blobs' ? pipeRows : pipeJsonRows;
+    await insert(p, 'INSERT OR REPLACE', g.table, g.cols, g.rows);
   }
   for (const [t, ids] of deletes) {
     if (ids.size === 0) continue;
-    await w.c.run(`DELETE FROM ${t} WHERE "${w.profile.tables[t].pk}" IN (SELECT value FROM json_each(?))`, [JSON.stringify([...ids])]);
+    await p.push(`DELETE FROM ${t} WHERE "${w.profile.tables[t].pk}" IN (SELECT value FROM json_each(?))`, [JSON.stringify([...ids])]);
   }
   for (const positions of reorders) {
-    await w.c.run('UPDATE branches SET notePosition = CAST(j.value AS INTEGER) FROM json_each(?) j WHERE branches.branchId = j.key', [positions]);
+    await p.push('UPDATE branches SET notePosition = CAST(j.value AS INTEGER) FROM json_each(?) j WHERE branches.branchId = j.key', [positions]);
   }
-  await insertJsonRows(w.c, 'INSERT', 'entity_changes', [...EC_COLUMNS], ecRows);
-  return out;
+  await pipeJsonRows(p, 'INSERT', 'entity_changes', [...EC_COLUMNS], ecRows);
+  await p.done();
+  }
 }
 
 /** Applies one batch inside the caller's transaction. `bulk`: empty replica, no local changes to compare. */

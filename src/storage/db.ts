@@ -85,6 +85,55 @@ export class WriteQueue {
 }
 
 /**
+ * Runs statements one after another on one connection, but lets the caller prepare the next statement's
+ * parameters (JSON texts, flattened rows) on the JavaScript thread while SQLite executes the previous one on
+ * its worker thread. Statements still run strictly in the order they were pushed.
+ */
+export class Pipeline {
+  private prev: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly c: Connection) {}
+
+  async push(sql: string, params: Params): Promise<void> {
+    await this.prev;
+    this.prev = this.c.run(sql, params);
+  }
+
+  async done(): Promise<void> {
+    await this.prev;
+  }
+}
+
+/** The statements of `insertJsonRows`, pushed onto a pipeline. */
+export async function pipeJsonRows(
+  p: Pipeline, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const select = cols.map((_, i) => `value ->> ${i}`).join(', ');
+  const sql = `${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) SELECT ${select} FROM json_each(?)`;
+  const chunk = 20000;
+  for (let i = 0; i < rows.length; i += chunk) await p.push(sql, [JSON.stringify(rows.length <= chunk ? rows : rows.slice(i, i + chunk))]);
+}
+
+/** The statements of `insertRows`, pushed onto a pipeline. */
+export async function pipeRows(
+  p: Pipeline, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const perRow = cols.length;
+  const chunk = Math.max(1, Math.floor(32000 / perRow));
+  const tuple = `(${cols.map(() => '?').join(',')})`;
+  const head = `${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) VALUES `;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const n = Math.min(chunk, rows.length - i);
+    const params: SqlValue[] = new Array(n * perRow);
+    let k = 0;
+    for (let r = i; r < i + n; r++) { const row = rows[r]; for (let j = 0; j < perRow; j++) params[k++] = row[j]; }
+    await p.push(head + new Array(n).fill(tuple).join(','), params);
+  }
+}
+
+/**
  * Bulk INSERT of rows without binary values: the rows travel as one JSON text and SQLite unpacks them with
  * json_each on its own thread, instead of one bound parameter per value on the JavaScript thread.
  */

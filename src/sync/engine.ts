@@ -3,13 +3,14 @@
 import type { ReplicaApi } from '../storage/replicaApi';
 import type { Clock, ConflictRecord, EntityChange, SyncRecord } from '../storage/types';
 import type {
-  SyncConfig, SyncEngineApi, SyncProgress, SyncResult, TestSyncResult, TestSyncStep,
+  SyncConfig, SyncEngineApi, SyncProgress, SyncResult, TestSyncResult,
 } from './engineApi';
 import { TriliumError, isTriliumError } from './errors';
 import { createTransport, type Transport } from './http/transport';
 import type { Logger } from './logger';
 import { Mutex } from './mutex';
 import { ProtocolClient, type ChangedPage, type SeedOption } from './protocolClient';
+import { runTestSteps } from './testSteps';
 import { unsupportedVersion } from './responseErrors';
 import type { SecretSource } from './secrets';
 import { differingSectors, type FailedSector } from './sectors';
@@ -96,38 +97,27 @@ export class SyncEngine implements SyncEngineApi {
   }
 
   async testSync(opts: { startSync?: boolean } = {}): Promise<TestSyncResult> {
-    const steps: TestSyncStep[] = [];
     const client = this.newClient();
-    let step = 'status';
-    let serverSyncVersion: number | undefined;
-    try {
-      const status = await client.status();
-      serverSyncVersion = status.syncVersion;
-      steps.push({ name: 'status', ok: true, detail: `${client.serverUrl} answered (sync version ${status.syncVersion}, ${status.isInitialized ? 'initialised' : status.schemaExists ? 'schema only' : 'empty'}).` });
-      step = 'version';
+    return runTestSteps(client, async (t) => {
+      const status = await t.status();
+      t.begin('version');
       if (status.syncVersion !== this.replica.syncVersion) throw unsupportedVersion(status.syncVersion, this.replica.syncVersion);
-      steps.push({ name: 'version', ok: true, detail: `Both sides speak sync version ${status.syncVersion}.` });
+      t.passed(`Both sides speak sync version ${status.syncVersion}.`);
       if (!status.schemaExists) {
-        step = 'seed';
+        t.begin('seed');
         await this.seedServer(client, status.syncVersion);
-        steps.push({ name: 'seed', ok: true, detail: 'The empty server received this document\'s id and secret.' });
+        t.passed('The empty server received this document\'s id and secret.');
       }
-      step = 'login';
+      t.begin('login');
       const login = await this.login(client);
-      steps.push({ name: 'login', ok: true, detail: `Logged in; server instance ${login.serverInstanceId}.` });
+      t.passed(`Logged in; server instance ${login.serverInstanceId}.`);
       if (opts.startSync !== false) {
+        t.begin('pull');
         this.sync().catch((e) => this.logger.warn(`Sync started by Test Sync failed: ${isTriliumError(e) ? e.userMessage : String(e)}`));
-        steps.push({ name: 'pull', ok: true, detail: 'A sync has been started.' });
+        t.passed('A sync has been started.');
       }
-      return {
-        ok: true, message: 'Sync server handshake has been successful, sync has been started.', steps,
-        serverSyncVersion, route: client.lastRoute, clockOffsetMs: client.clockOffsetMs,
-      };
-    } catch (e) {
-      const error = asTriliumError(e);
-      steps.push({ name: step, ok: false, detail: error.userMessage });
-      return { ok: false, message: error.userMessage, error, steps, serverSyncVersion, route: client.lastRoute, clockOffsetMs: client.clockOffsetMs };
-    }
+      return 'Sync server handshake has been successful, sync has been started.';
+    });
   }
 
   private async runSync(opts: SyncRunOptions): Promise<SyncResult> {

@@ -3,7 +3,7 @@
 import { createReplica, supportedSyncVersions } from '../storage';
 import type { ReplicaApi } from '../storage/replicaApi';
 import { systemClock, type Clock } from '../storage/types';
-import type { SyncProgress, SyncResult, TestSyncResult, TestSyncStep } from './engineApi';
+import type { SyncProgress, SyncResult, TestSyncResult } from './engineApi';
 import { SyncEngine } from './engine';
 import { TriliumError } from './errors';
 import { createTransport, type NetworkOptions, type Transport } from './http/transport';
@@ -12,6 +12,7 @@ import { setPassword } from './passwords';
 import { ProtocolClient, normalizeServerUrl } from './protocolClient';
 import { unsupportedVersion } from './responseErrors';
 import { replicaSecretSource } from './secrets';
+import { runTestSteps } from './testSteps';
 
 export const DEFAULT_NEW_DOCUMENT_SYNC_VERSION = 39;
 
@@ -124,29 +125,19 @@ export interface TestServerOptions {
 export async function testServer(opts: TestServerOptions): Promise<TestSyncResult> {
   const client = new ProtocolClient(opts.transport ?? createTransport(opts.network), normalizeServerUrl(opts.serverUrl),
     opts.clock ?? systemClock, opts.logger ?? silentLogger, {});
-  const steps: TestSyncStep[] = [];
-  let step = 'status';
-  let serverSyncVersion: number | undefined;
-  try {
-    const status = await client.status();
-    serverSyncVersion = status.syncVersion;
-    steps.push({ name: 'status', ok: true, detail: `${client.serverUrl} answered (sync version ${status.syncVersion}, ${status.isInitialized ? 'initialised' : status.schemaExists ? 'schema only' : 'empty'}).` });
-    step = 'version';
+  return runTestSteps(client, async (t) => {
+    const status = await t.status();
+    t.begin('version');
     const supported = supportedSyncVersions();
     if (!supported.includes(status.syncVersion)) throw unsupportedVersion(status.syncVersion, supported);
-    steps.push({ name: 'version', ok: true, detail: `Sync version ${status.syncVersion} is supported.` });
+    t.passed(`Sync version ${status.syncVersion} is supported.`);
     if (opts.password !== undefined && status.schemaExists) {
-      step = 'password';
+      t.begin('password');
       await client.getSeed(opts.password);
-      steps.push({ name: 'password', ok: true, detail: 'The password is correct.' });
+      t.passed('The password is correct.');
     }
-    const message = status.schemaExists
+    return status.schemaExists
       ? 'The sync server is reachable and compatible; set up a replica from it to sync.'
       : 'The sync server is reachable, compatible and empty; push a document to it to sync.';
-    return { ok: true, message, steps, serverSyncVersion, route: client.lastRoute, clockOffsetMs: client.clockOffsetMs };
-  } catch (e) {
-    const error = e instanceof TriliumError ? e : new TriliumError('PROTOCOL', e instanceof Error ? e.message : String(e));
-    steps.push({ name: step, ok: false, detail: error.userMessage });
-    return { ok: false, message: error.userMessage, error, steps, serverSyncVersion, route: client.lastRoute, clockOffsetMs: client.clockOffsetMs };
-  }
+  });
 }
