@@ -7,6 +7,7 @@ import * as https from 'https';
 import { HttpsProxyAgent } from 'hpagent';
 import fetch from 'node-fetch';
 import * as vscode from 'vscode';
+import { readSettings } from '../../src/settings';
 import { TriliumError } from '../../src/sync/errors';
 import { ServerHttpsAgent } from '../../src/sync/http/agents';
 import { buildNetworkOptions } from '../../src/sync/http/networkOptions';
@@ -41,16 +42,9 @@ function defaultOf(name: string): unknown {
 
 /** What the VS Code glue does: read the settings, build the options (secrets and trilium.* given by the test). */
 function optionsFromVscode(trilium: Parameters<typeof buildNetworkOptions>[0]['trilium'], pfxPassphrase?: string): NetworkOptions {
-  const h = vscode.workspace.getConfiguration('http');
   return buildNetworkOptions({
     trilium,
-    vscode: {
-      proxy: h.get<string>('proxy') ?? '',
-      noProxy: h.get<string[]>('noProxy') ?? [],
-      proxyStrictSSL: h.get<boolean>('proxyStrictSSL') ?? true,
-      proxyAuthorization: h.get<string | null>('proxyAuthorization') ?? null,
-      proxySupport: h.get<string>('proxySupport') ?? 'override',
-    },
+    vscode: readSettings().vscode,
     env: {},
     secrets: { pfxPassphrase },
   });

@@ -6,17 +6,7 @@ import { TriliumError } from '../../../src/sync/errors';
 import { classifyHttpError, htmlTitle, parseJsonResponse } from '../../../src/sync/http/httpErrors';
 import { createTransport, type HttpResponse, type Transport } from '../../../src/sync/http/transport';
 import { closedPort, startJsonServer, startReverseProxy, type JsonServer } from './helpers/servers';
-
-async function rejects(p: Promise<unknown>, code: string): Promise<TriliumError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof TriliumError, `expected a TriliumError, got ${String(e)}`);
-    assert.equal(e.code, code, e.userMessage);
-    return e;
-  }
-  assert.fail(`expected ${code}, but it succeeded`);
-}
+import { rejects } from './helpers/assertions';
 
 function response(status: number, body: string, headers: Record<string, string> = {}): HttpResponse {
   return { status, statusText: '', headers, setCookies: [], body: Buffer.from(body) };

@@ -1,21 +1,10 @@
 // Proxies for real: the npm `proxy` forward proxy (CONNECT and absolute-form, with and without Basic auth) in
 // front of an HTTP and an HTTPS server, all on 127.0.0.1.
 import * as assert from 'node:assert/strict';
-import { TriliumError } from '../../../src/sync/errors';
-import { createTransport, type NetworkOptions, type Transport } from '../../../src/sync/http/transport';
+import type { NetworkOptions } from '../../../src/sync/http/transport';
 import { makeTestPki, type TestPki } from './helpers/certs';
 import { closedPort, startForwardProxy, startJsonServer, type JsonServer, type ProxyServer } from './helpers/servers';
-
-async function rejects(p: Promise<unknown>, code: string): Promise<TriliumError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof TriliumError, `expected a TriliumError, got ${String(e)}`);
-    assert.equal(e.code, code, e.userMessage);
-    return e;
-  }
-  assert.fail(`expected ${code}, but the request succeeded`);
-}
+import { rejects, TransportPool } from './helpers/assertions';
 
 describe('network: forward proxies', () => {
   let pki: TestPki;
@@ -23,12 +12,8 @@ describe('network: forward proxies', () => {
   let secure: JsonServer;
   let proxy: ProxyServer;
   let authProxy: ProxyServer;
-  const transports: Transport[] = [];
-  const transport = (o: NetworkOptions) => {
-    const t = createTransport({ env: {}, ...o });
-    transports.push(t);
-    return t;
-  };
+  const pool = new TransportPool();
+  const transport = pool.make;
 
   before(async () => {
     pki = makeTestPki();
@@ -38,7 +23,7 @@ describe('network: forward proxies', () => {
     authProxy = await startForwardProxy({ credentials: { user: 'alice', pass: 'p@ss:word' } });
   });
   after(async () => {
-    for (const t of transports) t.close?.();
+    await pool.closeAll();
     await Promise.all([plain.close(), secure.close(), proxy.close(), authProxy.close()]);
     pki.cleanup();
   });

@@ -3,22 +3,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TriliumError } from '../../../src/sync/errors';
 import { fetchServerCertificate } from '../../../src/sync/http/serverCertificate';
-import { createTransport, type NetworkOptions, type Transport } from '../../../src/sync/http/transport';
 import { makeTestPki, type TestPki } from './helpers/certs';
 import { startForwardProxy, startJsonServer, type JsonServer, type ProxyServer } from './helpers/servers';
-
-async function rejects(p: Promise<unknown>, code: string): Promise<TriliumError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof TriliumError, `expected a TriliumError, got ${String(e)}`);
-    assert.equal(e.code, code, e.userMessage);
-    return e;
-  }
-  assert.fail(`expected ${code}, but the request succeeded`);
-}
+import { rejects, TransportPool } from './helpers/assertions';
 
 describe('network: TLS options', () => {
   let pki: TestPki;
@@ -26,12 +14,8 @@ describe('network: TLS options', () => {
   let selfA: JsonServer;
   let mtls: JsonServer;
   let proxy: ProxyServer;
-  const transports: Transport[] = [];
-  const transport = (o: NetworkOptions) => {
-    const t = createTransport({ env: {}, ...o });
-    transports.push(t);
-    return t;
-  };
+  const pool = new TransportPool();
+  const transport = pool.make;
   const hostPort = (s: JsonServer) => `127.0.0.1:${s.port}`;
 
   before(async () => {
@@ -42,7 +26,7 @@ describe('network: TLS options', () => {
     proxy = await startForwardProxy();
   });
   after(async () => {
-    for (const t of transports) t.close?.();
+    await pool.closeAll();
     await Promise.all([caSigned.close(), selfA.close(), mtls.close(), proxy.close()]);
     pki.cleanup();
   });
