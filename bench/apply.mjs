@@ -86,6 +86,8 @@ function* pages() {
   if (page.length) yield JSON.stringify({ entityChanges: page, lastEntityChangeId: id });
 }
 
+const { loadavg, cpus } = await import('node:os');
+const loadAtStart = loadavg();
 const dir = args.dir ?? mkdtempSync(path.join(tmpdir(), 'trilium-bench-'));
 const replica = await createReplica(dir, { syncVersion: SYNC_VERSION, kind: 'empty' });
 let total = 0;
@@ -166,5 +168,7 @@ console.log(`peak RSS: ${(peakRss / 1048576).toFixed(0)} MB (target < 250 MB); p
 const ms = (u) => ((u.user + u.system) / 1000).toFixed(0);
 console.log(`list ${fmt(children.length)} children of one note: ${childrenMs.toFixed(1)} ms cold (${ms(childrenCpu)} ms CPU), ${childrenWarmMs.toFixed(1)} ms warm (target < 100 ms)`);
 console.log(`sector hashes over ${fmt(counts.entity_changes)} entity changes (incl. unused-blob purge): ${fmt(sectorMs)} ms (${ms(sectorCpu)} ms CPU), ${Object.keys(sectors).length} entity names (target < 1 s)`);
+const loadAtEnd = loadavg();
+console.log(`machine load (1/5/15-min averages) at start ${loadAtStart.map((x) => x.toFixed(1)).join('/')}, at end ${loadAtEnd.map((x) => x.toFixed(1)).join('/')}, ${cpus().length} cores: figures taken under a load above the core count are not comparable`);
 console.log(`first content search (builds the FTS index lazily): ${fmt(searchMs)} ms, ${hits.length} hits`);
 if (!args.dir) rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,9 @@ const keyOf = (name: string, id: string) => `${name}\u0000${id}`;
 /** Throws SCHEMA_MISMATCH before anything is written when a record does not fit the profile. */
 export function validateRecords(profile: SchemaProfile, records: SyncRecord[], senderSyncVersion?: number): void {
   const checked = new Set<string>();
+  // The last key list checked per table: consecutive records of a table nearly always share it, so most
+  // records are checked by comparing keys, without building a signature string.
+  const lastKeys = new Map<string, string[]>();
   for (const r of records) {
     const ec = r.entityChange;
     if (!ec || typeof ec.entityName !== 'string' || typeof ec.entityId !== 'string') {
@@ -30,6 +33,9 @@ export function validateRecords(profile: SchemaProfile, records: SyncRecord[], s
     if (!Object.hasOwn(profile.tables, ec.entityName) && ec.entityName !== 'note_reordering') throw schemaMismatch(profile, ec.entityName, null, senderSyncVersion);
     if (r.entity && ec.entityName !== 'note_reordering') {
       const keys = Object.keys(r.entity);
+      const prev = lastKeys.get(ec.entityName);
+      if (prev && sameKeys(prev, keys)) continue;
+      lastKeys.set(ec.entityName, keys);
       const sig = ec.entityName + ':' + keys.join(',');
       if (checked.has(sig)) continue;
       const cols = profile.columnSet(ec.entityName);
@@ -37,6 +43,12 @@ export function validateRecords(profile: SchemaProfile, records: SyncRecord[], s
       checked.add(sig);
     }
   }
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function schemaMismatch(profile: SchemaProfile, table: string, column: string | null, sender?: number): TriliumError {
@@ -88,6 +100,7 @@ interface Candidate {
 async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string): Promise<BatchOutcome> {
   const out: BatchOutcome = { applied: 0, skipped: 0, bounced: 0, conflicts: [] };
   const groups = new Map<string, { table: string; cols: string[]; rows: SqlValue[][] }>();
+  const lastGroup = new Map<string, { table: string; cols: string[]; rows: SqlValue[][] }>(); // per table, as in validateRecords
   const deletes = new Map<string, Set<string>>();
   const reorders: string[] = [];
   const ecRows: SqlValue[][] = [];
@@ -106,9 +119,13 @@ async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string)
     } else {
       if (!row) throw new TriliumError('PROTOCOL', `Empty entity row for ${t} ${e.entityId} in a sync batch.`, 'The sender is inconsistent; run a full sync.');
       const keys = Object.keys(row);
-      const sig = t + ':' + keys.join(',');
-      let g = groups.get(sig);
-      if (!g) groups.set(sig, (g = { table: t, cols: keys, rows: [] }));
+      let g = lastGroup.get(t);
+      if (!g || !sameKeys(g.cols, keys)) {
+        const sig = t + ':' + keys.join(',');
+        g = groups.get(sig);
+        if (!g) groups.set(sig, (g = { table: t, cols: keys, rows: [] }));
+        lastGroup.set(t, g);
+      }
       const values: SqlValue[] = new Array(keys.length);
       for (let i = 0; i < keys.length; i++) values[i] = row[keys[i]];
       if (t === 'blobs') {
@@ -137,19 +154,19 @@ async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string)
   return out;
 
   async function pipeAll(p: Pipeline): Promise<void> {
-  for (const g of groups.values()) {
-    const insert = g.table === 'blobs' ? pipeRows : pipeJsonRows;
-    await insert(p, 'INSERT OR REPLACE', g.table, g.cols, g.rows);
-  }
-  for (const [t, ids] of deletes) {
-    if (ids.size === 0) continue;
-    await p.push(`DELETE FROM ${t} WHERE "${w.profile.tables[t].pk}" IN (SELECT value FROM json_each(?))`, [JSON.stringify([...ids])]);
-  }
-  for (const positions of reorders) {
-    await p.push('UPDATE branches SET notePosition = CAST(j.value AS INTEGER) FROM json_each(?) j WHERE branches.branchId = j.key', [positions]);
-  }
-  await pipeJsonRows(p, 'INSERT', 'entity_changes', [...EC_COLUMNS], ecRows);
-  await p.done();
+    for (const g of groups.values()) {
+      const insert = g.table === 'blobs' ? pipeRows : pipeJsonRows;
+      await insert(p, 'INSERT OR REPLACE', g.table, g.cols, g.rows);
+    }
+    for (const [t, ids] of deletes) {
+      if (ids.size === 0) continue;
+      await p.push(`DELETE FROM ${t} WHERE "${w.profile.tables[t].pk}" IN (SELECT value FROM json_each(?))`, [JSON.stringify([...ids])]);
+    }
+    for (const positions of reorders) {
+      await p.push('UPDATE branches SET notePosition = CAST(j.value AS INTEGER) FROM json_each(?) j WHERE branches.branchId = j.key', [positions]);
+    }
+    await pipeJsonRows(p, 'INSERT', 'entity_changes', [...EC_COLUMNS], ecRows);
+    await p.done();
   }
 }
 

@@ -96,7 +96,9 @@ export class Pipeline {
 
   async push(sql: string, params: Params): Promise<void> {
     await this.prev;
-    this.prev = this.c.run(sql, params);
+    const next = this.c.run(sql, params);
+    next.catch(() => undefined); // observed by the next push or done(), which rethrow it
+    this.prev = next;
   }
 
   async done(): Promise<void> {
