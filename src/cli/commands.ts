@@ -288,7 +288,8 @@ async function revisions(ctx: CommandContext): Promise<CommandOutput> {
 async function verify(ctx: CommandContext): Promise<CommandOutput> {
   return withReplica(ctx, async (replica) => {
     const result = await replica.verifyHashes();
-    const text = `checked ${result.checked} entity hashes, ${result.mismatches.length} mismatch(es)\n`
+    const variants = result.triliumVariants ? ` (${result.triliumVariants} more match Trilium's hash of a newly created entity, where unset columns hash as "undefined")` : '';
+    const text = `checked ${result.checked} entity hashes, ${result.mismatches.length} mismatch(es)${variants}\n`
       + result.mismatches.map((m) => `  ${m.entityName} ${m.entityId}: stored ${m.stored}, computed ${m.computed}\n`).join('');
     return { text, json: result, exitCode: result.mismatches.length ? 1 : 0 };
   });

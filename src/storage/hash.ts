@@ -25,7 +25,7 @@ function toHashPart(value: SqlValue | undefined, isBoolean: boolean): string {
 }
 
 /** Entity hash (first 10 chars), for every table except blobs and note_reordering. */
-export function entityHash(table: TableDef, row: Row, isDeleted = false): string {
+export function entityHash(table: TableDef, row: Record<string, SqlValue | undefined>, isDeleted = false): string {
   let s = '';
   for (const col of table.hashed) s += '|' + toHashPart(row[col], table.booleans.includes(col));
   if (isDeleted) s += '|deleted';

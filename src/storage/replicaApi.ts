@@ -124,13 +124,16 @@ export interface ReplicaApi {
   sectorHashes(): Promise<Record<string, Record<string, string>>>;
   requeueSector(entityName: string, sector: string): Promise<void>;
   runEntityChangeChecks(): Promise<{ added: number; removed: number }>;
-  /** Recompute every stored entity hash (CLI `verify`). */
   /**
    * Ends the initial bulk load of an empty replica (indexes rebuilt, durability restored). Also happens by
    * itself on an empty applyRecords page, setOption('initialized', 'true'), any local operation, or close().
    */
   finishBulkLoad(): Promise<void>;
-  verifyHashes(): Promise<{ checked: number; mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }> }>;
+  /**
+   * Recompute every stored entity hash (CLI `verify`). `triliumVariants` counts stored hashes that match Trilium's
+   * hash of a freshly created entity (unset columns as `undefined`), which Trilium itself writes.
+   */
+  verifyHashes(): Promise<{ checked: number; mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }>; triliumVariants?: number }>;
 
   // ----- conflicts (local table, never synced) -----
   listConflicts(opts?: { includeResolved?: boolean }): Promise<ConflictRecord[]>;

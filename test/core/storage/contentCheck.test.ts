@@ -101,4 +101,19 @@ describe('storage: content check', function () {
     assert.deepEqual([v.mismatches[0].entityId, v.mismatches[0].stored], [noteId, 'wrongwrong']);
     await doc.close();
   });
+
+  it('verifyHashes tells Trilium\'s own hash of a fresh attachment (unset column as "undefined") from damage', async () => {
+    const doc = await newDoc(39);
+    const { noteId } = await doc.createNote({ parentNoteId: 'root', title: 'with image' });
+    const attachmentId = await doc.addAttachment(noteId, { role: 'image', mime: 'image/png', title: 'a.png', content: Buffer.from([1, 2, 3]) });
+    const [att] = await rawAll(doc.dataDir, 'SELECT * FROM attachments WHERE attachmentId = ?', [attachmentId]);
+    // As Trilium writes it when it creates the attachment: utcDateScheduledForErasureSince still undefined in memory.
+    const input = `|${attachmentId}|${noteId}|image|image/png|a.png|${att.blobId}|undefined`;
+    const triliums = createHash('sha1').update(input).digest('base64').slice(0, 10);
+    await rawRun(doc.dataDir, "UPDATE entity_changes SET hash = ? WHERE entityName = 'attachments' AND entityId = ?", [triliums, attachmentId]);
+    const v = await doc.verifyHashes();
+    assert.deepEqual(v.mismatches, []);
+    assert.equal(v.triliumVariants, 1);
+    await doc.close();
+  });
 });
