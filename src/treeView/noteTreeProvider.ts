@@ -62,10 +62,11 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     const replica = this.replica;
     if (!replica) return [];
     const parentNoteId = parent?.noteId ?? ROOT_NOTE_ID;
-    const children = await replica.getChildren(parentNoteId, { includeHidden: this.showHidden() });
+    const showHidden = this.showHidden();
+    const children = await replica.getChildren(parentNoteId, { includeHidden: showHidden });
     const out: TreeNode[] = [];
     for (const child of children) {
-      if (!this.showHidden() && child.noteId === HIDDEN_NOTE_ID) continue;
+      if (!showHidden && child.noteId === HIDDEN_NOTE_ID) continue;
       out.push(this.remember(child, parent));
     }
     // Rows that are no longer listed under this parent (moved or deleted) are forgotten.

@@ -70,6 +70,8 @@ describe('bench: UI in the extension host', function () {
     const top = await tree.getChildren();
     const big = top.find((n) => n.noteId === bigParent);
     assert.ok(big);
+    const [, replicaMs] = await time(() => api.services.session.requireReplica().getChildren(bigParent));
+    report('expand: replica.getChildren alone', replicaMs);
     const [children, listMs] = await time(() => tree.getChildren(big));
     assert.strictEqual(children.length, CHILDREN);
     const [, itemsMs] = await time(() => children.forEach((c) => tree.getTreeItem(c)));
