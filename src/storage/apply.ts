@@ -1,6 +1,6 @@
 // Applying pulled or pushed records (SYNC-PROTOCOL.md §7), with conflict capture (issues 4 and 7).
 import { TriliumError } from '../sync/errors';
-import { insertJsonRows, insertRows, Pipeline, pipeJsonRows, pipeRows } from './db';
+import { insertJsonRows, insertRows, Pipeline } from './db';
 import { randomString } from './ids';
 import { ERASABLE_TABLES, getProfile, supportedSyncVersions, type SchemaProfile } from './profiles';
 import type { ApplyOptions } from './replicaApi';
@@ -155,17 +155,17 @@ async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string)
 
   async function pipeAll(p: Pipeline): Promise<void> {
     for (const g of groups.values()) {
-      const insert = g.table === 'blobs' ? pipeRows : pipeJsonRows;
+      const insert = g.table === 'blobs' ? insertRows : insertJsonRows;
       await insert(p, 'INSERT OR REPLACE', g.table, g.cols, g.rows);
     }
     for (const [t, ids] of deletes) {
       if (ids.size === 0) continue;
-      await p.push(`DELETE FROM ${t} WHERE "${w.profile.tables[t].pk}" IN (SELECT value FROM json_each(?))`, [JSON.stringify([...ids])]);
+      await p.run(`DELETE FROM ${t} WHERE "${w.profile.tables[t].pk}" IN (SELECT value FROM json_each(?))`, [JSON.stringify([...ids])]);
     }
     for (const positions of reorders) {
-      await p.push('UPDATE branches SET notePosition = CAST(j.value AS INTEGER) FROM json_each(?) j WHERE branches.branchId = j.key', [positions]);
+      await p.run('UPDATE branches SET notePosition = CAST(j.value AS INTEGER) FROM json_each(?) j WHERE branches.branchId = j.key', [positions]);
     }
-    await pipeJsonRows(p, 'INSERT', 'entity_changes', [...EC_COLUMNS], ecRows);
+    await insertJsonRows(p, 'INSERT', 'entity_changes', [...EC_COLUMNS], ecRows);
     await p.done();
   }
 }

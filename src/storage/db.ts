@@ -94,7 +94,7 @@ export class Pipeline {
 
   constructor(private readonly c: Connection) {}
 
-  async push(sql: string, params: Params): Promise<void> {
+  async run(sql: string, params: Params): Promise<void> {
     await this.prev;
     const next = this.c.run(sql, params);
     next.catch(() => undefined); // observed by the next push or done(), which rethrow it
@@ -106,20 +106,28 @@ export class Pipeline {
   }
 }
 
-/** The statements of `insertJsonRows`, pushed onto a pipeline. */
-export async function pipeJsonRows(
-  p: Pipeline, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
+/** Where the bulk inserts send their statements: a connection, or a pipeline that overlaps them. */
+export interface StatementSink {
+  run(sql: string, params: Params): Promise<unknown>;
+}
+
+/**
+ * Bulk INSERT of rows without binary values: the rows travel as one JSON text and SQLite unpacks them with
+ * json_each on its own thread, instead of one bound parameter per value on the JavaScript thread.
+ */
+export async function insertJsonRows(
+  c: StatementSink, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
 ): Promise<void> {
   if (rows.length === 0) return;
   const select = cols.map((_, i) => `value ->> ${i}`).join(', ');
   const sql = `${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) SELECT ${select} FROM json_each(?)`;
   const chunk = 20000;
-  for (let i = 0; i < rows.length; i += chunk) await p.push(sql, [JSON.stringify(rows.length <= chunk ? rows : rows.slice(i, i + chunk))]);
+  for (let i = 0; i < rows.length; i += chunk) await c.run(sql, [JSON.stringify(rows.length <= chunk ? rows : rows.slice(i, i + chunk))]);
 }
 
-/** The statements of `insertRows`, pushed onto a pipeline. */
-export async function pipeRows(
-  p: Pipeline, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
+/** Multi-row INSERT in chunks that respect SQLite's variable limit (32766 in this build). */
+export async function insertRows(
+  c: StatementSink, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
 ): Promise<void> {
   if (rows.length === 0) return;
   const perRow = cols.length;
@@ -131,37 +139,6 @@ export async function pipeRows(
     const params: SqlValue[] = new Array(n * perRow);
     let k = 0;
     for (let r = i; r < i + n; r++) { const row = rows[r]; for (let j = 0; j < perRow; j++) params[k++] = row[j]; }
-    await p.push(head + new Array(n).fill(tuple).join(','), params);
-  }
-}
-
-/**
- * Bulk INSERT of rows without binary values: the rows travel as one JSON text and SQLite unpacks them with
- * json_each on its own thread, instead of one bound parameter per value on the JavaScript thread.
- */
-export async function insertJsonRows(
-  c: Connection, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const select = cols.map((_, i) => `value ->> ${i}`).join(', ');
-  const sql = `${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) SELECT ${select} FROM json_each(?)`;
-  const chunk = 20000;
-  for (let i = 0; i < rows.length; i += chunk) await c.run(sql, [JSON.stringify(rows.slice(i, i + chunk))]);
-}
-
-/** Multi-row INSERT in chunks that respect SQLite's variable limit (32766 in this build). */
-export async function insertRows(
-  c: Connection, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const perRow = cols.length;
-  const chunk = Math.max(1, Math.floor(32000 / perRow));
-  const tuple = `(${cols.map(() => '?').join(',')})`;
-  const head = `${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) VALUES `;
-  for (let i = 0; i < rows.length; i += chunk) {
-    const part = rows.slice(i, i + chunk);
-    const params: SqlValue[] = [];
-    for (const r of part) for (const v of r) params.push(v);
-    await c.run(head + part.map(() => tuple).join(','), params);
+    await c.run(head + new Array(n).fill(tuple).join(','), params);
   }
 }
