@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
     }),
     vscode.window.onDidChangeActiveTextEditor((editor) => {
       const noteId = editor && noteIdFromUri(editor.document.uri);
-      if (noteId && treeView.visible && vscode.workspace.getConfiguration('trilium').get<boolean>('tree.revealActiveNote', true)) {
+      if (noteId && treeView.visible && readSettings().trilium.revealActiveNote) {
         void tree.findNode(noteId).then((node) => node && treeView.reveal(node, { select: true, focus: false })).then(undefined, () => undefined);
       }
     }),

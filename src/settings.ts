@@ -13,6 +13,7 @@ export interface TriliumSettings {
   autoSync: boolean;
   intervalSeconds: number;
   showHidden: boolean;
+  revealActiveNote: boolean;
   textNotesAsMarkdown: boolean;
 }
 
@@ -45,6 +46,7 @@ export function readSettings(): AllSettings {
       autoSync: t.get<boolean>('sync.autoSync') ?? true,
       intervalSeconds: t.get<number>('sync.intervalSeconds') ?? 60,
       showHidden: t.get<boolean>('tree.showHidden') ?? false,
+      revealActiveNote: t.get<boolean>('tree.revealActiveNote') ?? true,
       textNotesAsMarkdown: t.get<boolean>('editor.textNotesAsMarkdown') ?? true,
     },
     vscode: {
