@@ -1,6 +1,6 @@
 // Applies a synthetic stream shaped like a 100k-note Trilium document (~354k entity changes in pages of
 // 1000 records, as a server sends them) into an empty replica, and prints the figures of issue 3.
-// Usage: node bench/apply.mjs [--notes 100000] [--pages-per-call 8] [--dir /tmp/x] [--generate-only]
+// Usage: node bench/apply.mjs [--notes 100000] [--pages-per-call 8] [--dir /tmp/x] [--generate-only] [--floor]
 import { createRequire } from 'node:module';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,14 +33,22 @@ const local = '2026-11-24 11:00:00.000+0100';
 const serverInstance = 'srvInstance1';
 
 let id = 0;
+// Timestamps differ per note, as in a real document (a constant date would flatter column-wise encodings).
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+const utcOf = (i) => new Date(T0 + i * 613_457).toISOString().replace('T', ' ');
+const localOf = (i) => utcOf(i).replace('Z', '+0000');
+let stamp = date;
 const change = (entityName, entityId, hash) => ({
   id: ++id, entityName, entityId, hash, isErased: 0, changeId: rid(12), componentId: 'NA', instanceId: serverInstance,
-  isSynced: 1, utcDateChanged: date,
+  isSynced: 1, utcDateChanged: stamp,
 });
 
 /** Yields the records of one note (blob, note, branch, sometimes attributes): ~3.54 changes a note. */
 function* noteRecords(i, bigParent) {
   const noteId = rid(12);
+  const date = utcOf(i);
+  const local = localOf(i);
+  stamp = date;
   const parent = i < BIG_PARENT_CHILDREN ? bigParent : i < 20000 ? 'root' : parents[i % parents.length];
   if (i >= BIG_PARENT_CHILDREN && i < 20000 && parents.length < 10000) parents.push(noteId);
   const content = Buffer.from(`<p>Note ${i}: ${rid(180)}</p>`);
@@ -87,6 +95,43 @@ function* pages() {
 }
 
 const { loadavg, cpus } = await import('node:os');
+
+if (args.floor) {
+  // The lower bound of this design: the same records through the same bulk apply, but into an in-memory
+  // database with no journal, no commits and no secondary indexes during the load, then the index builds.
+  const { Connection, OPEN_CREATE } = require('../src/storage/db.ts');
+  const { schemaSql, SECONDARY_INDEXES } = require('../src/storage/schema.ts');
+  const { getProfile } = require('../src/storage/profiles.ts');
+  const { WriteContext } = require('../src/storage/writeContext.ts');
+  const { applyBatch } = require('../src/storage/apply.ts');
+  const c = await Connection.open(':memory:', OPEN_CREATE);
+  const profile = getProfile(SYNC_VERSION);
+  await c.exec(`PRAGMA page_size = ${Number(args['page-size'] ?? 16384)}`);
+  await c.exec(schemaSql(profile).split(';\n').filter((x) => !/^CREATE (UNIQUE )?INDEX/.test(x.trim())).join(';\n'));
+  await c.exec('BEGIN');
+  let n = 0;
+  let ms = 0;
+  let batch = [];
+  const flush = async () => {
+    const t = performance.now();
+    await applyBatch(new WriteContext(c, profile, 'benchLocal01', new Date(), 'sync'), batch, { senderInstanceId: serverInstance }, true);
+    ms += performance.now() - t;
+    n += batch.length;
+    batch = [];
+  };
+  for (const body of pages()) {
+    batch.push(...JSON.parse(body).entityChanges);
+    if (batch.length >= PAGES_PER_CALL * 1000) await flush();
+  }
+  if (batch.length) await flush();
+  const i0 = performance.now();
+  for (const ix of SECONDARY_INDEXES) await c.run(ix.sql);
+  const indexMs = performance.now() - i0;
+  await c.exec('COMMIT');
+  console.log(`floor (in memory, one transaction, no journal): ${fmt(n)} changes applied in ${fmt(ms)} ms (${fmt(n / (ms / 1000))}/s), ` +
+    `secondary indexes built in ${fmt(indexMs)} ms; together ${fmt(ms + indexMs)} ms → ${fmt(n / ((ms + indexMs) / 1000))} changes/s; load ${loadavg()[0].toFixed(1)}`);
+  process.exit(0);
+}
 const loadAtStart = loadavg();
 const dir = args.dir ?? mkdtempSync(path.join(tmpdir(), 'trilium-bench-'));
 const replica = await createReplica(dir, { syncVersion: SYNC_VERSION, kind: 'empty' });
@@ -150,6 +195,22 @@ const sectors = await replica.sectorHashes();
 const sectorMs = performance.now() - s0;
 const sectorCpu = process.cpuUsage(cpuS);
 phase('sector hashes');
+// A user's edits after the load: what the page size costs each small transaction.
+const { statSync } = await import('node:fs');
+const walBytes = () => { try { return statSync(path.join(dir, 'document.db-wal')).size; } catch { return 0; } };
+const edited = children.slice(0, 50);
+await replica.setNoteContent(edited[0].noteId, '<p>warm-up</p>');
+const e0 = performance.now();
+const w0 = walBytes();
+for (let i = 0; i < edited.length; i++) await replica.setNoteContent(edited[i].noteId, `<p>edited ${i}</p>`);
+const editMs = (performance.now() - e0) / edited.length;
+const editWal = (walBytes() - w0) / edited.length;
+const header = Buffer.alloc(18);
+const { openSync, readSync, closeSync } = await import('node:fs');
+const fd = openSync(path.join(dir, 'document.db'), 'r');
+readSync(fd, header, 0, 18, 0);
+closeSync(fd);
+const pageSize = header.readUInt16BE(16) === 1 ? 65536 : header.readUInt16BE(16);
 const counts = await replica.counts();
 const q0 = performance.now();
 const hits = await replica.searchContent('Note 5');
@@ -170,5 +231,6 @@ console.log(`list ${fmt(children.length)} children of one note: ${childrenMs.toF
 console.log(`sector hashes over ${fmt(counts.entity_changes)} entity changes (incl. unused-blob purge): ${fmt(sectorMs)} ms (${ms(sectorCpu)} ms CPU), ${Object.keys(sectors).length} entity names (target < 1 s)`);
 const loadAtEnd = loadavg();
 console.log(`machine load (1/5/15-min averages) at start ${loadAtStart.map((x) => x.toFixed(1)).join('/')}, at end ${loadAtEnd.map((x) => x.toFixed(1)).join('/')}, ${cpus().length} cores: figures taken under a load above the core count are not comparable`);
+console.log(`local content edit after the load: ${editMs.toFixed(1)} ms each, ${fmt(editWal / 1024)} KiB of WAL each (${edited.length} edits, page size ${pageSize} bytes)`);
 console.log(`first content search (builds the FTS index lazily): ${fmt(searchMs)} ms, ${hits.length} hits`);
 if (!args.dir) rmSync(dir, { recursive: true, force: true });

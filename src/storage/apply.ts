@@ -1,6 +1,6 @@
 // Applying pulled or pushed records (SYNC-PROTOCOL.md §7), with conflict capture (issues 4 and 7).
 import { TriliumError } from '../sync/errors';
-import { insertJsonRows, insertRows, Pipeline } from './db';
+import { insertJsonRows, Pipeline } from './db';
 import { randomString } from './ids';
 import { ERASABLE_TABLES, getProfile, supportedSyncVersions, type SchemaProfile } from './profiles';
 import type { ApplyOptions } from './replicaApi';
@@ -103,7 +103,9 @@ async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string)
   const lastGroup = new Map<string, { table: string; cols: string[]; rows: SqlValue[][] }>(); // per table, as in validateRecords
   const deletes = new Map<string, Set<string>>();
   const reorders: string[] = [];
-  const ecRows: SqlValue[][] = [];
+  // Entity changes per table: their relative order across tables within a batch carries no meaning, and one
+  // table's rows share most columns, which insertJsonRows then binds once.
+  const ecRows = new Map<string, SqlValue[][]>();
   for (const r of records) {
     const e = r.entityChange;
     const t = e.entityName;
@@ -138,7 +140,9 @@ async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string)
       g.rows.push(values);
       deletes.get(t)?.delete(e.entityId);
     }
-    ecRows.push([t, e.entityId, e.hash ?? '', e.isErased ? 1 : 0, e.changeId, e.componentId || 'NA', sender,
+    let ecs = ecRows.get(t);
+    if (!ecs) ecRows.set(t, (ecs = []));
+    ecs.push([t, e.entityId, e.hash ?? '', e.isErased ? 1 : 0, e.changeId, e.componentId || 'NA', sender,
       e.isSynced === undefined || e.isSynced ? 1 : 0, e.utcDateChanged]);
     out.applied++;
   }
@@ -155,8 +159,7 @@ async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string)
 
   async function pipeAll(p: Pipeline): Promise<void> {
     for (const g of groups.values()) {
-      const insert = g.table === 'blobs' ? insertRows : insertJsonRows;
-      await insert(p, 'INSERT OR REPLACE', g.table, g.cols, g.rows);
+      await insertJsonRows(p, 'INSERT OR REPLACE', g.table, g.cols, g.rows);
     }
     for (const [t, ids] of deletes) {
       if (ids.size === 0) continue;
@@ -165,7 +168,7 @@ async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string)
     for (const positions of reorders) {
       await p.run('UPDATE branches SET notePosition = CAST(j.value AS INTEGER) FROM json_each(?) j WHERE branches.branchId = j.key', [positions]);
     }
-    await insertJsonRows(p, 'INSERT', 'entity_changes', [...EC_COLUMNS], ecRows);
+    for (const rows of ecRows.values()) await insertJsonRows(p, 'INSERT', 'entity_changes', [...EC_COLUMNS], rows);
     await p.done();
   }
 }
@@ -287,8 +290,7 @@ export async function applyBatch(
     }
     for (const [sig, list] of groups) {
       const cols = sig.split(',');
-      const insert = t === 'blobs' ? insertRows : insertJsonRows;
-      await insert(w.c, 'INSERT OR REPLACE', t, cols, list.map((row) => cols.map((c) => normalizeValue(row[c]))));
+      await insertJsonRows(w.c, 'INSERT OR REPLACE', t, cols, list.map((row) => cols.map((c) => normalizeValue(row[c]))));
     }
   }
   for (const ro of reorders) {

@@ -112,17 +112,95 @@ export interface StatementSink {
 }
 
 /**
- * Bulk INSERT of rows without binary values: the rows travel as one JSON text and SQLite unpacks them with
- * json_each on its own thread, instead of one bound parameter per value on the JavaScript thread.
+ * Bulk INSERT: the rows travel as one JSON text and SQLite unpacks them with json_each on its own thread,
+ * instead of one bound parameter per value converted on the JavaScript thread. SQLite's cost here is per JSON
+ * value it extracts, so a column that holds the same value in every row (isDeleted, mime, the sender's
+ * instanceId…) is bound once instead, and binary values (blob contents) travel as one bound BLOB that each
+ * row takes its slice of. Rows whose column mixes binary and text values go through insertRows.
  */
 export async function insertJsonRows(
   c: StatementSink, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const select = cols.map((_, i) => `value ->> ${i}`).join(', ');
-  const sql = `${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) SELECT ${select} FROM json_each(?)`;
   const chunk = 20000;
-  for (let i = 0; i < rows.length; i += chunk) await c.run(sql, [JSON.stringify(rows.length <= chunk ? rows : rows.slice(i, i + chunk))]);
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.length <= chunk ? rows : rows.slice(i, i + chunk);
+    const statement = jsonInsert(verb, table, cols, part);
+    if (statement) await c.run(statement.sql, statement.params);
+    else await insertRows(c, verb, table, cols, part);
+  }
+}
+
+type ColumnKind = 'constant' | 'json' | 'binary';
+
+/** The statement and parameters of one json_each INSERT, or null when a column mixes binary and text values. */
+export function jsonInsert(
+  verb: string, table: string, cols: string[], rows: SqlValue[][],
+): { sql: string; params: SqlValue[] } | null {
+  const kinds: ColumnKind[] = [];
+  for (let j = 0; j < cols.length; j++) {
+    const kind = columnKind(rows, j);
+    if (kind === null) return null;
+    kinds.push(kind);
+  }
+  const params: SqlValue[] = [''];
+  const select: string[] = [];
+  let k = 0;
+  const binaryParam = new Map<number, number>();
+  for (let j = 0; j < cols.length; j++) {
+    if (kinds[j] === 'constant') {
+      params.push(rows[0][j]);
+      select.push(`?${params.length}`);
+    } else if (kinds[j] === 'json') {
+      select.push(`value ->> ${k++}`);
+    } else {
+      params.push(Buffer.concat(rows.map((r) => (Buffer.isBuffer(r[j]) ? r[j] as Buffer : EMPTY))));
+      binaryParam.set(j, params.length);
+      // offset and length of the row's slice; a null offset marks an empty string
+      select.push(`coalesce(substr(?${params.length}, value ->> ${k}, value ->> ${k + 1}), '')`);
+      k += 2;
+    }
+  }
+  const offsets = new Map<number, number>([...binaryParam.keys()].map((j) => [j, 1]));
+  const packed = rows.map((r) => {
+    const out: SqlValue[] = [];
+    for (let j = 0; j < cols.length; j++) {
+      if (kinds[j] === 'json') out.push(r[j]);
+      else if (kinds[j] === 'binary') {
+        const v = r[j];
+        if (Buffer.isBuffer(v)) {
+          const at = offsets.get(j)!;
+          out.push(at, v.length);
+          offsets.set(j, at + v.length);
+        } else out.push(null, 0);
+      }
+    }
+    return out;
+  });
+  params[0] = JSON.stringify(packed);
+  const sql = `${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) SELECT ${select.join(', ')} FROM json_each(?1)`;
+  return { sql, params };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * constant: every row holds the same value, and binding it gives what `->>` would give: null, a string, or an
+ * integer the driver binds as an integer (it binds other numbers as REAL). binary: Buffers and empty strings
+ * only. null: Buffers mixed with other values.
+ */
+function columnKind(rows: SqlValue[][], j: number): ColumnKind | null {
+  const v = rows[0][j];
+  let same = v === null || typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 31);
+  let buffers = 0;
+  let emptyStrings = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const x = rows[r][j];
+    if (same && x !== v) same = false;
+    if (Buffer.isBuffer(x)) buffers++;
+    else if (x === '') emptyStrings++;
+  }
+  if (buffers === 0) return same ? 'constant' : 'json';
+  return buffers + emptyStrings === rows.length ? 'binary' : null;
 }
 
 /** Multi-row INSERT in chunks that respect SQLite's variable limit (32766 in this build). */

@@ -14,7 +14,7 @@ import { getProfile, type SchemaProfile } from './profiles';
 import { buildRecords, changedForPull } from './records';
 import type { ApplyOptions, ApplyResult, CreateNoteInput, DocumentInfo, ReplicaApi } from './replicaApi';
 import { snapshotIfNeeded, writeRevision } from './revisions';
-import { SECONDARY_INDEXES, schemaSql } from './schema';
+import { RETIRED_INDEXES, SECONDARY_INDEXES, schemaSql } from './schema';
 import { ftsQuery, rebuildSearch, refreshSearch, stripTags } from './search';
 import {
   systemClock, type AttachmentRow, type AttributeRow, type BranchRow, type Clock, type ConflictRecord, type EntityChange,
@@ -46,6 +46,12 @@ export interface CreateReplicaOptions {
   kind: 'empty' | 'newDocument';
   clock?: Clock;
 }
+
+/**
+ * Page size of new replicas. 16 KiB pages make an initial sync of a 100k-note document ~20% faster than
+ * SQLite's 4 KiB (fewer WAL frames and syscalls per row) for ~1.5 ms more per local content edit (both printed by bench/apply.mjs).
+ */
+const PAGE_SIZE = 16384;
 
 type Meta = 'syncVersion' | 'bulkLoad' | 'searchStale';
 
@@ -86,6 +92,7 @@ export class Replica implements ReplicaApi {
     }
     mkdirSync(dataDir, { recursive: true });
     const writer = await Connection.open(file, OPEN_CREATE);
+    await writer.exec(`PRAGMA page_size = ${PAGE_SIZE}`);
     await configure(writer);
     await writer.exec(schemaSql(profile));
     const r = await Replica.finishOpen(dataDir, profile, writer, opts.clock ?? systemClock);
@@ -133,6 +140,7 @@ export class Replica implements ReplicaApi {
       // Re-create anything missing, except the secondary indexes while an initial load is under way.
       const ddl = schemaSql(profile).split(';\n').filter((s) => bulk !== 'active' || !/^CREATE (UNIQUE )?INDEX/.test(s.trim()));
       await writer.exec(ddl.join(';\n'));
+      for (const ix of RETIRED_INDEXES) await writer.run(`DROP INDEX IF EXISTS ${ix}`);
       const r = await Replica.finishOpen(dataDir, profile, writer, opts.clock ?? systemClock);
       r.bulk = bulk;
       r.searchStale = m.get('searchStale') === '1';
@@ -821,7 +829,7 @@ export class Replica implements ReplicaApi {
   }
 
   async maxSyncedEntityChangeId(): Promise<number> {
-    return (await this.reader.get<{ m: number }>('SELECT COALESCE(MAX(id), 0) AS m FROM entity_changes WHERE isSynced = 1'))?.m ?? 0;
+    return (await this.reader.get<{ id: number }>('SELECT id FROM entity_changes WHERE isSynced = 1 ORDER BY id DESC LIMIT 1'))?.id ?? 0;
   }
 
   async hasUnsentChanges(afterId: number): Promise<number> {

@@ -1,11 +1,13 @@
 // DDL for a replica: the profile's synced tables plus our local tables.
 import type { SchemaProfile } from './profiles';
 
-/** Secondary indexes; dropped during an initial bulk load and rebuilt after it. */
+/**
+ * Secondary indexes; dropped during an initial bulk load and rebuilt after it. Trilium's two on entity_changes,
+ * and what the tree, search and conflict queries need. Queries on `isSynced = 1 AND id > ?` use the id range.
+ */
 export const SECONDARY_INDEXES: Array<{ name: string; sql: string; unique?: boolean }> = [
   { name: 'IDX_entity_changes_entityName_entityId', unique: true, sql: 'CREATE UNIQUE INDEX IF NOT EXISTS IDX_entity_changes_entityName_entityId ON entity_changes (entityName, entityId)' },
   { name: 'IDX_entity_changes_changeId', sql: 'CREATE INDEX IF NOT EXISTS IDX_entity_changes_changeId ON entity_changes (changeId)' },
-  { name: 'IDX_entity_changes_isSynced_id', sql: 'CREATE INDEX IF NOT EXISTS IDX_entity_changes_isSynced_id ON entity_changes (isSynced, id)' },
   { name: 'IDX_branches_parentNoteId_notePosition', sql: 'CREATE INDEX IF NOT EXISTS IDX_branches_parentNoteId_notePosition ON branches (parentNoteId, notePosition)' },
   { name: 'IDX_branches_noteId', sql: 'CREATE INDEX IF NOT EXISTS IDX_branches_noteId ON branches (noteId, parentNoteId)' },
   { name: 'IDX_attributes_noteId', sql: 'CREATE INDEX IF NOT EXISTS IDX_attributes_noteId ON attributes (noteId)' },
@@ -17,6 +19,9 @@ export const SECONDARY_INDEXES: Array<{ name: string; sql: string; unique?: bool
   { name: 'IDX_attachments_ownerId_role', sql: 'CREATE INDEX IF NOT EXISTS IDX_attachments_ownerId_role ON attachments (ownerId, role)' },
   { name: 'IDX_attachments_blobId', sql: 'CREATE INDEX IF NOT EXISTS IDX_attachments_blobId ON attachments (blobId)' },
 ];
+
+/** Indexes earlier versions of the extension created and that are gone now (dropped on open). */
+export const RETIRED_INDEXES = ['IDX_entity_changes_isSynced_id'];
 
 export function schemaSql(profile: SchemaProfile): string {
   const parts: string[] = [
