@@ -145,7 +145,7 @@ export function jsonInsert(
   const params: SqlValue[] = [''];
   const select: string[] = [];
   let k = 0;
-  const binaryParam = new Map<number, number>();
+  const offsets = new Map<number, number>(); // per binary column: where the next row's slice starts (1-based)
   for (let j = 0; j < cols.length; j++) {
     if (kinds[j] === 'constant') {
       params.push(rows[0][j]);
@@ -154,13 +154,12 @@ export function jsonInsert(
       select.push(`value ->> ${k++}`);
     } else {
       params.push(Buffer.concat(rows.map((r) => (Buffer.isBuffer(r[j]) ? r[j] as Buffer : EMPTY))));
-      binaryParam.set(j, params.length);
+      offsets.set(j, 1);
       // offset and length of the row's slice; a null offset marks an empty string
       select.push(`coalesce(substr(?${params.length}, value ->> ${k}, value ->> ${k + 1}), '')`);
       k += 2;
     }
   }
-  const offsets = new Map<number, number>([...binaryParam.keys()].map((j) => [j, 1]));
   const packed = rows.map((r) => {
     const out: SqlValue[] = [];
     for (let j = 0; j < cols.length; j++) {
