@@ -1,0 +1,68 @@
+// A small typed view of parse5's default tree, with the helpers the Markdown converter needs.
+import { parseFragment, serialize } from 'parse5';
+
+export interface HtmlNode {
+  nodeName: string;
+  parentNode?: HtmlParent | null;
+  sourceCodeLocation?: { startOffset: number; endOffset: number } | null;
+}
+export interface HtmlText extends HtmlNode { nodeName: '#text'; value: string }
+export interface HtmlComment extends HtmlNode { nodeName: '#comment'; data: string }
+export interface HtmlElement extends HtmlNode {
+  tagName: string;
+  attrs: Array<{ name: string; value: string }>;
+  childNodes: HtmlNode[];
+  content?: HtmlParent; // <template>
+}
+export interface HtmlParent extends HtmlNode { childNodes: HtmlNode[] }
+
+export function parseHtml(html: string, withLocations = false): HtmlParent {
+  return parseFragment(html, { sourceCodeLocationInfo: withLocations }) as unknown as HtmlParent;
+}
+
+export function serializeChildren(parent: HtmlParent): string {
+  return serialize(parent as never);
+}
+
+export const isText = (n: HtmlNode): n is HtmlText => n.nodeName === '#text';
+export const isElement = (n: HtmlNode): n is HtmlElement => 'tagName' in n;
+
+export function attr(el: HtmlElement, name: string): string | undefined {
+  return el.attrs.find((a) => a.name === name)?.value;
+}
+
+export function classes(el: HtmlElement): string[] {
+  return (attr(el, 'class') ?? '').split(/\s+/).filter(Boolean);
+}
+
+export function hasClass(el: HtmlElement, name: string): boolean {
+  return classes(el).includes(name);
+}
+
+export function textContent(n: HtmlNode): string {
+  if (isText(n)) return n.value;
+  if (isElement(n)) return n.childNodes.map(textContent).join('');
+  return '';
+}
+
+/** Elements CKEditor lays out as blocks; everything else flows inline. */
+export const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'form',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table',
+  'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul', 'caption', 'colgroup', 'col',
+]);
+
+/** Display math (`\[…\]`) is a block widget in CKEditor even though it is written as a span. */
+export function isDisplayMath(n: HtmlNode): boolean {
+  return isElement(n) && n.tagName === 'span' && hasClass(n, 'math-tex') && /^\s*\\\[/.test(textContent(n));
+}
+
+export function isBlockNode(n: HtmlNode): boolean {
+  return isElement(n) && (BLOCK_TAGS.has(n.tagName) || isDisplayMath(n));
+}
+
+/** Wrapper divs that CKEditor drops when it loads a note (no attributes, or only export wrapper classes). */
+export function isTransparentDiv(n: HtmlNode): n is HtmlElement {
+  if (!isElement(n) || n.tagName !== 'div') return false;
+  return n.attrs.every((a) => a.name === 'class' && a.value.split(/\s+/).every((c) => c === '' || c === 'content' || c === 'ck-content'));
+}

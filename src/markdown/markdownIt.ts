@@ -1,0 +1,121 @@
+// The markdown-it instance of the Trilium dialect: CommonMark + GFM tables and strikethrough, with raw HTML
+// allowed (HTML islands), plus three small inline rules: `$…$` / `$$…$$` math, and `{…}` attributes after an image
+// or a link (figure classes and sizes, `.reference-link`). Fenced code renders as CKEditor writes it.
+import MarkdownIt from 'markdown-it';
+
+type StateInline = MarkdownIt.StateInline;
+type Token = MarkdownIt.Token;
+type Markdown = MarkdownIt.MarkdownIt;
+type Attrs = Array<[string, string]>;
+const attrsOf = (token: Token): Attrs => ((token.meta as { attrs?: Attrs } | null)?.attrs ?? []);
+import { HTML_FENCE } from './dialect';
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function mathRule(state: StateInline, silent: boolean): boolean {
+  const src = state.src;
+  const start = state.pos;
+  if (src.charCodeAt(start) !== 0x24 /* $ */) return false;
+  const display = src.charCodeAt(start + 1) === 0x24;
+  const open = display ? 2 : 1;
+  let end = start + open;
+  for (;;) {
+    end = src.indexOf(display ? '$$' : '$', end);
+    if (end < 0 || end >= state.posMax) return false;
+    if (src.charCodeAt(end - 1) !== 0x5c /* \ */) break;
+    end++;
+  }
+  const content = src.slice(start + open, end);
+  if (content === '' || end + open > state.posMax) return false;
+  if (!silent) {
+    const token = state.push(display ? 'math_display' : 'math_inline', 'span', 0);
+    token.content = content;
+    token.markup = display ? '$$' : '$';
+  }
+  state.pos = end + open;
+  return true;
+}
+
+/** `{.class name=value name="value"}` right after an image or a link. */
+const ATTR_LIST = /^\{((?:\s*(?:\.[\w-]+|[\w-]+=(?:"[^"]*"|[^\s}"]+)))+)\s*\}/;
+
+function attrsRule(state: StateInline, silent: boolean): boolean {
+  if (state.src.charCodeAt(state.pos) !== 0x7b /* { */ || state.pending !== '') return false;
+  const prev = state.tokens[state.tokens.length - 1];
+  if (!prev || (prev.type !== 'image' && prev.type !== 'link_close')) return false;
+  const m = ATTR_LIST.exec(state.src.slice(state.pos, state.posMax));
+  if (!m) return false;
+  if (!silent) {
+    const target = prev.type === 'image' ? prev : findLinkOpen(state.tokens);
+    if (!target) return false;
+    const list: Array<[string, string]> = [];
+    for (const a of m[1].matchAll(/\.([\w-]+)|([\w-]+)=(?:"([^"]*)"|([^\s}"]+))/g)) {
+      if (a[1]) list.push(['class', a[1]]);
+      else list.push([a[2], a[3] ?? a[4]]);
+    }
+    target.meta = { ...(target.meta ?? {}), attrs: list };
+  }
+  state.pos += m[0].length;
+  return true;
+}
+
+function findLinkOpen(tokens: Token[]): Token | undefined {
+  let depth = 0;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    if (tokens[i].type === 'link_close') depth++;
+    else if (tokens[i].type === 'link_open' && --depth === 0) return tokens[i];
+  }
+  return undefined;
+}
+
+function createMarkdownIt(): Markdown {
+  const md = new MarkdownIt({ html: true, linkify: false, typographer: false, breaks: false });
+  md.normalizeLink = (url: string) => url;
+  md.normalizeLinkText = (text: string) => text;
+  md.inline.ruler.after('escape', 'trilium_math', mathRule);
+  md.inline.ruler.after('trilium_math', 'trilium_attrs', attrsRule);
+
+  const rules = md.renderer.rules;
+  rules.math_inline = (tokens, i) => `<span class="math-tex">\\(${escapeHtml(tokens[i].content)}\\)</span>`;
+  rules.math_display = (tokens, i) => `<span class="math-tex">\\[${escapeHtml(tokens[i].content)}\\]</span>`;
+  rules.fence = (tokens, i) => {
+    const token = tokens[i];
+    const content = token.content.replace(/\n$/, '');
+    const lang = token.info.trim().split(/\s+/)[0];
+    if (lang === HTML_FENCE) return content;
+    return `<pre><code${lang ? ` class="language-${escapeHtml(lang)}"` : ''}>${escapeHtml(content)}</code></pre>`;
+  };
+  rules.code_block = (tokens, i) => `<pre><code>${escapeHtml(tokens[i].content.replace(/\n$/, ''))}</code></pre>`;
+  rules.image = (tokens, i, options, env, self) => {
+    const token = tokens[i];
+    const alt = self.renderInlineAsText(token.children ?? [], options, env);
+    const attrs: Array<[string, string]> = [];
+    const extra = attrsOf(token);
+    const imgStyle = extra.find(([k]) => k === 'img-style');
+    if (imgStyle) attrs.push(['style', imgStyle[1]]);
+    attrs.push(['src', String(token.attrGet('src') ?? '')]);
+    if (alt) attrs.push(['alt', alt]);
+    const title = token.attrGet('title') as string | null;
+    if (title) attrs.push(['title', title]);
+    for (const [k, v] of extra) if (k === 'width' || k === 'height') attrs.push([k, v]);
+    const figureClasses = extra.filter(([k]) => k === 'class').map(([, v]) => v).join(' ');
+    if (figureClasses) attrs.push(['data-trilium-figure-class', figureClasses]);
+    const figureStyle = extra.find(([k]) => k === 'style');
+    if (figureStyle) attrs.push(['data-trilium-figure-style', figureStyle[1]]);
+    return `<img${attrs.map(([k, v]) => ` ${k}="${escapeHtml(v)}"`).join('')}>`;
+  };
+  const defaultLinkOpen = rules.link_open ?? ((tokens, i, options, _env, self) => self.renderToken(tokens, i, options));
+  rules.link_open = (tokens, i, options, env, self) => {
+    const token = tokens[i];
+    const classes = attrsOf(token).filter(([k]) => k === 'class').map(([, v]) => v);
+    if (classes.length) token.attrs = [['class', classes.join(' ')], ...(token.attrs ?? []).filter(([k]) => k !== 'class')];
+    return defaultLinkOpen(tokens, i, options, env, self);
+  };
+  return md;
+}
+
+let shared: Markdown | undefined;
+
+export function triliumMarkdownIt(): Markdown {
+  return (shared ??= createMarkdownIt());
+}
