@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: build and package the extension, start the demo sync server with sample notes, start the newest
-// code-server (scripts/lib/vscode-targets.json, on Node 24) on 127.0.0.1:$PORT (default 8080) with the universal
-// package installed and pointed at that server, and print the URL and the VS Code version.
+// `npm start`: build and package the extension, start the demo sync server with sample notes, start code-server on
+// 127.0.0.1:$PORT (default 8080) with the extension installed and pointed at that server, and print the URL.
 // Ctrl+C stops everything. Each start is fresh: the demo document and VS Code state live in a temporary directory.
 //
 //   node scripts/start.mjs [--check] [--keep]
@@ -11,9 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser } from './lib/browser.mjs';
 import {
-  NEWEST_VSCODE,
   ROOT,
-  codeServerVersion,
   createRunDir,
   ensureCodeServer,
   installExtension,
@@ -30,17 +27,15 @@ const check = process.argv.includes('--check');
 const keep = process.argv.includes('--keep');
 const password = process.env.TRILIUM_DEMO_PASSWORD || 'demo';
 
-const vscode = NEWEST_VSCODE;
-ensureCodeServer([vscode]);
-const run = createRunDir('start', { vscode });
+ensureCodeServer();
+const run = createRunDir('start');
 run.keep = keep;
 let demo;
 let server;
 try {
   log('building and packaging the extension');
-  const vsix = packageExtension(path.join(run.root, 'packages'), [vscode])[vscode.package];
+  const vsix = packageExtension(path.join(run.root, 'trilium-vscode.vsix'));
   installExtension(run, vsix);
-  log(`installed ${path.basename(vsix)} into code-server ${codeServerVersion(run) || vscode.codeServer}`);
 
   const settings = {};
   const env = {};
@@ -65,7 +60,7 @@ try {
   if (check) {
     process.exitCode = await screenshotCheck(url);
   } else {
-    process.stdout.write(`\nTrilium for VS Code is running in ${vscode.label} (code-server ${vscode.codeServer}). Open:\n\n  ${url}\n\nPress Ctrl+C to stop.\n`);
+    process.stdout.write(`\nTrilium for VS Code is running. Open:\n\n  ${url}\n\nPress Ctrl+C to stop.\n`);
     await new Promise((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

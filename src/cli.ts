@@ -1,5 +1,5 @@
 // Headless entry: the same core as the extension, without VS Code (`trilium-sync`).
-import { HELP, parseArgs } from './cli/args';
+import { HELP, parseArgs, rejectUnknownOptions } from './cli/args';
 import { COMMANDS } from './cli/commands';
 import { TriliumError, isTriliumError } from './sync/errors';
 import type { Logger } from './sync/logger';
@@ -13,6 +13,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       process.stdout.write(HELP);
       return args.command || args.switches.has('help') ? 0 : 2;
     }
+    rejectUnknownOptions(args);
     const command = COMMANDS[args.command];
     if (!command) {
       throw new TriliumError('INVALID_OPERATION', `Unknown command "${args.command}".`, 'Run `trilium-sync --help` for the list of commands.');

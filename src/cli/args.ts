@@ -2,7 +2,7 @@
 import { TriliumError } from '../sync/errors';
 import type { NetworkOptions } from '../sync/http/transport';
 
-export const SWITCHES = new Set(['json', 'verbose', 'help']);
+export const SWITCHES = new Set(['json', 'verbose', 'help', 'unlock', 'protected']);
 
 export interface ParsedArgs {
   command: string | undefined;
@@ -39,6 +39,28 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
   }
   return { command: positional.shift(), positional, flags, switches };
+}
+
+const GLOBAL_OPTIONS = ['data', 'json', 'verbose', 'help'];
+const NETWORK_OPTIONS = ['server', 'proxy', 'ca', 'cert', 'key', 'pfx', 'pin-sha256', 'timeout'];
+
+/** The options each command knows besides the global ones; anything else is a usage error. */
+export const COMMAND_OPTIONS: Record<string, string[]> = {
+  init: ['sync-version'], setup: NETWORK_OPTIONS, 'push-to': NETWORK_OPTIONS, sync: NETWORK_OPTIONS, test: NETWORK_OPTIONS,
+  status: [], tree: ['depth', 'unlock'], cat: ['unlock'], create: ['parent', 'title', 'type', 'mime', 'content-file', 'protected', 'unlock'],
+  write: ['content-file', 'base', 'unlock'], rename: ['unlock'], move: ['parent', 'from'], delete: [], revisions: ['unlock'], verify: [],
+  conflicts: ['all'], 'set-password': [], protect: ['unlock'], unprotect: ['unlock'],
+};
+
+/** Rejects options the command does not know (a command missing from COMMAND_OPTIONS is not checked). */
+export function rejectUnknownOptions(args: ParsedArgs): void {
+  const known = args.command ? COMMAND_OPTIONS[args.command] : undefined;
+  if (!known) return;
+  for (const name of [...Object.keys(args.flags), ...args.switches]) {
+    if (!GLOBAL_OPTIONS.includes(name) && !known.includes(name)) {
+      throw usage(`\`${args.command}\` does not take --${name}.${known.length ? ` It takes: ${known.map((k) => `--${k}`).join(', ')}.` : ''}`);
+    }
+  }
 }
 
 export function usage(message: string): TriliumError {
@@ -85,18 +107,23 @@ Usage: trilium-sync COMMAND --data DIR [--json] [options]
   sync [--server URL]                    sync until converged; prints pulled/pushed and the hash check
   test [--server URL]                    Test Sync: status, version, seed, login
   status                                 document id, server, sync version, counts, cursors, pending changes
-  tree [NOTE_ID] [--depth N]             print the note tree (default: root, depth 3)
-  cat NOTE_ID                            print a note's content
-  create --parent NOTE_ID --title T [--type T --mime M] [--content-file F]   prints the new noteId
+  tree [NOTE_ID] [--depth N] [--unlock]  print the note tree (default: root, depth 3)
+  cat NOTE_ID [--unlock]                 print a note's content
+  create --parent NOTE_ID --title T [--type T --mime M] [--content-file F] [--protected]   prints the new noteId
   write NOTE_ID --content-file F         replace a note's content
-  rename NOTE_ID TITLE                   rename a note
+  rename NOTE_ID TITLE [--unlock]        rename a note
   move NOTE_ID --parent NOTE_ID          move a note to another parent
   delete NOTE_ID                         delete a note
-  revisions NOTE_ID                      list a note's revisions
+  revisions NOTE_ID [--unlock]           list a note's revisions
+  set-password                           give a local document its password (TRILIUM_PASSWORD) for protected notes
+  protect NOTE_ID / unprotect NOTE_ID    encrypt / decrypt a note and its subtree (needs TRILIUM_PASSWORD)
   verify                                 recompute every entity hash and report mismatches
   conflicts                              list sync conflicts
 
 The password comes from the environment variable TRILIUM_PASSWORD, never from an argument.
+Protected notes: --unlock opens a protected session with the document password (TRILIUM_PASSWORD) for that
+command; without it their titles show as [protected] and cat of one fails. create --protected, protect and
+unprotect unlock by themselves.
 Network: --proxy URL|none, --ca FILE, --cert FILE, --key FILE, --pfx FILE (passphrase in TRILIUM_PFX_PASSPHRASE),
 --pin-sha256 FINGERPRINT, --timeout SECONDS (default 120). --verbose logs to stderr.
 The replica is one SQLite file, DIR/document.db.

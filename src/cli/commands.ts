@@ -32,6 +32,7 @@ const TEXT_TYPES = new Set(['text', 'code', 'mermaid', 'canvas', 'relationMap', 
 
 export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<CommandOutput>> = {
   init, setup, 'push-to': pushTo, sync, test, status, tree, cat, create, write, rename, move, delete: remove, revisions, verify, conflicts,
+  'set-password': setDocumentPassword, protect: (ctx) => protectSubtree(ctx, true), unprotect: (ctx) => protectSubtree(ctx, false),
 };
 
 function dataDir(ctx: CommandContext): string {
@@ -46,6 +47,13 @@ function password(ctx: CommandContext, required: boolean): string | undefined {
   return value || undefined;
 }
 
+/** The document password for protected notes (the same as the sync password in Trilium). */
+function documentPassword(ctx: CommandContext): string {
+  const value = ctx.env.TRILIUM_PASSWORD;
+  if (!value) throw new TriliumError('PASSWORD_NOT_SET', 'Protected notes need the document password.', 'Set the environment variable TRILIUM_PASSWORD to it.');
+  return value;
+}
+
 async function withReplica<T>(ctx: CommandContext, work: (replica: ReplicaApi) => Promise<T>): Promise<T> {
   const dir = dataDir(ctx);
   if (!existsSync(join(dir, 'document.db'))) {
@@ -53,6 +61,7 @@ async function withReplica<T>(ctx: CommandContext, work: (replica: ReplicaApi) =
   }
   const replica = await openReplica(dir, { clock: systemClock });
   try {
+    if (['unlock', 'protected'].some((s) => ctx.args.switches.has(s))) await replica.unlock(documentPassword(ctx));
     return await work(replica);
   } finally {
     await replica.close();
@@ -228,7 +237,7 @@ async function create(ctx: CommandContext): Promise<CommandOutput> {
     if (!(await replica.getNote(parentNoteId))) throw new TriliumError('NOT_FOUND', `Parent note ${parentNoteId} does not exist.`, 'Run `trilium-sync tree` to see the note ids.');
     const mime = flags.mime ?? (type === 'text' ? 'text/html' : type === 'code' ? 'text/plain' : 'application/octet-stream');
     const content = flags['content-file'] ? await readContent(flags['content-file'], type, mime) : undefined;
-    const { noteId, branchId } = await replica.createNote({ parentNoteId, title, type, mime: flags.mime, content });
+    const { noteId, branchId } = await replica.createNote({ parentNoteId, title, type, mime: flags.mime, content, isProtected: ctx.args.switches.has('protected') || undefined });
     return { text: `${noteId}\n`, json: { noteId, branchId } };
   });
 }
@@ -282,6 +291,22 @@ async function revisions(ctx: CommandContext): Promise<CommandOutput> {
       ? list.map((r) => `${r.revisionId}  ${r.utcDateCreated}  ${r.title}${r.source ? `  (${r.source})` : ''}`).join('\n') + '\n'
       : `no revisions of ${noteId}\n`;
     return { text, json: list };
+  });
+}
+
+async function setDocumentPassword(ctx: CommandContext): Promise<CommandOutput> {
+  return withReplica(ctx, async (replica) => {
+    await replica.setDocumentPassword(documentPassword(ctx));
+    return { text: 'the document has a password now; protected notes can be made with --protected\n', json: { ok: true } };
+  });
+}
+
+async function protectSubtree(ctx: CommandContext, protect: boolean): Promise<CommandOutput> {
+  const noteId = requirePositional(ctx.args.positional, 0, 'NOTE_ID');
+  return withReplica(ctx, async (replica) => {
+    if (!(await replica.isUnlocked())) await replica.unlock(documentPassword(ctx));
+    const changed = await replica.protectSubtree(noteId, protect);
+    return { text: `${protect ? 'protected' : 'unprotected'} ${changed} note(s)\n`, json: { noteId, changed } };
   });
 }
 

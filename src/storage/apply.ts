@@ -463,7 +463,7 @@ async function captureConflict(w: WriteContext, c: Candidate, localRow: Row | un
       blobId = await w.saveBlob('');
     }
     revisionId = await writeRevision(w, {
-      note: { ...loc, type: rem.type, mime: rem.mime, utcDateModified: rem.utcDateModified, dateModified: rem.dateModified },
+      note: { ...loc, type: rem.type, mime: rem.mime, isProtected: rem.isProtected, utcDateModified: rem.utcDateModified, dateModified: rem.dateModified },
       title: rem.title, blobId, description: desc, copyAttachments: false,
     });
   }

@@ -21,6 +21,9 @@ import {
   type NoteRow, type ReplicaChange, type RevisionRow, type Row, type SyncRecord, type TreeChild,
 } from './types';
 import { WriteContext } from './writeContext';
+import { protectedBlobId, saveProtectedBlob, sealTitle, shownTitle } from './protected/entities';
+import { ReplicaProtection } from './protected/replicaProtection';
+import { scrubFreedPages } from './protected/scrub';
 
 export const DB_FILE = 'document.db';
 
@@ -70,6 +73,15 @@ export class Replica implements ReplicaApi {
   private searchStale = false;
   private pullTail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private protectionInstance: ReplicaProtection | undefined;
+  /** Protected notes: the session (data key in memory only) and decrypted reads. */
+  private get protection(): ReplicaProtection {
+    return (this.protectionInstance ??= new ReplicaProtection({
+      reader: this.reader, clock: this.clock, getOption: (n) => this.getOption(n), op: (fn) => this.op(fn),
+      scrub: () => this.queue.exclusive((c) => scrubFreedPages(c)),
+      emit: (change) => this.emit(change),
+    }));
+  }
 
   private constructor(
     readonly dataDir: string,
@@ -164,6 +176,7 @@ export class Replica implements ReplicaApi {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.protectionInstance?.dispose();
     await this.finishBulkLoad();
     await this.queue.drain();
     this.closed = true;
@@ -185,7 +198,9 @@ export class Replica implements ReplicaApi {
   }
 
   private context(c: Connection, origin: 'local' | 'sync'): WriteContext {
-    return new WriteContext(c, this.profile, this.instanceId, this.clock.now(), origin);
+    const w = new WriteContext(c, this.profile, this.instanceId, this.clock.now(), origin);
+    w.dataKey = this.protectionInstance?.session.peekKey() ?? null;
+    return w;
   }
 
   /** One local operation: a transaction with its entity changes, then the change event. */
@@ -309,13 +324,13 @@ export class Replica implements ReplicaApi {
   // ----- reads -----
 
   async getNote(noteId: string): Promise<NoteRow | null> {
-    return (await this.reader.get<NoteRow>('SELECT * FROM notes WHERE noteId = ?', [noteId])) ?? null;
+    return this.protection.note((await this.reader.get<NoteRow>('SELECT * FROM notes WHERE noteId = ?', [noteId])) ?? null);
   }
 
   async getNoteContent(noteId: string): Promise<string | Buffer | null> {
-    const r = await this.reader.get<{ content: string | Buffer | null; type: string }>(
-      'SELECT b.content, n.type FROM notes n JOIN blobs b ON b.blobId = n.blobId WHERE n.noteId = ?', [noteId]);
-    return r ? asContent(r.content, r.type) : null;
+    const r = await this.reader.get<{ content: string | Buffer | null; type: string; isProtected: number }>(
+      'SELECT b.content, n.type, n.isProtected FROM notes n JOIN blobs b ON b.blobId = n.blobId WHERE n.noteId = ?', [noteId]);
+    return r ? asContent(this.protection.content(r.content, r.isProtected, `Note ${noteId}`), r.type) : null;
   }
 
   async getChildren(parentNoteId: string, opts: { includeHidden?: boolean } = {}): Promise<TreeChild[]> {
@@ -335,7 +350,7 @@ export class Replica implements ReplicaApi {
     }));
     // group_concat/json_group_array follow the subquery's order in SQLite; keep the contract even if that changed.
     out.sort((a, b) => a.notePosition - b.notePosition || (a.branchId < b.branchId ? -1 : a.branchId > b.branchId ? 1 : 0));
-    return out;
+    return this.protection.children(out);
   }
 
   async getBranch(branchId: string): Promise<BranchRow | null> {
@@ -376,33 +391,34 @@ export class Replica implements ReplicaApi {
   }
 
   async getRevisions(noteId: string): Promise<RevisionRow[]> {
-    return this.reader.all<RevisionRow>('SELECT * FROM revisions WHERE noteId = ? ORDER BY utcDateCreated DESC, revisionId', [noteId]);
+    return this.protection.revisions(await this.reader.all<RevisionRow>('SELECT * FROM revisions WHERE noteId = ? ORDER BY utcDateCreated DESC, revisionId', [noteId]));
   }
 
   async getRevisionContent(revisionId: string): Promise<string | Buffer | null> {
-    const r = await this.reader.get<{ content: string | Buffer | null; type: string }>(
-      'SELECT b.content, r.type FROM revisions r JOIN blobs b ON b.blobId = r.blobId WHERE r.revisionId = ?', [revisionId]);
-    return r ? asContent(r.content, r.type) : null;
+    const r = await this.reader.get<{ content: string | Buffer | null; type: string; isProtected: number }>(
+      'SELECT b.content, r.type, r.isProtected FROM revisions r JOIN blobs b ON b.blobId = r.blobId WHERE r.revisionId = ?', [revisionId]);
+    return r ? asContent(this.protection.content(r.content, r.isProtected, `Revision ${revisionId}`), r.type) : null;
   }
 
   async getAttachments(ownerId: string): Promise<AttachmentRow[]> {
-    return this.reader.all<AttachmentRow>('SELECT * FROM attachments WHERE ownerId = ? AND isDeleted = 0 ORDER BY position', [ownerId]);
+    return this.protection.attachments(await this.reader.all<AttachmentRow>('SELECT * FROM attachments WHERE ownerId = ? AND isDeleted = 0 ORDER BY position', [ownerId]));
   }
 
   async getAttachmentContent(attachmentId: string): Promise<string | Buffer | null> {
-    const r = await this.reader.get<{ content: string | Buffer | null }>(
-      'SELECT b.content FROM attachments a JOIN blobs b ON b.blobId = a.blobId WHERE a.attachmentId = ?', [attachmentId]);
-    return r ? r.content : null;
+    const r = await this.reader.get<{ content: string | Buffer | null; isProtected: number }>(
+      'SELECT b.content, a.isProtected FROM attachments a JOIN blobs b ON b.blobId = a.blobId WHERE a.attachmentId = ?', [attachmentId]);
+    return r ? this.protection.content(r.content, r.isProtected, `Attachment ${attachmentId}`) : null;
   }
 
   async searchTitles(query: string, limit = 50): Promise<Array<{ noteId: string; title: string; type: string }>> {
     const q = query.trim();
     if (!q) return [];
     const like = `%${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
-    return this.reader.all(
-      `SELECT noteId, title, type FROM notes WHERE isDeleted = 0 AND title LIKE ? ESCAPE '\\' AND noteId NOT LIKE '\\_%' ESCAPE '\\'
+    const unlocked = await this.protection.searchTitles(q, limit);
+    return unlocked.concat(await this.reader.all<{ noteId: string; title: string; type: string }>(
+      `SELECT noteId, title, type FROM notes WHERE isDeleted = 0 AND isProtected = 0 AND title LIKE ? ESCAPE '\\' AND noteId NOT LIKE '\\_%' ESCAPE '\\'
        ORDER BY (lower(title) = lower(?)) DESC, (lower(title) LIKE lower(?) ESCAPE '\\') DESC, length(title), title LIMIT ?`,
-      [like, q, `${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`, limit]);
+      [like, q, `${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`, limit])).slice(0, limit);
   }
 
   async searchContent(query: string, limit = 50): Promise<Array<{ noteId: string; title: string; snippet: string }>> {
@@ -420,17 +436,21 @@ export class Replica implements ReplicaApi {
       `SELECT s.noteId, n.title, snippet(search_text, 1, '', '', '…', 16) AS snippet
        FROM search_text JOIN search_ids s ON s.id = search_text.rowid JOIN notes n ON n.noteId = s.noteId
        WHERE search_text MATCH ? AND n.isDeleted = 0 ORDER BY rank LIMIT ?`, [fts, limit]);
-    return rows.map((r) => ({ ...r, snippet: stripTags(r.snippet ?? '') }));
+    return rows.map((r) => ({ ...r, snippet: stripTags(r.snippet ?? '') })).concat(await this.protection.searchContent(query, limit)).slice(0, limit);
   }
 
   async listAllNotes(): Promise<Array<{ noteId: string; title: string; type: string; parentTitle: string | null }>> {
     const r = await this.reader.get<{ j: string | null }>(
-      `SELECT json_group_array(json_array(noteId, title, type, parentTitle)) AS j FROM (
-         SELECT n.noteId, n.title, n.type,
-           (SELECT p.title FROM branches b JOIN notes p ON p.noteId = b.parentNoteId WHERE b.noteId = n.noteId AND b.isDeleted = 0 LIMIT 1) AS parentTitle
+      `SELECT json_group_array(json_array(noteId, title, type, parentTitle, isProtected, parentProtected)) AS j FROM (
+         SELECT n.noteId, n.title, n.type, n.isProtected,
+           (SELECT p.title FROM branches b JOIN notes p ON p.noteId = b.parentNoteId WHERE b.noteId = n.noteId AND b.isDeleted = 0 LIMIT 1) AS parentTitle,
+           (SELECT p.isProtected FROM branches b JOIN notes p ON p.noteId = b.parentNoteId WHERE b.noteId = n.noteId AND b.isDeleted = 0 LIMIT 1) AS parentProtected
          FROM notes n WHERE n.isDeleted = 0 AND n.noteId NOT LIKE '\\_%' ESCAPE '\\' ORDER BY n.title)`);
-    const list = JSON.parse(r?.j ?? '[]') as Array<[string, string, string, string | null]>;
-    return list.map(([noteId, title, type, parentTitle]) => ({ noteId, title, type, parentTitle }));
+    const list = JSON.parse(r?.j ?? '[]') as Array<[string, string, string, string | null, number, number | null]>;
+    return list.map(([noteId, title, type, parentTitle, isProtected, parentProtected]) => ({
+      noteId, title: this.protection.listTitle(title, isProtected), type,
+      parentTitle: parentTitle === null ? null : this.protection.listTitle(parentTitle, parentProtected ?? 0),
+    }));
   }
 
   async counts(): Promise<Record<string, number>> {
@@ -502,9 +522,10 @@ export class Replica implements ReplicaApi {
       const type = input.type ?? 'text';
       const mime = input.mime ?? DEFAULT_MIME[type] ?? '';
       const noteId = newEntityId();
-      const blobId = await w.saveBlob(input.content ?? '');
+      const key = (input.isProtected ?? !!parent.isProtected) ? this.protection.session.requireKey('The new note') : null;
+      const blobId = key ? await saveProtectedBlob(w, key, input.content ?? '') : await w.saveBlob(input.content ?? '');
       const note: NoteRow = {
-        noteId, title: input.title, isProtected: 0, type, mime, blobId, isDeleted: 0, deleteId: null,
+        noteId, title: key ? sealTitle(key, input.title) : input.title, isProtected: key ? 1 : 0, type, mime, blobId, isDeleted: 0, deleteId: null,
         dateCreated: w.localNow, dateModified: w.localNow, utcDateCreated: w.utcNow, utcDateModified: w.utcNow,
       };
       await this.saveNote(w, note, false);
@@ -522,8 +543,9 @@ export class Replica implements ReplicaApi {
   async renameNote(noteId: string, title: string): Promise<void> {
     await this.op(async (w) => {
       const note = await this.requireNote(w, noteId);
-      if (note.title === title) return;
-      note.title = title;
+      const key = note.isProtected ? this.protection.session.requireKey(`Note ${noteId}`) : null;
+      if (shownTitle(note.title, note.isProtected, key) === title) return;
+      note.title = key ? sealTitle(key, title) : title;
       await this.saveNote(w, note);
       for (const b of await w.c.all<{ parentNoteId: string }>('SELECT parentNoteId FROM branches WHERE noteId = ? AND isDeleted = 0', [noteId])) {
         w.change.parentNoteIds.add(b.parentNoteId);
@@ -534,10 +556,11 @@ export class Replica implements ReplicaApi {
   async setNoteContent(noteId: string, content: string | Buffer): Promise<void> {
     await this.op(async (w) => {
       const note = await this.requireNote(w, noteId);
-      if (note.blobId === hashedBlobId(content)) return;
+      const key = note.isProtected ? this.protection.session.requireKey(`Note ${noteId}`) : null;
+      if (note.blobId === (key ? protectedBlobId(content) : hashedBlobId(content))) return;
       await snapshotIfNeeded(w, note);
       const oldBlobId = note.blobId;
-      note.blobId = await w.saveBlob(content);
+      note.blobId = key ? await saveProtectedBlob(w, key, content) : await w.saveBlob(content);
       await this.saveNote(w, note);
       await w.deleteBlobIfUnused(oldBlobId);
     });
@@ -766,18 +789,46 @@ export class Replica implements ReplicaApi {
 
   async addAttachment(ownerId: string, input: { role: string; mime: string; title: string; content: string | Buffer }): Promise<string> {
     return this.op(async (w) => {
-      await this.requireNote(w, ownerId);
+      const owner = await this.requireNote(w, ownerId);
+      const key = owner.isProtected ? this.protection.session.requireKey(`Note ${ownerId}`) : null;
       const attachmentId = newEntityId();
-      const blobId = await w.saveBlob(input.content);
+      const blobId = key ? await saveProtectedBlob(w, key, input.content) : await w.saveBlob(input.content);
       const r = await w.c.get<{ mx: number | null }>('SELECT MAX(position) AS mx FROM attachments WHERE ownerId = ?', [ownerId]);
       await w.saveRow('attachments', {
-        attachmentId, ownerId, role: input.role, mime: input.mime, title: input.title, isProtected: 0,
+        attachmentId, ownerId, role: input.role, mime: input.mime, title: key ? sealTitle(key, input.title) : input.title, isProtected: key ? 1 : 0,
         position: (r?.mx ?? 0) + 10, blobId, dateModified: w.localNow, utcDateModified: w.utcNow,
         utcDateScheduledForErasureSince: null, isDeleted: 0, deleteId: null,
       });
       w.change.noteIds.add(ownerId);
       return attachmentId;
     });
+  }
+
+  // ----- protected notes -----
+
+  async unlock(password: string): Promise<void> {
+    await this.protection.unlock(password);
+  }
+
+  async lock(): Promise<void> {
+    this.protectionInstance?.session.lock();
+  }
+
+  async isUnlocked(): Promise<boolean> {
+    return this.protectionInstance?.session.isUnlocked() ?? false;
+  }
+
+  /** In-process listeners only (a worker's host sees the `protectedSession` change event instead). */
+  onDidChangeProtectedSession(listener: (unlocked: boolean) => void): () => void {
+    return this.protection.session.onDidChange(listener);
+  }
+
+  async protectSubtree(noteId: string, protect: boolean): Promise<number> {
+    return this.protection.protectSubtree(noteId, protect);
+  }
+
+  async setDocumentPassword(password: string): Promise<void> {
+    await this.protection.setDocumentPassword(password);
   }
 
   // ----- sync support -----

@@ -15,6 +15,8 @@ export interface CreateNoteInput {
   prefix?: string | null;
   /** Insert after this sibling branch; default: last (max position + 10). */
   afterBranchId?: string;
+  /** Protected (encrypted; needs an unlocked session); default: protected when the parent is (Trilium's rule). */
+  isProtected?: boolean;
 }
 
 export interface ApplyOptions {
@@ -108,6 +110,23 @@ export interface ReplicaApi {
   deleteAttribute(attributeId: string): Promise<void>;
   saveRevision(noteId: string, opts?: { description?: string; source?: string }): Promise<string>;
   addAttachment(ownerId: string, input: { role: string; mime: string; title: string; content: string | Buffer }): Promise<string>;
+
+  // ----- protected notes (src/storage/protected): the session lives with the replica, the key never leaves it -----
+  /**
+   * Checks the document password and opens a protected session: titles and contents of protected notes read
+   * decrypted and writes to them are encrypted. It ends by lock() or after the synced option
+   * protectedSessionTimeout (seconds) without a protected read or write. WRONG_PASSWORD, PROTECTED_NO_PASSWORD,
+   * PROTECTED_DIGEST (the data key does not decrypt). While locked, protected titles read "[protected]", their
+   * contents fail with PROTECTED_LOCKED, and writes to them fail with PROTECTED_LOCKED. Unlocking and locking (also
+   * the automatic lock) emit a change with `protectedSession` set, naming every protected note.
+   */
+  unlock(password: string): Promise<void>;
+  lock(): Promise<void>;
+  isUnlocked(): Promise<boolean>;
+  /** Protects (encrypts) or unprotects a note's subtree, revisions and attachments; returns how many notes changed. */
+  protectSubtree(noteId: string, protect: boolean): Promise<number>;
+  /** Writes Trilium's password options (with a new data key) to a document that has no password yet. */
+  setDocumentPassword(password: string): Promise<void>;
 
   // ----- sync support -----
   /** Own changes to push: isSynced = 1, id > afterId, instanceId != excludeInstanceId, id order. */

@@ -1,5 +1,6 @@
 // Revision snapshots (SYNC-PROTOCOL.md §7.2 saveRevisionIfNeeded, §8.2 "Revision snapshot").
 import { newEntityId } from './ids';
+import { recopyTitle } from './protected/entities';
 import type { WriteContext } from './writeContext';
 import type { AttachmentRow, NoteRow, Row } from './types';
 
@@ -22,7 +23,7 @@ export async function writeRevision(w: WriteContext, input: SnapshotInput): Prom
     noteId: note.noteId,
     type: note.type,
     mime: note.mime,
-    title: input.title ?? note.title,
+    title: recopyTitle(input.title ?? note.title, note.isProtected, w.dataKey),
     isProtected: note.isProtected,
     blobId: input.blobId === undefined ? note.blobId : input.blobId,
     utcDateLastEdited: note.utcDateModified,
@@ -40,7 +41,8 @@ export async function writeRevision(w: WriteContext, input: SnapshotInput): Prom
     const atts = await w.c.all<AttachmentRow>('SELECT * FROM attachments WHERE ownerId = ? AND isDeleted = 0 ORDER BY position', [note.noteId]);
     for (const a of atts) {
       await w.saveRow('attachments', {
-        ...a, attachmentId: newEntityId(), ownerId: revisionId, dateModified: w.localNow, utcDateModified: w.utcNow,
+        ...a, attachmentId: newEntityId(), ownerId: revisionId, title: recopyTitle(a.title, a.isProtected, w.dataKey),
+        dateModified: w.localNow, utcDateModified: w.utcNow,
       } as unknown as Row);
     }
   }
@@ -50,7 +52,7 @@ export async function writeRevision(w: WriteContext, input: SnapshotInput): Prom
 
 /** Trilium's rule: snapshot before an edit unless a recent revision exists or the note is too young. */
 export async function snapshotIfNeeded(w: WriteContext, note: NoteRow): Promise<string | null> {
-  if (note.type === 'file' || note.type === 'image' || note.isProtected) return null;
+  if (note.type === 'file' || note.type === 'image' || (note.isProtected && !w.dataKey)) return null;
   const opt = await w.c.get<{ value: string }>("SELECT value FROM options WHERE name = 'revisionSnapshotTimeInterval'");
   const seconds = opt ? parseInt(opt.value, 10) : 600;
   const intervalMs = (Number.isFinite(seconds) ? seconds : 600) * 1000;

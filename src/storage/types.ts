@@ -129,6 +129,8 @@ export interface ReplicaChange {
   /** Parents whose list of children (or their order or prefixes) changed. */
   parentNoteIds: Set<string>;
   origin: 'local' | 'sync';
+  /** The protected session was unlocked or locked (noteIds: every protected note, whose title and content changed for readers). */
+  protectedSession?: 'unlocked' | 'locked';
 }
 
 /** A sync conflict kept in the local `conflicts` table (never synced). */

@@ -17,6 +17,8 @@ export class WriteContext {
   readonly change: ReplicaChange;
   /** Notes whose title or content changed, for the search index. */
   readonly searchDirty = new Set<string>();
+  /** The protected session's data key when unlocked (copies of protected titles are re-encrypted with it). */
+  dataKey: Buffer | null = null;
 
   constructor(
     readonly c: Connection,

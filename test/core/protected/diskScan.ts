@@ -1,0 +1,31 @@
+// Searches every file under a folder, byte by byte, for plaintext markers.
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+
+export function markersOnDisk(dir: string, markers: string[]): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const bytes = readFileSync(p);
+        for (const m of markers) if (bytes.includes(Buffer.from(m, 'utf8'))) found.push(`${m} in ${p}`);
+      }
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/** Writes to a replica file behind its back, with a separate SQLite connection (as a damaged file or Trilium would). */
+export async function rawRun(dataDir: string, sql: string, params: unknown[] = []): Promise<void> {
+  const sqlite3 = (await import('@vscode/sqlite3')).default;
+  await new Promise<void>((resolve, reject) => {
+    const db = new sqlite3.Database(path.join(dataDir, 'document.db'), (err) => {
+      if (err) return reject(err);
+      db.configure('busyTimeout', 5000);
+      db.run(sql, params, (e) => db.close(() => (e ? reject(e) : resolve())));
+    });
+  });
+}
