@@ -1,16 +1,21 @@
 #!/usr/bin/env node
-// End-to-end UI tests: packages the extension (.vsix), installs it into a fresh code-server per test, opens the
-// workbench in headless Debian chromium (playwright-core) and runs test/e2e/*.e2e.ts against it.
+// End-to-end UI tests: packages the extension, installs the package that fits each VS Code into a fresh code-server
+// per test (VS Code 1.100.3: the linux-x64 package with @vscode/sqlite3; the newest: the universal one, node:sqlite),
+// opens the workbench in headless Debian chromium (playwright-core) and runs test/e2e/*.e2e.ts against it.
 //
-//   node scripts/run-e2e.mjs [--grep PATTERN] [--vsix FILE] [--keep] [--verbose] [--results FILE] [FILE...]
+//   node scripts/run-e2e.mjs [--vscode all|oldest|newest|1.100|1.139] [--grep PATTERN] [--vsix FILE] [--keep]
+//                            [--verbose] [--results FILE] [FILE...]
 //
-// --vsix: use this package instead of building one. Screenshots go to test-results/ (also on failure).
+// --vscode: which VS Codes (default: all, in turn). --vsix: install this package in every VS Code instead of building
+// them. Screenshots go to test-results/NAME.png from the newest VS Code, NAME-vscode-VERSION.png from the others
+// (also on failure).
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { launchBrowser } from './lib/browser.mjs';
 import {
+  NEWEST_VSCODE,
   ROOT,
   createRunDir,
   delay,
@@ -19,6 +24,7 @@ import {
   log,
   registerCleanup,
   removeRunDir,
+  selectVscodeTargets,
   startCodeServer,
   writeUserSettings,
 } from './lib/codeServer.mjs';
@@ -30,7 +36,10 @@ import { openViewContainer, runCommand, screenshot, statusBarItem, waitForNotifi
 const E2E_DIR = path.join(ROOT, 'test', 'e2e');
 
 function parseArgs(argv) {
-  const options = { files: [], grep: undefined, vsix: undefined, keep: false, verbose: false, results: undefined };
+  const options = {
+    files: [], grep: undefined, vsix: undefined, keep: false, verbose: false, results: undefined,
+    vscode: process.env.TRILIUM_VSCODE || 'all',
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -38,6 +47,7 @@ function parseArgs(argv) {
     const value = () => (eq > 0 ? arg.slice(eq + 1) : argv[++i]);
     if (flag === '--grep' || flag === '-g') options.grep = value();
     else if (flag === '--vsix') options.vsix = path.resolve(value());
+    else if (flag === '--vscode') options.vscode = value();
     else if (flag === '--results') options.results = path.resolve(value());
     else if (flag === '--keep') options.keep = true;
     else if (flag === '--verbose') options.verbose = true;
@@ -74,8 +84,9 @@ async function loadTests(files, outdir) {
   return tests;
 }
 
-async function runOne(test, vsix, options) {
-  const run = createRunDir('e');
+async function runOne(test, target, vsix, options) {
+  const run = createRunDir('e', { vscode: target });
+  const shotName = (name) => (target === NEWEST_VSCODE ? name : `${name}-vscode-${target.vscode}`);
   run.keep = options.keep;
   const syncServers = [];
   const browserErrors = [];
@@ -122,7 +133,8 @@ async function runOne(test, vsix, options) {
         return (await item.innerText()).trim();
       },
       openViewContainer: (title) => openViewContainer(page, title),
-      screenshot: (name) => screenshot(page, name),
+      screenshot: (name) => screenshot(page, shotName(name)),
+      vscode: target,
       setSettings: (settings) => writeUserSettings(run, settings),
       prepared: { ...prepared, syncServers },
       log: (message) => process.stdout.write(`      ${message}\n`),
@@ -139,7 +151,7 @@ async function runOne(test, vsix, options) {
   } catch (error) {
     let shot = '';
     const page = context?.pages()[0];
-    if (page) shot = await screenshot(page, `FAILED-${test.name}`).catch(() => '');
+    if (page) shot = await screenshot(page, shotName(`FAILED-${test.name}`)).catch(() => '');
     return { ok: false, error, shot, browserErrors, seconds: (Date.now() - started) / 1000, serverLog: run.serverLog };
   } finally {
     await context?.close().catch(() => {});
@@ -152,39 +164,52 @@ async function runOne(test, vsix, options) {
 }
 
 export async function runE2E(options) {
-  ensureCodeServer();
+  const targets = selectVscodeTargets(options.vscode);
+  ensureCodeServer(targets);
   const files = options.files.length > 0 ? options.files : findFiles(E2E_DIR, (name) => name.endsWith('.e2e.ts'));
   if (files.length === 0) throw new Error('no test/e2e/*.e2e.ts files found');
   const tmp = path.join(ROOT, '.tmp', `e2e-${process.pid}`);
   const unregister = registerCleanup(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  let vsix = options.vsix;
   try {
     let tests = await loadTests(files, path.join(tmp, 'tests'));
     if (options.grep) {
       const pattern = new RegExp(options.grep);
       tests = tests.filter((test) => pattern.test(test.name));
     }
-    if (!vsix) {
+    let packages = {};
+    if (!options.vsix) {
       const t0 = Date.now();
-      vsix = packageExtension(path.join(tmp, 'trilium-vscode.vsix'));
-      log(`packaged ${path.relative(ROOT, vsix)} (${(fs.statSync(vsix).size / 1e6).toFixed(1)} MB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      packages = packageExtension(path.join(tmp, 'packages'), targets);
+      const sizes = Object.entries(packages).map(([name, file]) => `${name} ${(fs.statSync(file).size / 1e6).toFixed(1)} MB`);
+      log(`packaged ${sizes.join(', ')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
     let passed = 0;
     let failed = 0;
-    process.stdout.write('\n  e2e\n');
-    for (const test of tests) {
-      const result = await runOne(test, vsix, options);
-      if (result.ok) {
-        passed++;
-        process.stdout.write(`    ✔ ${test.name} (${result.seconds.toFixed(1)} s)\n`);
-      } else {
-        failed++;
-        process.stdout.write(`    ✘ ${test.name} (${test.file}, ${result.seconds.toFixed(1)} s)\n`);
-        process.stdout.write(`      ${String(result.error?.stack || result.error).split('\n').join('\n      ')}\n`);
-        if (result.shot) process.stdout.write(`      screenshot: ${path.relative(ROOT, result.shot)}\n`);
-        for (const line of result.browserErrors.slice(-10)) process.stdout.write(`      [browser error] ${line.split('\n')[0]}\n`);
+    const summaries = [];
+    for (const target of targets) {
+      const vsix = options.vsix || packages[target.package];
+      const t0 = Date.now();
+      let targetPassed = 0;
+      let targetFailed = 0;
+      process.stdout.write(`\n  e2e · ${target.label} (code-server ${target.codeServer}, ${path.basename(vsix)})\n`);
+      for (const test of tests) {
+        const result = await runOne(test, target, vsix, options);
+        if (result.ok) {
+          targetPassed++;
+          process.stdout.write(`    ✔ ${test.name} (${result.seconds.toFixed(1)} s)\n`);
+        } else {
+          targetFailed++;
+          process.stdout.write(`    ✘ ${test.name} [${target.label}] (${test.file}, ${result.seconds.toFixed(1)} s)\n`);
+          process.stdout.write(`      ${String(result.error?.stack || result.error).split('\n').join('\n      ')}\n`);
+          if (result.shot) process.stdout.write(`      screenshot: ${path.relative(ROOT, result.shot)}\n`);
+          for (const line of result.browserErrors.slice(-10)) process.stdout.write(`      [browser error] ${line.split('\n')[0]}\n`);
+        }
       }
+      passed += targetPassed;
+      failed += targetFailed;
+      summaries.push(`e2e · ${target.label}: ${targetPassed} passed, ${targetFailed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     }
+    if (summaries.length > 1) for (const line of summaries) log(line);
     process.stdout.write(`e2e: ${passed} passed, ${failed} failed\n`);
     if (options.results) fs.writeFileSync(options.results, JSON.stringify({ passed, failed, pending: 0 }));
     return failed === 0 && passed > 0 ? 0 : 1;

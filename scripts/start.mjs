@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: build and package the extension, start the demo sync server with sample notes, start code-server on
-// 127.0.0.1:$PORT (default 8080) with the extension installed and pointed at that server, and print the URL.
+// `npm start`: build and package the extension, start the demo sync server with sample notes, start the newest
+// code-server (scripts/lib/vscode-targets.json, on Node 24) on 127.0.0.1:$PORT (default 8080) with the universal
+// package installed and pointed at that server, and print the URL and the VS Code version.
 // Ctrl+C stops everything. Each start is fresh: the demo document and VS Code state live in a temporary directory.
 //
 //   node scripts/start.mjs [--check] [--keep]
@@ -10,7 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser } from './lib/browser.mjs';
 import {
+  NEWEST_VSCODE,
   ROOT,
+  codeServerVersion,
   createRunDir,
   ensureCodeServer,
   installExtension,
@@ -27,15 +30,17 @@ const check = process.argv.includes('--check');
 const keep = process.argv.includes('--keep');
 const password = process.env.TRILIUM_DEMO_PASSWORD || 'demo';
 
-ensureCodeServer();
-const run = createRunDir('start');
+const vscode = NEWEST_VSCODE;
+ensureCodeServer([vscode]);
+const run = createRunDir('start', { vscode });
 run.keep = keep;
 let demo;
 let server;
 try {
   log('building and packaging the extension');
-  const vsix = packageExtension(path.join(run.root, 'trilium-vscode.vsix'));
+  const vsix = packageExtension(path.join(run.root, 'packages'), [vscode])[vscode.package];
   installExtension(run, vsix);
+  log(`installed ${path.basename(vsix)} into code-server ${codeServerVersion(run) || vscode.codeServer}`);
 
   const settings = {};
   const env = {};
@@ -60,7 +65,7 @@ try {
   if (check) {
     process.exitCode = await screenshotCheck(url);
   } else {
-    process.stdout.write(`\nTrilium for VS Code is running. Open:\n\n  ${url}\n\nPress Ctrl+C to stop.\n`);
+    process.stdout.write(`\nTrilium for VS Code is running in ${vscode.label} (code-server ${vscode.codeServer}). Open:\n\n  ${url}\n\nPress Ctrl+C to stop.\n`);
     await new Promise((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

