@@ -21,6 +21,8 @@ import {
   type NoteRow, type ReplicaChange, type RevisionRow, type Row, type SyncRecord, type TreeChild,
 } from './types';
 import { WriteContext } from './writeContext';
+import { ReplicaQueries, type Backlink } from './query/replicaQueries';
+import type { SearchHit, SearchOptions } from './query/search';
 import { protectedBlobId, saveProtectedBlob, sealTitle, shownTitle } from './protected/entities';
 import { ReplicaProtection } from './protected/replicaProtection';
 import { scrubFreedPages } from './protected/scrub';
@@ -72,6 +74,8 @@ export class Replica implements ReplicaApi {
   private readonly localInstanceIds = new Set<string>();
   private searchStale = false;
   private pullTail: Promise<unknown> = Promise.resolve();
+  /** Trilium search, saved searches and backlinks, from an in-memory note index kept current by emit(). */
+  private readonly queries = new ReplicaQueries(() => this.reader);
   private closed = false;
   private protectionInstance: ReplicaProtection | undefined;
   /** Protected notes: the session (data key in memory only) and decrypted reads. */
@@ -192,6 +196,7 @@ export class Replica implements ReplicaApi {
 
   private emit(change: ReplicaChange): void {
     if (change.noteIds.size === 0 && change.parentNoteIds.size === 0) return;
+    this.queries.noteChanged(change);
     for (const l of this.listeners) {
       try { l(change); } catch { /* a listener's failure is not the replica's */ }
     }
@@ -437,6 +442,20 @@ export class Replica implements ReplicaApi {
        FROM search_text JOIN search_ids s ON s.id = search_text.rowid JOIN notes n ON n.noteId = s.noteId
        WHERE search_text MATCH ? AND n.isDeleted = 0 ORDER BY rank LIMIT ?`, [fts, limit]);
     return rows.map((r) => ({ ...r, snippet: stripTags(r.snippet ?? '') })).concat(await this.protection.searchContent(query, limit)).slice(0, limit);
+  }
+
+  async search(query: string, opts?: SearchOptions): Promise<SearchHit[]> {
+    await this.ensureIndexed();
+    return this.queries.search(query, opts);
+  }
+
+  async runSavedSearch(noteId: string): Promise<SearchHit[]> {
+    await this.ensureIndexed();
+    return this.queries.savedSearch(noteId);
+  }
+
+  async getBacklinks(noteId: string): Promise<Backlink[]> {
+    return this.queries.backlinks(noteId);
   }
 
   async listAllNotes(): Promise<Array<{ noteId: string; title: string; type: string; parentTitle: string | null }>> {
@@ -872,6 +891,7 @@ export class Replica implements ReplicaApi {
       return o;
     });
     if (bulk) {
+      this.queries.invalidate();
       w.change.noteIds.add('root');
       w.change.parentNoteIds.add('root');
     }
