@@ -49,7 +49,7 @@ export const COMMAND_OPTIONS: Record<string, string[]> = {
   init: ['sync-version'], setup: NETWORK_OPTIONS, 'push-to': NETWORK_OPTIONS, sync: NETWORK_OPTIONS, test: NETWORK_OPTIONS,
   status: [], tree: ['depth', 'unlock'], cat: ['unlock'], create: ['parent', 'title', 'type', 'mime', 'content-file', 'protected', 'unlock'],
   write: ['content-file', 'base', 'unlock'], rename: ['unlock'], move: ['parent', 'from'], delete: [], revisions: ['unlock'], verify: [],
-  conflicts: ['all'], search: ['limit', 'ancestor', 'unlock'], today: ['date', 'unlock'], 'set-password': [], protect: ['unlock'], unprotect: ['unlock'],
+  conflicts: ['all'], 'set-password': [], protect: ['unlock'], unprotect: ['unlock'],
 };
 
 /** Rejects options the command does not know (a command missing from COMMAND_OPTIONS is not checked). */
@@ -105,12 +105,14 @@ Usage: trilium-sync COMMAND --data DIR [--json] [options]
   setup --server URL                     set up the replica from a sync server (sync from server)
   push-to --server URL                   give this document to an uninitialised server
   sync [--server URL]                    sync until converged; prints pulled/pushed and the hash check
+                                         (one sync at a time per replica: waits for the one running)
   test [--server URL]                    Test Sync: status, version, seed, login
   status                                 document id, server, sync version, counts, cursors, pending changes
   tree [NOTE_ID] [--depth N] [--unlock]  print the note tree (default: root, depth 3)
   cat NOTE_ID [--unlock]                 print a note's content
   create --parent NOTE_ID --title T [--type T --mime M] [--content-file F] [--protected]   prints the new noteId
-  write NOTE_ID --content-file F         replace a note's content
+  write NOTE_ID --content-file F [--base BLOB_ID]   replace a note's content; text changed since --base (the
+                                         blobId that cat --json printed) is kept as a revision, a conflict
   rename NOTE_ID TITLE [--unlock]        rename a note
   move NOTE_ID --parent NOTE_ID          move a note to another parent
   delete NOTE_ID                         delete a note
@@ -119,9 +121,6 @@ Usage: trilium-sync COMMAND --data DIR [--json] [options]
   protect NOTE_ID / unprotect NOTE_ID    encrypt / decrypt a note and its subtree (needs TRILIUM_PASSWORD)
   verify                                 recompute every entity hash and report mismatches
   conflicts                              list sync conflicts
-  search QUERY [--limit N] [--ancestor NOTE_ID]   Trilium search language (e.g. "#book #year >= 1950
-                                         orderBy note.title"); prints matching note ids and paths
-  today [--date YYYY-MM-DD]              find or create the day note in Trilium's calendar; prints its id
 
 The password comes from the environment variable TRILIUM_PASSWORD, never from an argument.
 Protected notes: --unlock opens a protected session with the document password (TRILIUM_PASSWORD) for that

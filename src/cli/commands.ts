@@ -11,8 +11,8 @@ import { TriliumError } from '../sync/errors';
 import type { Logger } from '../sync/logger';
 import { replicaSecretSource } from '../sync/secrets';
 import { createLocalDocument, pushToServer, setupFromServer, testServer } from '../sync/setup';
+import { syncWithLease } from '../sync/leasedSync';
 import { networkOptionsFrom, requireFlag, requirePositional, usage, type ParsedArgs } from './args';
-import { searchCommand, todayCommand } from './dailyCommands';
 
 export interface CommandContext {
   args: ParsedArgs;
@@ -33,7 +33,6 @@ const TEXT_TYPES = new Set(['text', 'code', 'mermaid', 'canvas', 'relationMap', 
 
 export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<CommandOutput>> = {
   init, setup, 'push-to': pushTo, sync, test, status, tree, cat, create, write, rename, move, delete: remove, revisions, verify, conflicts,
-  search: searchCommand, today: todayCommand,
   'set-password': setDocumentPassword, protect: (ctx) => protectSubtree(ctx, true), unprotect: (ctx) => protectSubtree(ctx, false),
 };
 
@@ -56,7 +55,7 @@ function documentPassword(ctx: CommandContext): string {
   return value;
 }
 
-export async function withReplica<T>(ctx: CommandContext, work: (replica: ReplicaApi) => Promise<T>): Promise<T> {
+async function withReplica<T>(ctx: CommandContext, work: (replica: ReplicaApi) => Promise<T>): Promise<T> {
   const dir = dataDir(ctx);
   if (!existsSync(join(dir, 'document.db'))) {
     throw new TriliumError('NO_REPLICA', `There is no replica in ${dir}.`, 'Run `trilium-sync init` or `trilium-sync setup --server URL` first.');
@@ -132,7 +131,11 @@ async function pushTo(ctx: CommandContext): Promise<CommandOutput> {
 async function sync(ctx: CommandContext): Promise<CommandOutput> {
   return withReplica(ctx, async (replica) => {
     const engine = engineFor(ctx, replica, await serverUrlOf(ctx, replica));
-    return syncSummary(await engine.sync({ onProgress: ctx.progress }));
+    // One sync at a time per replica: a VS Code window (or another run) holding the lease does it for us.
+    const run = await syncWithLease(replica.dataDir, `trilium-sync sync (pid ${process.pid})`, () => engine.sync({ onProgress: ctx.progress }));
+    const out = syncSummary(run.result);
+    if (run.syncedBy !== 'self') out.text = `synced by ${run.syncedBy}: ${String(out.text)}`;
+    return { ...out, json: { ...run.result, syncedBy: run.syncedBy, startedAt: run.startedAt, finishedAt: run.finishedAt } };
   });
 }
 
@@ -220,7 +223,7 @@ async function cat(ctx: CommandContext): Promise<CommandOutput> {
     const isText = TEXT_TYPES.has(note.type) || note.mime.startsWith('text/');
     return {
       text: buffer,
-      json: { noteId, title: note.title, type: note.type, mime: note.mime, ...(isText ? { content: buffer.toString('utf8') } : { contentBase64: buffer.toString('base64') }) },
+      json: { noteId, title: note.title, type: note.type, mime: note.mime, blobId: note.blobId, ...(isText ? { content: buffer.toString('utf8') } : { contentBase64: buffer.toString('base64') }) },
     };
   });
 }
@@ -250,8 +253,14 @@ async function write(ctx: CommandContext): Promise<CommandOutput> {
   return withReplica(ctx, async (replica) => {
     const note = await replica.getNote(noteId);
     if (!note) throw new TriliumError('NOT_FOUND', `Note ${noteId} does not exist.`, 'Run `trilium-sync tree` to see the note ids.');
-    await replica.setNoteContent(noteId, await readContent(file, note.type, note.mime));
-    return { text: `wrote ${noteId}\n`, json: { noteId } };
+    // The base is what the caller read (`cat --json` prints its blobId), else the note as this run found it.
+    const base = { blobId: ctx.args.flags.base ?? note.blobId, source: 'trilium-sync write' };
+    const outcome = await replica.setNoteContent(noteId, await readContent(file, note.type, note.mime), base);
+    const c = outcome.conflict;
+    const text = !c ? `wrote ${noteId}\n`
+      : c.loser === 'remote' ? `wrote ${noteId}; it had changed since --base, so that text is kept as revision ${c.revisionId} (conflict #${c.conflictId})\n`
+        : `did not write ${noteId}: a newer text is there; yours is kept as revision ${c.revisionId} (conflict #${c.conflictId})\n`;
+    return { text, json: { noteId, saved: outcome.saved, conflict: c } };
   });
 }
 

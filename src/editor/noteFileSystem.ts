@@ -2,7 +2,7 @@
 // their HTML round-trips, otherwise as HTML; code notes by MIME; images and files as bytes for VS Code's viewers.
 import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
-import type { NoteRow, ReplicaChange } from '../storage/types';
+import type { ConflictRecord, NoteRow, ReplicaChange } from '../storage/types';
 import { htmlToMarkdown, markdownToHtml, roundTripsAsMarkdown } from './htmlMarkdown';
 import { formatForExtension, noteExtension, notePath, parseNotePath, SCHEME } from './noteUri';
 
@@ -38,6 +38,8 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
   private readonly changedAt = new Map<string, number>();
   /** Notes this provider is writing right now: their change event is not echoed back to the editor. */
   private readonly writing = new Set<string>();
+  /** The blob each URI's editor last read: the base of its next save (text changed since then is not overwritten). */
+  private readonly loadedBlob = new Map<string, string | null>();
 
   constructor(private readonly textAsMarkdown: () => boolean) {}
 
@@ -82,6 +84,7 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     const parsed = this.parse(uri);
     const note = await this.getNote(parsed.noteId);
     this.remember(note.noteId, uri);
+    this.loadedBlob.set(uri.toString(), note.blobId);
     if (note.isProtected) return Buffer.from(PROTECTED_PLACEHOLDER, 'utf8');
     const content = await this.requireReplica().getNoteContent(note.noteId);
     if (formatForExtension(note.type, parsed.ext) === 'markdown') return Buffer.from(htmlToMarkdown(toText(content)), 'utf8');
@@ -115,14 +118,22 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     } else {
       content = Buffer.from(bytes).toString('utf8');
     }
+    const key = uri.toString();
+    const base = this.loadedBlob.has(key) ? { blobId: this.loadedBlob.get(key) ?? null, source: 'a VS Code editor' } : undefined;
     this.writing.add(note.noteId);
+    let outcome;
     try {
-      await replica.setNoteContent(note.noteId, content);
+      outcome = await replica.setNoteContent(note.noteId, content, base);
     } finally {
       this.writing.delete(note.noteId);
     }
+    this.loadedBlob.set(key, (await replica.getNote(note.noteId))?.blobId ?? null);
     this.changedAt.set(note.noteId, Date.now());
     this.remember(note.noteId, uri);
+    if (outcome?.conflict) {
+      if (!outcome.saved) this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+      void tellStaleSave(note.title, outcome.conflict);
+    }
   }
 
   readDirectory(): [string, vscode.FileType][] {
@@ -183,6 +194,15 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     this.unsubscribe?.();
     this.emitter.dispose();
   }
+}
+
+/** A save met text its editor had not seen (another window, the CLI, a sync): nothing was lost, say where it is. */
+async function tellStaleSave(title: string, conflict: ConflictRecord): Promise<void> {
+  const message = conflict.loser === 'remote'
+    ? `"${title}" had changed since this editor loaded it. Your save replaced it; the other text is kept as a revision (conflict #${conflict.conflictId}).`
+    : `"${title}" holds a newer text than your save. The newer text stays; yours is kept as a revision (conflict #${conflict.conflictId}).`;
+  const answer = await vscode.window.showWarningMessage(message, 'Compare');
+  if (answer === 'Compare') await vscode.commands.executeCommand('trilium.conflicts.compare', conflict.conflictId);
 }
 
 export function noteIdFromUri(uri: vscode.Uri): string | undefined {

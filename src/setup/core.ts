@@ -7,6 +7,8 @@ import { createLocalDocument, pushToServer, setupFromServer, SyncEngine, SyncSch
 import type { SyncProgress, SyncResult } from '../sync/engineApi';
 import { TriliumError } from '../sync/errors';
 import { buildNetworkOptions, fetchServerCertificate } from '../sync/http';
+import { SyncLease } from '../sync/lease';
+import { SharedSyncStatus } from '../sync/sharedStatus';
 import type { AllSettings } from '../settings';
 import type { CoreApi, SchedulerConfig, SchedulerHandle } from './coreApi';
 
@@ -18,7 +20,10 @@ function createScheduler(replica: ReplicaApi, config: SchedulerConfig): Schedule
     systemClock,
     config.logger,
   );
-  const scheduler = new SyncScheduler(engine, replica, { intervalMs: config.intervalSeconds * 1000, logger: config.logger });
+  // Every VS Code window opens the same replica: one of them (the lease holder) syncs, the others follow it.
+  const label = `VS Code window (pid ${process.pid})`;
+  const shared = { lease: new SyncLease(replica.dataDir, { label }), status: new SharedSyncStatus(replica.dataDir), label };
+  const scheduler = new SyncScheduler(engine, replica, { intervalMs: config.intervalSeconds * 1000, logger: config.logger, shared });
   if (config.autoSync) scheduler.start(2_000);
   const progressListeners = new Set<(p: SyncProgress) => void>();
   const unsubscribeProgress = scheduler.onProgress((p) => progressListeners.forEach((l) => l(p)));

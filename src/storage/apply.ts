@@ -405,9 +405,9 @@ async function collectBlobNotes(w: WriteContext, blobs: Map<string, Row> | undef
   for (const r of rows) { w.change.noteIds.add(r.noteId); w.searchDirty.add(r.noteId); }
 }
 
-type NewConflict = Omit<ConflictRecord, 'conflictId' | 'utcDateDetected' | 'resolved'>;
+export type NewConflict = Omit<ConflictRecord, 'conflictId' | 'utcDateDetected' | 'resolved'>;
 
-async function insertConflict(w: WriteContext, c: NewConflict): Promise<ConflictRecord> {
+export async function insertConflict(w: WriteContext, c: NewConflict): Promise<ConflictRecord> {
   const res = await w.c.run(
     `INSERT INTO conflicts (noteId, entityName, entityId, kind, loser, localUtcDateChanged, remoteUtcDateChanged, revisionId, details, utcDateDetected, resolved)
      VALUES (?,?,?,?,?,?,?,?,?,?,0)`,

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { TriliumError } from '../sync/errors';
 import { applyBatch, validateRecords } from './apply';
+import { ChangeWatch } from './changeWatch';
 import {
   computeSectorHashes, entityChangeChecks, eraseUnusedBlobs, requeueSector, verifyStoredHashes,
 } from './contentCheck';
@@ -14,6 +15,7 @@ import { getProfile, type SchemaProfile } from './profiles';
 import { buildRecords, changedForPull } from './records';
 import type { ApplyOptions, ApplyResult, CreateNoteInput, DocumentInfo, ReplicaApi } from './replicaApi';
 import { snapshotIfNeeded, writeRevision } from './revisions';
+import { isStale, resolveStaleSave, type ContentBase, type ContentSaveResult } from './staleSave';
 import { RETIRED_INDEXES, SECONDARY_INDEXES, schemaSql } from './schema';
 import { ftsQuery, rebuildSearch, refreshSearch, stripTags } from './search';
 import {
@@ -21,8 +23,6 @@ import {
   type NoteRow, type ReplicaChange, type RevisionRow, type Row, type SyncRecord, type TreeChild,
 } from './types';
 import { WriteContext } from './writeContext';
-import { ReplicaQueries, type Backlink } from './query/replicaQueries';
-import type { SearchHit, SearchOptions } from './query/search';
 import { protectedBlobId, saveProtectedBlob, sealTitle, shownTitle } from './protected/entities';
 import { ReplicaProtection } from './protected/replicaProtection';
 import { scrubFreedPages } from './protected/scrub';
@@ -74,9 +74,8 @@ export class Replica implements ReplicaApi {
   private readonly localInstanceIds = new Set<string>();
   private searchStale = false;
   private pullTail: Promise<unknown> = Promise.resolve();
-  /** Trilium search, saved searches and backlinks, from an in-memory note index kept current by emit(). */
-  private readonly queries = new ReplicaQueries(() => this.reader);
   private closed = false;
+  private changeWatch: ChangeWatch | undefined;
   private protectionInstance: ReplicaProtection | undefined;
   /** Protected notes: the session (data key in memory only) and decrypted reads. */
   private get protection(): ReplicaProtection {
@@ -175,11 +174,14 @@ export class Replica implements ReplicaApi {
     await writer.run('INSERT OR IGNORE INTO local_instances (instanceId, utcDateOpened) VALUES (?, ?)',
       [r.instanceId, clock.now().toISOString().replace('T', ' ')]);
     for (const x of await writer.all<{ instanceId: string }>('SELECT instanceId FROM local_instances')) r.localInstanceIds.add(x.instanceId);
+    r.changeWatch = new ChangeWatch({ inTurn: (read) => r.queue.exclusive(read), ownInstanceId: r.instanceId, emit: (change) => r.emit(change) });
+    await r.changeWatch.start();
     return r;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.changeWatch?.stop();
     this.protectionInstance?.dispose();
     await this.finishBulkLoad();
     await this.queue.drain();
@@ -196,7 +198,6 @@ export class Replica implements ReplicaApi {
 
   private emit(change: ReplicaChange): void {
     if (change.noteIds.size === 0 && change.parentNoteIds.size === 0) return;
-    this.queries.noteChanged(change);
     for (const l of this.listeners) {
       try { l(change); } catch { /* a listener's failure is not the replica's */ }
     }
@@ -444,20 +445,6 @@ export class Replica implements ReplicaApi {
     return rows.map((r) => ({ ...r, snippet: stripTags(r.snippet ?? '') })).concat(await this.protection.searchContent(query, limit)).slice(0, limit);
   }
 
-  async search(query: string, opts?: SearchOptions): Promise<SearchHit[]> {
-    await this.ensureIndexed();
-    return this.queries.search(query, opts);
-  }
-
-  async runSavedSearch(noteId: string): Promise<SearchHit[]> {
-    await this.ensureIndexed();
-    return this.queries.savedSearch(noteId);
-  }
-
-  async getBacklinks(noteId: string): Promise<Backlink[]> {
-    return this.queries.backlinks(noteId);
-  }
-
   async listAllNotes(): Promise<Array<{ noteId: string; title: string; type: string; parentTitle: string | null }>> {
     const r = await this.reader.get<{ j: string | null }>(
       `SELECT json_group_array(json_array(noteId, title, type, parentTitle, isProtected, parentProtected)) AS j FROM (
@@ -572,16 +559,20 @@ export class Replica implements ReplicaApi {
     });
   }
 
-  async setNoteContent(noteId: string, content: string | Buffer): Promise<void> {
-    await this.op(async (w) => {
+  async setNoteContent(noteId: string, content: string | Buffer, base?: ContentBase): Promise<ContentSaveResult> {
+    return this.op(async (w) => {
       const note = await this.requireNote(w, noteId);
       const key = note.isProtected ? this.protection.session.requireKey(`Note ${noteId}`) : null;
-      if (note.blobId === (key ? protectedBlobId(content) : hashedBlobId(content))) return;
-      await snapshotIfNeeded(w, note);
+      if (note.blobId === (key ? protectedBlobId(content) : hashedBlobId(content))) return { saved: false, conflict: null };
+      const saveBlob = () => (key ? saveProtectedBlob(w, key, content) : w.saveBlob(content));
+      const stale = isStale(note, base) ? await resolveStaleSave(w, note, saveBlob, base!) : null;
+      if (stale && !stale.saveWins) return { saved: false, conflict: stale.conflict };
+      if (!stale) await snapshotIfNeeded(w, note);
       const oldBlobId = note.blobId;
-      note.blobId = key ? await saveProtectedBlob(w, key, content) : await w.saveBlob(content);
+      note.blobId = await saveBlob();
       await this.saveNote(w, note);
       await w.deleteBlobIfUnused(oldBlobId);
+      return { saved: true, conflict: stale?.conflict ?? null };
     });
   }
 
@@ -891,7 +882,6 @@ export class Replica implements ReplicaApi {
       return o;
     });
     if (bulk) {
-      this.queries.invalidate();
       w.change.noteIds.add('root');
       w.change.parentNoteIds.add('root');
     }

@@ -5,8 +5,7 @@ import type {
   AttachmentRow, AttributeRow, BranchRow, ConflictRecord, EntityChange, NoteRow, ReplicaChange,
   RevisionRow, SyncRecord, TreeChild,
 } from './types';
-import type { Backlink } from './query/replicaQueries';
-import type { SearchHit, SearchOptions } from './query/search';
+import type { ContentBase, ContentSaveResult } from './staleSave';
 
 export interface CreateNoteInput {
   parentNoteId: string;
@@ -86,15 +85,6 @@ export interface ReplicaApi {
   getAttachmentContent(attachmentId: string): Promise<string | Buffer | null>;
   searchTitles(query: string, limit?: number): Promise<Array<{ noteId: string; title: string; type: string }>>;
   searchContent(query: string, limit?: number): Promise<Array<{ noteId: string; title: string; snippet: string }>>;
-  /**
-   * Trilium's search language (src/storage/query): matching notes, best first or in the query's orderBy, archived
-   * and hidden notes left out unless asked. A query the parser rejects throws a SearchSyntaxError naming the token.
-   */
-  search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
-  /** Results of a saved search note (type `search`): its #searchString (or content JSON searchString) and options. */
-  runSavedSearch(noteId: string): Promise<SearchHit[]>;
-  /** Relations of other notes pointing at the note: links derived from content and user relations. */
-  getBacklinks(noteId: string): Promise<Backlink[]>;
   /** All non-deleted notes with one path string each (for a quick pick over 100k notes). */
   listAllNotes(): Promise<Array<{ noteId: string; title: string; type: string; parentTitle: string | null }>>;
   counts(): Promise<Record<string, number>>;
@@ -102,8 +92,11 @@ export interface ReplicaApi {
   // ----- local operations (each one transaction with its entity changes, SYNC-PROTOCOL.md §8) -----
   createNote(input: CreateNoteInput): Promise<{ noteId: string; branchId: string }>;
   renameNote(noteId: string, title: string): Promise<void>;
-  /** Snapshots a revision first when Trilium's revisionSnapshotTimeInterval rule says so. */
-  setNoteContent(noteId: string, content: string | Buffer): Promise<void>;
+  /**
+   * Snapshots a revision first when Trilium's revisionSnapshotTimeInterval rule says so. With `base` (the blob the
+   * writer loaded), a save over text it has not seen is a conflict: the newer side wins, the other is kept as a revision.
+   */
+  setNoteContent(noteId: string, content: string | Buffer, base?: ContentBase): Promise<ContentSaveResult>;
   setNoteTypeMime(noteId: string, type: string, mime: string): Promise<void>;
   /** Moves a branch to a new parent (new branch, old one deleted); returns the new branchId. */
   moveBranch(branchId: string, newParentNoteId: string, afterBranchId?: string): Promise<string>;

@@ -129,6 +129,10 @@ export interface ReplicaChange {
   /** Parents whose list of children (or their order or prefixes) changed. */
   parentNoteIds: Set<string>;
   origin: 'local' | 'sync';
+  /** Committed by another process on the same replica (another VS Code window, the CLI). */
+  external?: boolean;
+  /** The conflicts table changed (a conflict was added or resolved). */
+  conflictsChanged?: boolean;
   /** The protected session was unlocked or locked (noteIds: every protected note, whose title and content changed for readers). */
   protectedSession?: 'unlocked' | 'locked';
 }

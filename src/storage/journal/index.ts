@@ -1,2 +1,0 @@
-export { getDayNote, type DayNoteResult } from './dayNotes';
-export { isoDate, localToday, parseIsoDate, type CalendarDate } from './titles';
