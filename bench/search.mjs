@@ -1,0 +1,71 @@
+// Trilium search, backlinks and the note index on a generated document (default 100k notes: folders of 100 text notes
+// with ~300 bytes of HTML each, #generated on every tenth note, plus 2,000 internalLink relations to one note).
+// Prints the cold index load, then each query's first and median time over 5 runs. Targets (issue 14): a label
+// query < 100 ms, a full-text query < 500 ms, the backlinks of a note < 50 ms.
+// Usage: node bench/search.mjs [--notes 100000] [--dir /tmp/x]
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const require = createRequire(import.meta.url);
+require('tsx/cjs');
+const { createReplica } = require('../src/storage/index.ts');
+const { generateNotes } = require('../src/sync/server/generateDocument.ts');
+
+const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => { const [k, v = 'true'] = a.trim().split(/\s+/); return [k, v]; }));
+const NOTES = Number(args.notes ?? 100000);
+const dir = args.dir ?? mkdtempSync(path.join(tmpdir(), 'trilium-bench-search-'));
+const ms = (t) => `${t.toFixed(1)} ms`;
+
+const replica = await createReplica(dir, { syncVersion: 39, kind: 'empty' });
+let t = performance.now();
+await generateNotes(replica, { noteCount: NOTES });
+await replica.finishBulkLoad();
+console.log(`generated ${NOTES.toLocaleString('en-US')} notes in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir})`);
+
+const some = (await replica.search('#generated', { limit: 2200 })).map((h) => h.noteId);
+const target = some[0];
+t = performance.now();
+for (const source of some.slice(1, 2001)) await replica.addAttribute(source, 'relation', 'internalLink', target);
+console.log(`added 2,000 internalLink relations in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+async function measure(label, fn) {
+  const times = [];
+  let size = 0;
+  for (let i = 0; i < 5; i++) {
+    const s = performance.now();
+    size = (await fn()).length;
+    times.push(performance.now() - s);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  console.log(`${label.padEnd(52)} first ${ms(times[0]).padStart(10)}  median ${ms(sorted[2]).padStart(10)}  (${size} results)`);
+}
+
+// The first search after the edits above patches the index; the one before them loaded it cold.
+const fresh = await createReplica(path.join(dir, 'cold'), { syncVersion: 39, kind: 'newDocument' }).catch(() => null);
+await fresh?.close();
+await replica.close();
+const { openReplica } = require('../src/storage/index.ts');
+const r = await openReplica(dir);
+t = performance.now();
+await r.search('#nothingLikeThis');
+console.log(`cold note index load (first search after opening): ${ms(performance.now() - t)}`);
+
+const rareWord = some[1500];
+await measure('label: #generated', () => r.search('#generated'));
+await measure('label compare: #generated >= 90000', () => r.search('#generated >= 90000'));
+await measure('label + orderBy: #generated orderBy #generated desc limit 10', () => r.search('#generated orderBy #generated desc limit 10'));
+await measure('property: note.title =* "note 9999"', () => r.search('note.title =* "note 9999"'));
+await measure(`full text, a rare word (a note id in content)`, () => r.search(rareWord.toLowerCase()));
+await measure('full text, two words: "note 4242"', () => r.search('note 4242'));
+await measure('full text, a word in every note: lorem', () => r.search('lorem'));
+await measure('note.content *=* consectetur (every note)', () => r.search('note.content *=* consectetur'));
+await measure('backlinks of a note with 2,000', () => r.getBacklinks(target));
+t = performance.now();
+await r.renameNote(some[5], 'Renamed for the bench');
+await r.search('#generated');
+console.log(`a rename, then a label query (index patched): ${ms(performance.now() - t)}`);
+console.log(`rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes on the machine slow every figure)`);
+await r.close();
+if (!args.dir) rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,403 @@
+// An in-memory index of the live notes, branches and attributes (Trilium keeps the same in its "becca"):
+// search, backlinks and inheritance read it instead of SQL. Loaded once, then patched from change events.
+import type { Connection } from '../db';
+import type { ReplicaChange } from '../types';
+import { normalize } from './normalize';
+
+export interface IndexedAttribute {
+  attributeId: string;
+  noteId: string;
+  type: 'label' | 'relation';
+  name: string;
+  value: string;
+  isInheritable: boolean;
+  position: number;
+}
+
+export interface IndexedBranch {
+  branchId: string;
+  noteId: string;
+  parentNoteId: string;
+  notePosition: number;
+  prefix: string | null;
+}
+
+export interface IndexedNote {
+  noteId: string;
+  title: string;
+  type: string;
+  mime: string;
+  isProtected: boolean;
+  dateCreated: string;
+  dateModified: string;
+  utcDateCreated: string;
+  utcDateModified: string;
+  parentBranches: IndexedBranch[];
+  parents: IndexedNote[];
+  children: IndexedNote[];
+  owned: IndexedAttribute[];
+  /** Relations of other notes pointing here. */
+  targetRelations: IndexedAttribute[];
+}
+
+const EMPTY: IndexedAttribute[] = [];
+
+type NoteTuple = [string, string, string, string, number, string, string, string, string];
+type BranchTuple = [string, string, string, number, string | null];
+type AttributeTuple = [string, string, 'label' | 'relation', string, string, number, number];
+
+const NOTE_COLS = 'noteId, title, type, mime, isProtected, dateCreated, dateModified, utcDateCreated, utcDateModified';
+const BRANCH_COLS = 'branchId, noteId, parentNoteId, notePosition, prefix';
+const ATTR_COLS = 'attributeId, noteId, type, name, value, isInheritable, position';
+
+export class NoteIndex {
+  readonly notes = new Map<string, IndexedNote>();
+  private readonly branches = new Map<string, IndexedBranch>();
+  private readonly attributes = new Map<string, IndexedAttribute>();
+  /** `type:lower-cased name` → attributes. */
+  private byName = new Map<string, IndexedAttribute[]>();
+  /** Notes taken out by a partial reload, reused (same object) when their row comes back. */
+  private removed = new Map<string, IndexedNote>();
+  /** Per-note flags and sets the searches start from, valid for one version. */
+  private readonly flags = new Map<string, { archived: boolean; hidden: boolean }>();
+  private readonly baseSets = new Map<string, Set<IndexedNote>>();
+  private effectiveCache = new Map<string, IndexedAttribute[]>();
+  private inheritableCache = new Map<string, IndexedAttribute[]>();
+  private flatTextCache = new Map<string, string>();
+  private ancestorsCache = new Map<string, Set<IndexedNote>>();
+  /** Bumped on every change: caches built from the index (e.g. per-query) compare it. */
+  version = 0;
+
+  static async load(c: Connection): Promise<NoteIndex> {
+    const index = new NoteIndex();
+    await index.reload(c, null);
+    return index;
+  }
+
+  /** Reloads rows of the given notes (their row, owned attributes and branches) or everything (null). */
+  async reload(c: Connection, ids: { noteIds: Set<string>; parentNoteIds: Set<string> } | null): Promise<void> {
+    if (ids === null) {
+      this.notes.clear();
+      this.branches.clear();
+      this.attributes.clear();
+      for (const t of await jsonRows<NoteTuple>(c, `SELECT ${NOTE_COLS} FROM notes WHERE isDeleted = 0`, NOTE_COLS)) this.putNote(t);
+      for (const t of await jsonRows<BranchTuple>(c, `SELECT ${BRANCH_COLS} FROM branches WHERE isDeleted = 0`, BRANCH_COLS)) this.putBranch(t);
+      for (const t of await jsonRows<AttributeTuple>(c, `SELECT ${ATTR_COLS} FROM attributes WHERE isDeleted = 0`, ATTR_COLS)) this.putAttribute(t);
+    } else {
+      const noteIds = JSON.stringify([...ids.noteIds]);
+      const parentIds = JSON.stringify([...new Set([...ids.parentNoteIds, ...ids.noteIds])]);
+      this.removed = new Map();
+      for (const id of ids.noteIds) {
+        const n = this.notes.get(id);
+        if (n) this.removed.set(id, n);
+        this.notes.delete(id);
+      }
+      for (const [id, a] of this.attributes) if (ids.noteIds.has(a.noteId)) this.attributes.delete(id);
+      for (const [id, b] of this.branches) if (ids.noteIds.has(b.noteId) || ids.parentNoteIds.has(b.parentNoteId)) this.branches.delete(id);
+      for (const t of await jsonRows<NoteTuple>(c,
+        `SELECT ${NOTE_COLS} FROM notes WHERE isDeleted = 0 AND noteId IN (SELECT value FROM json_each(?))`, NOTE_COLS, [noteIds])) this.putNote(t);
+      for (const t of await jsonRows<BranchTuple>(c,
+        `SELECT ${BRANCH_COLS} FROM branches WHERE isDeleted = 0 AND (noteId IN (SELECT value FROM json_each(?1)) OR parentNoteId IN (SELECT value FROM json_each(?2)))`,
+        BRANCH_COLS, [noteIds, parentIds])) this.putBranch(t);
+      for (const t of await jsonRows<AttributeTuple>(c,
+        `SELECT ${ATTR_COLS} FROM attributes WHERE isDeleted = 0 AND noteId IN (SELECT value FROM json_each(?))`, ATTR_COLS, [noteIds])) this.putAttribute(t);
+    }
+    this.link();
+  }
+
+  /** Whether a change can be patched in (small) or needs a full reload. */
+  static patchable(change: ReplicaChange): boolean {
+    return change.noteIds.size + change.parentNoteIds.size <= 2000;
+  }
+
+  private putNote([noteId, title, type, mime, isProtected, dateCreated, dateModified, utcDateCreated, utcDateModified]: NoteTuple): void {
+    const fields = { noteId, title, type, mime, isProtected: !!isProtected, dateCreated, dateModified, utcDateCreated, utcDateModified };
+    const existing = this.notes.get(noteId) ?? this.removed.get(noteId);
+    if (existing) {
+      Object.assign(existing, fields);
+      this.notes.set(noteId, existing);
+    } else {
+      this.notes.set(noteId, { ...fields, parentBranches: [], parents: [], children: [], owned: [], targetRelations: [] });
+    }
+  }
+
+  private putBranch([branchId, noteId, parentNoteId, notePosition, prefix]: BranchTuple): void {
+    this.branches.set(branchId, { branchId, noteId, parentNoteId, notePosition, prefix });
+  }
+
+  private putAttribute([attributeId, noteId, type, name, value, isInheritable, position]: AttributeTuple): void {
+    this.attributes.set(attributeId, { attributeId, noteId, type, name, value: value ?? '', isInheritable: !!isInheritable, position });
+  }
+
+  /** Rebuilds parents, children, owned and target lists from the rows (cheap next to SQL: ~n map lookups). */
+  private link(): void {
+    this.version++;
+    this.effectiveCache = new Map();
+    this.inheritableCache = new Map();
+    this.flatTextCache = new Map();
+    this.ancestorsCache = new Map();
+    this.flags.clear();
+    this.baseSets.clear();
+    this.removed = new Map();
+    this.byName = new Map();
+    for (const n of this.notes.values()) {
+      n.parentBranches = [];
+      n.parents = [];
+      n.children = [];
+      n.owned = [];
+      n.targetRelations = [];
+    }
+    const sortedBranches = [...this.branches.values()].sort((a, b) => a.notePosition - b.notePosition);
+    for (const b of sortedBranches) {
+      const child = this.notes.get(b.noteId);
+      const parent = this.notes.get(b.parentNoteId);
+      if (!child || !parent) continue;
+      child.parentBranches.push(b);
+      child.parents.push(parent);
+      parent.children.push(child);
+    }
+    const sortedAttributes = [...this.attributes.values()].sort((a, b) => a.position - b.position);
+    for (const a of sortedAttributes) {
+      const owner = this.notes.get(a.noteId);
+      if (!owner) continue;
+      owner.owned.push(a);
+      const key = `${a.type}:${a.name.toLowerCase()}`;
+      let list = this.byName.get(key);
+      if (!list) this.byName.set(key, (list = []));
+      list.push(a);
+      if (a.type === 'relation') this.notes.get(a.value)?.targetRelations.push(a);
+    }
+  }
+
+  /** Attributes of a type whose name equals `name` (case-insensitively). */
+  findAttributes(type: 'label' | 'relation', name: string): IndexedAttribute[] {
+    return this.byName.get(`${type}:${name.toLowerCase()}`) ?? [];
+  }
+
+  /** Attributes of a type whose name starts with `prefix` (case-insensitively). */
+  findAttributesWithPrefix(type: 'label' | 'relation', prefix: string): IndexedAttribute[] {
+    const out: IndexedAttribute[] = [];
+    const p = `${type}:${prefix.toLowerCase()}`;
+    for (const [key, list] of this.byName) if (key.startsWith(p)) out.push(...list);
+    return out;
+  }
+
+  /**
+   * The note's own attributes, then the inheritable ones of its parents (except for root and _hidden), then those of
+   * the notes its `~template`/`~inherit` relations (own or inherited) point at, minus their `#template` and
+   * `#workspaceTemplate` markers; each attribute once. Trilium's BNote.getAttributes.
+   */
+  effectiveAttributes(note: IndexedNote): IndexedAttribute[] {
+    return this.computeAttributes(note, []);
+  }
+
+  private computeAttributes(note: IndexedNote, path: string[]): IndexedAttribute[] {
+    if (path.includes(note.noteId)) return [];
+    const cached = this.effectiveCache.get(note.noteId);
+    if (cached) return cached;
+    const collected = note.owned.slice();
+    const newPath = [...path, note.noteId];
+    if (note.noteId !== 'root' && note.noteId !== '_hidden') {
+      for (const parent of note.parents) collected.push(...this.inheritableOf(parent, newPath));
+    }
+    const fromTemplates: IndexedAttribute[] = [];
+    for (const a of collected) {
+      if (a.type !== 'relation' || (a.name !== 'template' && a.name !== 'inherit')) continue;
+      const template = this.notes.get(a.value);
+      if (!template) continue;
+      for (const t of this.computeAttributes(template, newPath)) {
+        if (t.type === 'label' && (t.name === 'template' || t.name === 'workspaceTemplate')) continue;
+        fromTemplates.push(t);
+      }
+    }
+    let result: IndexedAttribute[];
+    if (fromTemplates.length === 0 && note.parents.length <= 1) {
+      result = collected; // one source each: no attribute can come twice
+    } else {
+      const seen = new Set<string>();
+      result = [];
+      for (const a of collected.concat(fromTemplates)) {
+        if (seen.has(a.attributeId)) continue;
+        seen.add(a.attributeId);
+        result.push(a);
+      }
+    }
+    this.effectiveCache.set(note.noteId, result);
+    this.inheritableCache.set(note.noteId, result.length === 0 ? EMPTY : result.filter((a) => a.isInheritable));
+    return result;
+  }
+
+  private inheritableOf(note: IndexedNote, path: string[]): IndexedAttribute[] {
+    if (path.includes(note.noteId)) return [];
+    if (!this.inheritableCache.has(note.noteId)) this.computeAttributes(note, path);
+    return this.inheritableCache.get(note.noteId) ?? [];
+  }
+
+  hasLabel(note: IndexedNote, name: string): boolean {
+    return this.effectiveAttributes(note).some((a) => a.type === 'label' && a.name === name);
+  }
+
+  /** First effective attribute of this type and name, compared case-insensitively (orderBy's lookup). */
+  attributeCaseInsensitive(note: IndexedNote, type: 'label' | 'relation', name: string): IndexedAttribute | undefined {
+    const lower = name.toLowerCase();
+    return this.effectiveAttributes(note).find((a) => a.type === type && a.name.toLowerCase() === lower);
+  }
+
+  isArchived(note: IndexedNote): boolean {
+    return this.flagsOf(note).archived;
+  }
+
+  private flagsOf(note: IndexedNote): { archived: boolean; hidden: boolean } {
+    let f = this.flags.get(note.noteId);
+    if (!f) {
+      f = { archived: this.hasLabel(note, 'archived'), hidden: this.computeHidden(note) };
+      this.flags.set(note.noteId, f);
+    }
+    return f;
+  }
+
+  /** The notes a search starts from: all, without archived and/or hidden ones (cached per version). */
+  baseSet(includeArchived: boolean, includeHidden: boolean): Set<IndexedNote> {
+    const key = `${includeArchived ? 1 : 0}${includeHidden ? 1 : 0}`;
+    let set = this.baseSets.get(key);
+    if (!set) {
+      set = new Set();
+      for (const n of this.notes.values()) {
+        const f = this.flagsOf(n);
+        if ((includeArchived || !f.archived) && (includeHidden || !f.hidden)) set.add(n);
+      }
+      this.baseSets.set(key, set);
+    }
+    return set;
+  }
+
+  /** Whether some `~template`/`~inherit` relation points at the note. */
+  isTemplate(note: IndexedNote): boolean {
+    return note.targetRelations.some((r) => r.name === 'template' || r.name === 'inherit');
+  }
+
+  /** The note plus the notes using it as a template (not their subtrees). */
+  inheritingNotes(note: IndexedNote): IndexedNote[] {
+    const out = [note];
+    for (const r of note.targetRelations) {
+      if (r.name !== 'template' && r.name !== 'inherit') continue;
+      const user = this.notes.get(r.noteId);
+      if (user) out.push(user);
+    }
+    return out;
+  }
+
+  /** The subtree of a note, following template users too (where inheritable attributes reach); _hidden excluded. */
+  subtreeIncludingTemplated(note: IndexedNote): Set<IndexedNote> {
+    const set = new Set<IndexedNote>();
+    const stack = [note];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (set.has(n) || n.noteId === '_hidden') continue;
+      set.add(n);
+      for (const c of n.children) stack.push(c);
+      for (const r of n.targetRelations) {
+        if (r.name !== 'template' && r.name !== 'inherit') continue;
+        const user = this.notes.get(r.noteId);
+        if (user) stack.push(user);
+      }
+    }
+    return set;
+  }
+
+  /** The note and its descendants, never entering _hidden nor a search note's children (Trilium's getSubtree). */
+  subtree(note: IndexedNote): Set<IndexedNote> {
+    const set = new Set<IndexedNote>();
+    const stack: IndexedNote[] = [note];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (set.has(n) || n.noteId === '_hidden') continue;
+      set.add(n);
+      if (n.type !== 'search') stack.push(...n.children);
+    }
+    return set;
+  }
+
+  ancestors(note: IndexedNote): Set<IndexedNote> {
+    let set = this.ancestorsCache.get(note.noteId);
+    if (set) return set;
+    set = new Set();
+    const stack = [...note.parents];
+    while (stack.length) {
+      const p = stack.pop()!;
+      if (set.has(p)) continue;
+      set.add(p);
+      stack.push(...p.parents);
+    }
+    this.ancestorsCache.set(note.noteId, set);
+    return set;
+  }
+
+  isInHiddenSubtree(note: IndexedNote): boolean {
+    return this.flagsOf(note).hidden;
+  }
+
+  private computeHidden(note: IndexedNote): boolean {
+    if (note.noteId === '_hidden') return true;
+    for (const a of this.ancestors(note)) if (a.noteId === '_hidden') return true;
+    return false;
+  }
+
+  /** The title as shown under a given parent: "prefix - title" when the branch has a prefix. */
+  titleUnder(note: IndexedNote, parentNoteId: string): string {
+    const title = note.isProtected ? '[protected]' : note.title;
+    const b = note.parentBranches.find((x) => x.parentNoteId === parentNoteId);
+    return b?.prefix ? `${b.prefix} - ${title}` : title;
+  }
+
+  /** noteId, type, mime, prefixes, title and every effective attribute, normalized (Trilium's getFlatText). */
+  flatText(note: IndexedNote): string {
+    let text = this.flatTextCache.get(note.noteId);
+    if (text !== undefined) return text;
+    text = `${note.noteId} ${note.type} ${note.mime} `;
+    for (const b of note.parentBranches) if (b.prefix) text += `${b.prefix} `;
+    text += `${note.isProtected ? '' : note.title} `;
+    for (const a of this.effectiveAttributes(note)) {
+      text += `${a.type === 'label' ? '#' : '~'}${a.name}${a.value ? `=${a.value}` : ''} `;
+    }
+    text = normalize(text);
+    this.flatTextCache.set(note.noteId, text);
+    return text;
+  }
+
+  /** Paths from root, best first: not through archived or hidden notes, then shortest. */
+  bestPath(note: IndexedNote): string[] {
+    const paths: string[][] = [];
+    const walk = (n: IndexedNote, tail: string[]) => {
+      if (paths.length >= 50) return;
+      if (n.noteId === 'root') { paths.push(['root', ...tail]); return; }
+      for (const p of n.parents) if (!tail.includes(p.noteId)) walk(p, [n.noteId, ...tail]);
+    };
+    walk(note, []);
+    if (paths.length === 0) return [note.noteId];
+    const rank = (path: string[]) => {
+      const archived = path.some((id) => { const n = this.notes.get(id); return !!n && this.isArchived(n); }) ? 1 : 0;
+      const hidden = path.includes('_hidden') ? 1 : 0;
+      return [archived, hidden, path.length];
+    };
+    const ranked = paths.map((p) => ({ p, r: rank(p) }));
+    ranked.sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.r[2] - b.r[2]);
+    return ranked[0].p;
+  }
+
+  /** Titles along a path, root left out, joined with " / ". */
+  pathTitle(path: string[]): string {
+    const parts: string[] = [];
+    for (let k = 1; k < path.length; k++) {
+      const n = this.notes.get(path[k]);
+      if (n) parts.push(this.titleUnder(n, path[k - 1]));
+    }
+    return parts.join(' / ');
+  }
+}
+
+/** Rows as arrays in one JSON value: far faster than one row object per row through the driver. */
+async function jsonRows<T>(c: Connection, sql: string, cols: string, params: Array<string | number> = []): Promise<T[]> {
+  const r = await c.get<{ j: string | null }>(`SELECT json_group_array(json_array(${cols})) AS j FROM (${sql})`, params);
+  return JSON.parse(r?.j ?? '[]') as T[];
+}
