@@ -49,7 +49,7 @@ export const COMMAND_OPTIONS: Record<string, string[]> = {
   init: ['sync-version'], setup: NETWORK_OPTIONS, 'push-to': NETWORK_OPTIONS, sync: NETWORK_OPTIONS, test: NETWORK_OPTIONS,
   status: [], tree: ['depth', 'unlock'], cat: ['unlock'], create: ['parent', 'title', 'type', 'mime', 'content-file', 'protected', 'unlock'],
   write: ['content-file', 'base', 'unlock'], rename: ['unlock'], move: ['parent', 'from'], delete: [], revisions: ['unlock'], verify: [],
-  conflicts: ['all'], 'set-password': [], protect: ['unlock'], unprotect: ['unlock'],
+  conflicts: ['all'], search: ['limit', 'ancestor', 'unlock'], today: ['date', 'unlock'], 'set-password': [], protect: ['unlock'], unprotect: ['unlock'],
 };
 
 /** Rejects options the command does not know (a command missing from COMMAND_OPTIONS is not checked). */
@@ -121,6 +121,9 @@ Usage: trilium-sync COMMAND --data DIR [--json] [options]
   protect NOTE_ID / unprotect NOTE_ID    encrypt / decrypt a note and its subtree (needs TRILIUM_PASSWORD)
   verify                                 recompute every entity hash and report mismatches
   conflicts                              list sync conflicts
+  search QUERY [--limit N] [--ancestor NOTE_ID]   Trilium search language (e.g. "#book #year >= 1950
+                                         orderBy note.title"); prints matching note ids and paths
+  today [--date YYYY-MM-DD]              find or create the day note in Trilium's calendar; prints its id
 
 The password comes from the environment variable TRILIUM_PASSWORD, never from an argument.
 Protected notes: --unlock opens a protected session with the document password (TRILIUM_PASSWORD) for that

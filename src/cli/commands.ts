@@ -13,6 +13,7 @@ import { replicaSecretSource } from '../sync/secrets';
 import { createLocalDocument, pushToServer, setupFromServer, testServer } from '../sync/setup';
 import { syncWithLease } from '../sync/leasedSync';
 import { networkOptionsFrom, requireFlag, requirePositional, usage, type ParsedArgs } from './args';
+import { searchCommand, todayCommand } from './dailyCommands';
 
 export interface CommandContext {
   args: ParsedArgs;
@@ -33,6 +34,7 @@ const TEXT_TYPES = new Set(['text', 'code', 'mermaid', 'canvas', 'relationMap', 
 
 export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<CommandOutput>> = {
   init, setup, 'push-to': pushTo, sync, test, status, tree, cat, create, write, rename, move, delete: remove, revisions, verify, conflicts,
+  search: searchCommand, today: todayCommand,
   'set-password': setDocumentPassword, protect: (ctx) => protectSubtree(ctx, true), unprotect: (ctx) => protectSubtree(ctx, false),
 };
 
@@ -55,7 +57,7 @@ function documentPassword(ctx: CommandContext): string {
   return value;
 }
 
-async function withReplica<T>(ctx: CommandContext, work: (replica: ReplicaApi) => Promise<T>): Promise<T> {
+export async function withReplica<T>(ctx: CommandContext, work: (replica: ReplicaApi) => Promise<T>): Promise<T> {
   const dir = dataDir(ctx);
   if (!existsSync(join(dir, 'document.db'))) {
     throw new TriliumError('NO_REPLICA', `There is no replica in ${dir}.`, 'Run `trilium-sync init` or `trilium-sync setup --server URL` first.');

@@ -23,6 +23,9 @@ import {
   type NoteRow, type ReplicaChange, type RevisionRow, type Row, type SyncRecord, type TreeChild,
 } from './types';
 import { WriteContext } from './writeContext';
+import { saveLinks } from './links/saveLinks';
+import { ReplicaQueries, type Backlink } from './query/replicaQueries';
+import type { SearchHit, SearchOptions } from './query/search';
 import { protectedBlobId, saveProtectedBlob, sealTitle, shownTitle } from './protected/entities';
 import { ReplicaProtection } from './protected/replicaProtection';
 import { scrubFreedPages } from './protected/scrub';
@@ -74,6 +77,8 @@ export class Replica implements ReplicaApi {
   private readonly localInstanceIds = new Set<string>();
   private searchStale = false;
   private pullTail: Promise<unknown> = Promise.resolve();
+  /** Trilium search, saved searches and backlinks, from an in-memory note index kept current by emit(). */
+  private readonly queries = new ReplicaQueries(() => this.reader);
   private closed = false;
   private changeWatch: ChangeWatch | undefined;
   private protectionInstance: ReplicaProtection | undefined;
@@ -198,6 +203,7 @@ export class Replica implements ReplicaApi {
 
   private emit(change: ReplicaChange): void {
     if (change.noteIds.size === 0 && change.parentNoteIds.size === 0) return;
+    this.queries.noteChanged(change);
     for (const l of this.listeners) {
       try { l(change); } catch { /* a listener's failure is not the replica's */ }
     }
@@ -445,6 +451,20 @@ export class Replica implements ReplicaApi {
     return rows.map((r) => ({ ...r, snippet: stripTags(r.snippet ?? '') })).concat(await this.protection.searchContent(query, limit)).slice(0, limit);
   }
 
+  async search(query: string, opts?: SearchOptions): Promise<SearchHit[]> {
+    await this.ensureIndexed();
+    return this.queries.search(query, opts);
+  }
+
+  async runSavedSearch(noteId: string): Promise<SearchHit[]> {
+    await this.ensureIndexed();
+    return this.queries.savedSearch(noteId);
+  }
+
+  async getBacklinks(noteId: string): Promise<Backlink[]> {
+    return this.queries.backlinks(noteId);
+  }
+
   async listAllNotes(): Promise<Array<{ noteId: string; title: string; type: string; parentTitle: string | null }>> {
     const r = await this.reader.get<{ j: string | null }>(
       `SELECT json_group_array(json_array(noteId, title, type, parentTitle, isProtected, parentProtected)) AS j FROM (
@@ -571,6 +591,7 @@ export class Replica implements ReplicaApi {
       const oldBlobId = note.blobId;
       note.blobId = await saveBlob();
       await this.saveNote(w, note);
+      await saveLinks(w, note, content);
       await w.deleteBlobIfUnused(oldBlobId);
       return { saved: true, conflict: stale?.conflict ?? null };
     });
@@ -882,6 +903,7 @@ export class Replica implements ReplicaApi {
       return o;
     });
     if (bulk) {
+      this.queries.invalidate();
       w.change.noteIds.add('root');
       w.change.parentNoteIds.add('root');
     }

@@ -5,6 +5,8 @@ import type {
   AttachmentRow, AttributeRow, BranchRow, ConflictRecord, EntityChange, NoteRow, ReplicaChange,
   RevisionRow, SyncRecord, TreeChild,
 } from './types';
+import type { Backlink } from './query/replicaQueries';
+import type { SearchHit, SearchOptions } from './query/search';
 import type { ContentBase, ContentSaveResult } from './staleSave';
 
 export interface CreateNoteInput {
@@ -85,6 +87,15 @@ export interface ReplicaApi {
   getAttachmentContent(attachmentId: string): Promise<string | Buffer | null>;
   searchTitles(query: string, limit?: number): Promise<Array<{ noteId: string; title: string; type: string }>>;
   searchContent(query: string, limit?: number): Promise<Array<{ noteId: string; title: string; snippet: string }>>;
+  /**
+   * Trilium's search language (src/storage/query): matching notes, best first or in the query's orderBy, archived
+   * and hidden notes left out unless asked. A query the parser rejects throws a SearchSyntaxError naming the token.
+   */
+  search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
+  /** Results of a saved search note (type `search`): its #searchString (or content JSON searchString) and options. */
+  runSavedSearch(noteId: string): Promise<SearchHit[]>;
+  /** Relations of other notes pointing at the note: links derived from content and user relations. */
+  getBacklinks(noteId: string): Promise<Backlink[]>;
   /** All non-deleted notes with one path string each (for a quick pick over 100k notes). */
   listAllNotes(): Promise<Array<{ noteId: string; title: string; type: string; parentTitle: string | null }>>;
   counts(): Promise<Record<string, number>>;

@@ -1,0 +1,275 @@
+// Runs a parsed query over the note index, the way Trilium's expressions do: each expression narrows a set of notes;
+// attribute matches spread to where the attribute is inherited (subtree for inheritable ones, template users).
+import type { Connection } from '../db';
+import type { Expr } from './ast';
+import { buildComparator, cachedRegex } from './comparators';
+import { loadContents, SEARCHED_TYPES } from './content';
+import type { IndexedAttribute, IndexedNote, NoteIndex } from './noteIndex';
+import { normalize, searchableContent } from './normalize';
+
+export type NoteSet = Set<IndexedNote>;
+
+/** Below this many candidates, content is read for the candidates by id rather than scanned. */
+const BY_ID_LIMIT = 20000;
+
+export class Evaluator {
+  private sizes: Map<string, { content: number; withAttachments: number; withRevisions: number; revisions: number }> | null = null;
+
+  constructor(readonly index: NoteIndex, private readonly c: Connection, private readonly opts: { fastSearch?: boolean } = {}) {}
+
+  allNotes(): NoteSet {
+    return new Set(this.index.notes.values());
+  }
+
+  async run(expr: Expr, input: NoteSet): Promise<NoteSet> {
+    switch (expr.kind) {
+      case 'and': {
+        let set = input;
+        for (const item of expr.items) {
+          set = await this.run(item, set);
+          if (set.size === 0) break;
+        }
+        return set;
+      }
+      case 'or': {
+        const out: NoteSet = new Set();
+        for (const item of expr.items) for (const n of await this.run(item, input)) out.add(n);
+        return out;
+      }
+      case 'not': {
+        const matched = await this.run(expr.item, input);
+        const out: NoteSet = new Set();
+        for (const n of input) if (!matched.has(n)) out.add(n);
+        return out;
+      }
+      case 'attributeExists': {
+        // #template marks a template; it is not passed on to the notes using it
+        const isMarker = expr.attributeType === 'label' && (expr.name === 'template' || expr.name === 'workspacetemplate');
+        return intersect(this.spread(this.index.findAttributes(expr.attributeType, expr.name), !isMarker), input);
+      }
+      case 'labelCompare': {
+        const cmp = buildComparator(expr.op, expr.value);
+        const attrs = this.index.findAttributes('label', expr.name).filter((a) => cmp(a.value.toLowerCase()));
+        return intersect(this.spread(attrs, true), input);
+      }
+      case 'relationWhere': {
+        const matching: IndexedAttribute[] = [];
+        for (const a of this.index.findAttributes('relation', expr.name)) {
+          const owner = this.index.notes.get(a.noteId);
+          const target = this.index.notes.get(a.value);
+          if (!owner || !target || !input.has(owner)) continue;
+          if ((await this.run(expr.where, new Set([target]))).has(target)) matching.push(a);
+        }
+        return intersect(this.spread(matching, true), input);
+      }
+      case 'property': {
+        const cmp = buildComparator(expr.op, expr.value);
+        if (expr.property.startsWith('content') || expr.property === 'revisioncount') await this.loadSizes();
+        const out: NoteSet = new Set();
+        for (const n of input) {
+          const v = this.propertyValue(n, expr.property);
+          if (cmp(v === undefined || v === null ? undefined : String(v).toLowerCase())) out.add(n);
+        }
+        return out;
+      }
+      case 'parentMatches': {
+        const parents: NoteSet = new Set();
+        for (const n of input) for (const p of n.parents) parents.add(p);
+        const ok = await this.run(expr.where, parents);
+        return filter(input, (n) => n.parents.some((p) => ok.has(p)));
+      }
+      case 'childMatches': {
+        const children: NoteSet = new Set();
+        for (const n of input) for (const ch of n.children) children.add(ch);
+        const ok = await this.run(expr.where, children);
+        return filter(input, (n) => n.children.some((ch) => ok.has(ch)));
+      }
+      case 'ancestorMatches': {
+        const roots = await this.run(expr.where, this.allNotes());
+        const reach: NoteSet = new Set();
+        for (const r of roots) for (const n of this.index.subtree(r)) reach.add(n);
+        return intersect(reach, input);
+      }
+      case 'text': {
+        const byTitle = await this.run({ kind: 'property', property: 'title', op: '*=*', value: expr.value }, input);
+        const byContent = await this.contentMatch('*=*', [normalize(expr.value)], input, false, false);
+        return union(byTitle, byContent);
+      }
+      case 'content':
+        return this.contentMatch(expr.op, [expr.value], input, false, expr.raw);
+      case 'fulltext': {
+        const byPath = this.flatTextMatch(expr.tokens, input);
+        if (this.opts.fastSearch) return byPath;
+        const byContent = await this.contentMatch('*=*', expr.tokens, input, true, false);
+        return union(byPath, byContent);
+      }
+    }
+  }
+
+  /** Owners of matching attributes, spread as Trilium inherits them. */
+  private spread(attrs: IndexedAttribute[], inherit: boolean): NoteSet {
+    const out: NoteSet = new Set();
+    for (const a of attrs) {
+      const owner = this.index.notes.get(a.noteId);
+      if (!owner) continue;
+      if (inherit && a.isInheritable) for (const n of this.index.subtreeIncludingTemplated(owner)) out.add(n);
+      else if (inherit && this.index.isTemplate(owner)) for (const n of this.index.inheritingNotes(owner)) out.add(n);
+      else out.add(owner);
+    }
+    return out;
+  }
+
+  propertyValue(n: IndexedNote, property: string): string | number | boolean | undefined {
+    const idx = this.index;
+    const attrs = () => idx.effectiveAttributes(n);
+    const isLink = (a: IndexedAttribute) => a.type === 'relation' && LINK_RELATIONS.has(a.name);
+    switch (property) {
+      case 'noteid': return n.noteId;
+      case 'title': return n.isProtected ? '[protected]' : n.title;
+      case 'type': return n.type;
+      case 'mime': return n.mime;
+      case 'isprotected': return n.isProtected;
+      case 'isarchived': return idx.isArchived(n);
+      case 'datecreated': return n.dateCreated;
+      case 'datemodified': return n.dateModified;
+      case 'utcdatecreated': return n.utcDateCreated;
+      case 'utcdatemodified': return n.utcDateModified;
+      case 'parentcount': return n.parents.length;
+      case 'childrencount': return n.children.length;
+      case 'attributecount': return attrs().length;
+      case 'labelcount': return attrs().filter((a) => a.type === 'label').length;
+      case 'ownedlabelcount': return n.owned.filter((a) => a.type === 'label').length;
+      case 'relationcount': return attrs().filter((a) => a.type === 'relation' && !isLink(a)).length;
+      case 'relationcountincludinglinks': return attrs().filter((a) => a.type === 'relation').length;
+      case 'ownedrelationcount': return n.owned.filter((a) => a.type === 'relation' && !isLink(a)).length;
+      case 'ownedrelationcountincludinglinks': return n.owned.filter((a) => a.type === 'relation').length;
+      case 'targetrelationcount': return n.targetRelations.filter((a) => !isLink(a)).length;
+      case 'targetrelationcountincludinglinks': return n.targetRelations.length;
+      case 'contentsize': return this.sizes?.get(n.noteId)?.content;
+      case 'contentandattachmentssize': return this.sizes?.get(n.noteId)?.withAttachments;
+      case 'contentandattachmentsandrevisionssize': return this.sizes?.get(n.noteId)?.withRevisions;
+      case 'revisioncount': return this.sizes?.get(n.noteId)?.revisions;
+      default: return undefined;
+    }
+  }
+
+  async loadSizes(): Promise<void> {
+    if (this.sizes) return;
+    const rows = await this.c.all<{ noteId: string; content: number; withAttachments: number; withRevisions: number; revisions: number }>(
+      `WITH own AS (SELECT n.noteId, n.blobId FROM notes n WHERE n.isDeleted = 0),
+         att AS (SELECT a.ownerId AS noteId, a.blobId FROM attachments a WHERE a.isDeleted = 0),
+         rev AS (SELECT r.noteId, r.blobId FROM revisions r),
+         revAtt AS (SELECT r.noteId, a.blobId FROM revisions r JOIN attachments a ON a.ownerId = r.revisionId)
+       SELECT own.noteId,
+         (SELECT length(content) FROM blobs WHERE blobId = own.blobId) AS content,
+         (SELECT COALESCE(SUM(length(b.content)), 0) FROM blobs b WHERE b.blobId IN
+            (SELECT blobId FROM own o WHERE o.noteId = own.noteId UNION SELECT blobId FROM att WHERE att.noteId = own.noteId)) AS withAttachments,
+         (SELECT COALESCE(SUM(length(b.content)), 0) FROM blobs b WHERE b.blobId IN
+            (SELECT blobId FROM own o WHERE o.noteId = own.noteId UNION SELECT blobId FROM att WHERE att.noteId = own.noteId
+             UNION SELECT blobId FROM rev WHERE rev.noteId = own.noteId UNION SELECT blobId FROM revAtt WHERE revAtt.noteId = own.noteId)) AS withRevisions,
+         (SELECT COUNT(*) FROM rev WHERE rev.noteId = own.noteId) AS revisions
+       FROM own`);
+    this.sizes = new Map(rows.map((r) => [r.noteId, r]));
+  }
+
+  /**
+   * Trilium's path search: every token must be found in the note (title under a parent, type, mime, own attributes)
+   * or, for the rest, along some path of its ancestors towards the root; the note itself must hold at least one.
+   */
+  private flatTextMatch(tokens: string[], input: NoteSet): NoteSet {
+    const idx = this.index;
+    const out: NoteSet = new Set();
+    const ownTokens = (n: IndexedNote, remaining: string[]): string[] => {
+      const found: string[] = [];
+      for (const t of remaining) {
+        if (n.type.includes(t) || n.mime.includes(t)) { found.push(t); continue; }
+        for (const a of n.owned) {
+          if (normalize(a.name).includes(t) || normalize(a.value).includes(t)) { found.push(t); break; }
+        }
+      }
+      return found;
+    };
+    const towardsRoot = (n: IndexedNote, remaining: string[], depth: number): boolean => {
+      if (remaining.length === 0) return true;
+      if (n.parents.length === 0 || n.noteId === 'root' || depth > 200) return false;
+      const found = ownTokens(n, remaining);
+      for (const p of n.parents) {
+        const title = normalize(idx.titleUnder(n, p.noteId));
+        const rest = remaining.filter((t) => !found.includes(t) && !title.includes(t));
+        if (towardsRoot(p, rest, depth + 1)) return true;
+      }
+      return false;
+    };
+    for (const n of input) {
+      const flat = idx.flatText(n);
+      if (!tokens.some((t) => flat.includes(t))) continue;
+      if (tokens.length === 1 && n.noteId.toLowerCase() === tokens[0]) { out.add(n); continue; }
+      const found = ownTokens(n, tokens);
+      for (const p of n.parents) {
+        const title = normalize(idx.titleUnder(n, p.noteId));
+        const here = tokens.filter((t) => found.includes(t) || title.includes(t));
+        if (here.length === 0) continue;
+        if (towardsRoot(p, tokens.filter((t) => !here.includes(t)), 0)) { out.add(n); break; }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Content comparison (Trilium's NoteContentFulltextExp). With several tokens every one must be in the content,
+   * or with `withFlatText` in the note's flat text (title, attributes) instead.
+   */
+  private async contentMatch(op: string, tokens: string[], input: NoteSet, withFlatText: boolean, raw: boolean): Promise<NoteSet> {
+    const out: NoteSet = new Set();
+    const searched = [...input].filter((n) => !n.isProtected && SEARCHED_TYPES.includes(n.type));
+    if (searched.length === 0) return out;
+    const ids = searched.length <= BY_ID_LIMIT ? searched.map((n) => n.noteId) : null;
+    const canPrefilter = (op === '=' || op === '*=' || op === '=*' || op === '*=*') && tokens.every((t) => t.length > 0);
+    const multi = tokens.length > 1;
+    if (multi && withFlatText) {
+      // notes holding every token in their flat text match on any non-empty content: no need to read it
+      const allFlat = searched.filter((n) => { const f = this.index.flatText(n); return tokens.every((t) => f.includes(t)); });
+      if (allFlat.length) {
+        for (const r of await loadContents(this.c, allFlat.map((n) => n.noteId), null, { idsOnly: true })) out.add(this.index.notes.get(r.noteId)!);
+      }
+    }
+    const rows = await loadContents(this.c, ids, canPrefilter ? tokens : null);
+    const regex = op === '%=' ? cachedRegex(tokens[0], 'ms') : null;
+    for (const row of rows) {
+      const note = this.index.notes.get(row.noteId);
+      if (!note || !input.has(note) || out.has(note) || !row.content) continue;
+      const text = searchableContent(row.content, row.type, row.mime, raw);
+      if (!multi) {
+        const [t] = tokens;
+        const ok = op === '=' ? text === t : op === '!=' ? text !== t : op === '*=' ? text.endsWith(t)
+          : op === '=*' ? text.startsWith(t) : op === '*=*' ? text.includes(t) : op === '%=' ? regex!.test(text) : false;
+        if (ok) out.add(note);
+      } else {
+        const flat = withFlatText ? this.index.flatText(note) : '';
+        if (tokens.every((t) => text.includes(t) || (withFlatText && flat.includes(t)))) out.add(note);
+      }
+    }
+    return out;
+  }
+}
+
+export const LINK_RELATIONS = new Set(['internalLink', 'imageLink', 'relationMapLink', 'includeNoteLink']);
+
+function intersect(a: NoteSet, b: NoteSet): NoteSet {
+  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
+  const out: NoteSet = new Set();
+  for (const n of small) if (big.has(n)) out.add(n);
+  return out;
+}
+
+function union(a: NoteSet, b: NoteSet): NoteSet {
+  const out = new Set(a);
+  for (const n of b) out.add(n);
+  return out;
+}
+
+function filter(set: NoteSet, pred: (n: IndexedNote) => boolean): NoteSet {
+  const out: NoteSet = new Set();
+  for (const n of set) if (pred(n)) out.add(n);
+  return out;
+}
