@@ -4,14 +4,14 @@
 // package installed and pointed at that server, and print the URL and the VS Code version.
 // Ctrl+C stops everything. Each start is fresh: the demo document and VS Code state live in a temporary directory.
 //
-//   node scripts/start.mjs [--check] [--keep]
+//   node scripts/start.mjs [--check] [--keep] [--vscode newest|1.100]
 //
 // --check: start on a free port, open the workbench in headless chromium, write test-results/start.png, stop.
+// --vscode: another VS Code of the test matrix (1.100: code-server 4.100.3 with the linux-x64 package).
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser } from './lib/browser.mjs';
 import {
-  NEWEST_VSCODE,
   ROOT,
   codeServerVersion,
   createRunDir,
@@ -19,6 +19,7 @@ import {
   installExtension,
   log,
   removeRunDir,
+  selectVscodeTargets,
   startCodeServer,
   writeUserSettings,
 } from './lib/codeServer.mjs';
@@ -30,7 +31,8 @@ const check = process.argv.includes('--check');
 const keep = process.argv.includes('--keep');
 const password = process.env.TRILIUM_DEMO_PASSWORD || 'demo';
 
-const vscode = NEWEST_VSCODE;
+const vscodeFlag = process.argv.indexOf('--vscode');
+const [vscode] = selectVscodeTargets(vscodeFlag > 0 ? process.argv[vscodeFlag + 1] : 'newest');
 ensureCodeServer([vscode]);
 const run = createRunDir('start', { vscode });
 run.keep = keep;
