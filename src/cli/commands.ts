@@ -86,7 +86,9 @@ function engineFor(ctx: CommandContext, replica: ReplicaApi, serverUrl: string):
 
 function syncSummary(result: SyncResult): CommandOutput {
   const sectors = result.failedSectors.map((s) => `${s.entityName}/${s.sector}`).join(', ');
-  const text = `pulled ${result.pulled}, pushed ${result.pushed} in ${result.rounds} round(s), ${(result.durationMs / 1000).toFixed(1)} s; `
+  const m = result.migration;
+  const migrated = m ? `migrated the replica from sync version ${m.fromSyncVersion} (${m.fromReleases}) to ${m.toSyncVersion} (${m.toReleases}), as the server was upgraded:\n${m.steps.map((l) => `  ${l}\n`).join('')}` : '';
+  const text = migrated + `pulled ${result.pulled}, pushed ${result.pushed} in ${result.rounds} round(s), ${(result.durationMs / 1000).toFixed(1)} s; `
     + `content hash check ${result.hashCheck}${sectors ? ` (${sectors})` : ''}`
     + (result.conflicts.length ? `; ${result.conflicts.length} conflict(s) kept as revisions (see \`conflicts\`)` : '') + '\n';
   return { text, json: result, exitCode: result.hashCheck === 'passed' ? 0 : 1 };
@@ -158,6 +160,7 @@ function testOutput(result: TestSyncResult): CommandOutput {
   if (result.route) {
     lines.push(`route: ${result.route.proxy ? `via proxy ${result.route.proxy}` : 'direct'}${result.route.tlsProtocol ? `, ${result.route.tlsProtocol}` : ''}, ${result.route.elapsedMs} ms`);
   }
+  if (result.replicaSyncVersion !== undefined) lines.push(`sync versions: server ${result.serverSyncVersion ?? '?'}, replica ${result.replicaSyncVersion}`);
   if (result.clockOffsetMs !== undefined) lines.push(`clock offset: ${Math.round(result.clockOffsetMs / 1000)} s`);
   lines.push(result.ok ? (result.steps.some((s) => s.name === 'login') ? 'Sync server handshake has been successful.' : result.message) : result.message);
   const json = { ...result, error: result.error ? { code: result.error.code, message: result.error.message, hint: result.error.hint } : undefined };

@@ -15,6 +15,7 @@ export function describeRoute(result: TestSyncResult): string {
     parts.push(`round trip ${Math.round(route.elapsedMs)} ms`);
   }
   if (result.serverSyncVersion !== undefined) parts.push(`server sync version ${result.serverSyncVersion}`);
+  if (result.replicaSyncVersion !== undefined) parts.push(`replica sync version ${result.replicaSyncVersion}`);
   return parts.join(', ');
 }
 

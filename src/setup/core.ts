@@ -32,6 +32,7 @@ function createScheduler(replica: ReplicaApi, config: SchedulerConfig): Schedule
       return scheduler.state;
     },
     onState: (listener) => scheduler.onDidChangeState(listener),
+    onMigration: (listener) => engine.onDidMigrate(listener),
     onProgress: (listener) => {
       progressListeners.add(listener);
       return () => progressListeners.delete(listener);

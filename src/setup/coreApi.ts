@@ -1,4 +1,5 @@
 // What the VS Code glue needs from the core, in one interface: src/setup/core.ts binds it to src/storage and src/sync.
+import type { ReplicaMigration } from '../storage/migrations/report';
 import type { ReplicaApi } from '../storage/replicaApi';
 import type { SyncProgress, SyncResult, SyncState, TestSyncResult } from '../sync/engineApi';
 import type { NetworkOptions } from '../sync/http/transport';
@@ -9,6 +10,8 @@ export interface SchedulerHandle {
   readonly state: SyncState;
   onState(listener: (state: SyncState) => void): () => void;
   onProgress(listener: (progress: SyncProgress) => void): () => void;
+  /** The replica followed the server to a newer sync version (issue 16). */
+  onMigration?(listener: (migration: ReplicaMigration) => void): () => void;
   /** A local edit happened: sync soon. */
   localChange(): void;
   syncNow(): Promise<SyncResult>;

@@ -9,6 +9,7 @@ import type { NetworkOptions } from '../sync/http/transport';
 import { readSettings, setServerUrl } from '../settings';
 import type { Secrets } from '../secrets';
 import type { CoreApi, SchedulerHandle } from './coreApi';
+import { migrationNotice } from './migrationNotice';
 
 /** globalState key: the folder (under globalStorageUri) of the configured document. Read at activation. */
 export const DOCUMENT_KEY = 'trilium.document';
@@ -205,6 +206,9 @@ export class DocumentSession implements vscode.Disposable {
     this.schedulerSubs.push(
       scheduler.onState((s) => this.setState(s)),
       scheduler.onProgress((p) => this.progressEmitter.fire(p)),
+      scheduler.onMigration?.((m) => {
+        void vscode.window.showInformationMessage(migrationNotice(m), 'Show Sync Log').then((c) => c && this.log.show(true));
+      }) ?? (() => undefined),
     );
     this.setState(scheduler.state);
   }

@@ -12,6 +12,7 @@ import { Connection, OPEN_CREATE, OPEN_RW, WriteQueue } from './db';
 import { entityHash, hashedBlobId } from './hash';
 import { newEntityId, randomString } from './ids';
 import { getProfile, type SchemaProfile } from './profiles';
+import { discardBackups, migrateDocument, TRILIUM_DB_VERSIONS, type ReplicaMigration } from './migrations';
 import { buildRecords, changedForPull } from './records';
 import type { ApplyOptions, ApplyResult, CreateNoteInput, DocumentInfo, ReplicaApi } from './replicaApi';
 import { snapshotIfNeeded, writeRevision } from './revisions';
@@ -33,7 +34,7 @@ import { scrubFreedPages } from './protected/scrub';
 export const DB_FILE = 'document.db';
 
 /** Trilium's database version for each sync version (stored as the local option dbVersion). */
-const DB_VERSIONS: Record<number, number> = { 32: 228, 33: 228, 34: 229, 35: 231, 36: 234, 37: 235, 38: 236, 39: 238, 40: 240, 41: 244 };
+const DB_VERSIONS = TRILIUM_DB_VERSIONS;
 
 const DEFAULT_MIME: Record<string, string> = {
   text: 'text/html', code: 'text/plain', mermaid: 'text/vnd.mermaid', canvas: 'application/json', relationMap: 'application/json',
@@ -69,7 +70,8 @@ function normalizePrefix(prefix: string | null | undefined): string | null {
 
 export class Replica implements ReplicaApi {
   readonly instanceId = randomString(12);
-  readonly syncVersion: number;
+  /** Changes only by migrateTo. */
+  syncVersion: number;
   private readonly listeners = new Set<(change: ReplicaChange) => void>();
   private readonly queue: WriteQueue;
   private bulk: 'off' | 'auto' | 'active' = 'off';
@@ -93,7 +95,7 @@ export class Replica implements ReplicaApi {
 
   private constructor(
     readonly dataDir: string,
-    readonly profile: SchemaProfile,
+    public profile: SchemaProfile,
     private readonly writer: Connection,
     private readonly reader: Connection,
     private readonly clock: Clock,
@@ -194,6 +196,20 @@ export class Replica implements ReplicaApi {
     await this.writer.exec('PRAGMA optimize').catch(() => undefined);
     await this.reader.close();
     await this.writer.close();
+  }
+
+  /** Follows a server that speaks a newer sync version, in place (src/storage/migrations). */
+  async migrateTo(syncVersion: number): Promise<ReplicaMigration> {
+    await this.finishBulkLoad();
+    const m = await this.queue.exclusive((c) => migrateDocument(c, { dbPath: path.join(this.dataDir, DB_FILE), to: getProfile(syncVersion), now: this.clock.now() }));
+    this.profile = getProfile(m.toSyncVersion);
+    this.syncVersion = m.toSyncVersion;
+    this.emit({ noteIds: new Set(m.removedNoteIds), parentNoteIds: new Set(m.removedNoteIds.length ? ['_hidden'] : []), origin: 'sync' });
+    return m;
+  }
+
+  async discardMigrationBackups(): Promise<string[]> {
+    return this.queue.exclusive((c) => discardBackups(c, this.dataDir));
   }
 
   onDidChange(listener: (change: ReplicaChange) => void): () => void {

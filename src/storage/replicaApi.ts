@@ -5,6 +5,7 @@ import type {
   AttachmentRow, AttributeRow, BranchRow, ConflictRecord, EntityChange, NoteRow, ReplicaChange,
   RevisionRow, SyncRecord, TreeChild,
 } from './types';
+import type { ReplicaMigration } from './migrations/report';
 import type { Backlink } from './query/replicaQueries';
 import type { SearchHit, SearchOptions } from './query/search';
 import type { ContentBase, ContentSaveResult } from './staleSave';
@@ -168,6 +169,15 @@ export interface ReplicaApi {
    * hash of a freshly created entity (unset columns as `undefined`), which Trilium itself writes.
    */
   verifyHashes(): Promise<{ checked: number; mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }>; triliumVariants?: number }>;
+
+  // ----- following server upgrades (issue 16) -----
+  /**
+   * Migrates the replica in place to a newer sync version's profile, in one transaction, after copying the file;
+   * `syncVersion` changes with it. Unsynced local changes are kept and pushed by the next sync.
+   */
+  migrateTo(syncVersion: number): Promise<ReplicaMigration>;
+  /** Deletes the copies taken before migrations (after a successful sync); returns their paths. */
+  discardMigrationBackups(): Promise<string[]>;
 
   // ----- conflicts (local table, never synced) -----
   listConflicts(opts?: { includeResolved?: boolean }): Promise<ConflictRecord[]>;

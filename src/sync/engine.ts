@@ -1,5 +1,7 @@
 // One sync as the lead decided it: login → pull → push → pull → finished → content check (with recovery),
 // looping under an iteration cap. Serialized by a mutex; progress reported per page.
+import type { ReplicaMigration } from '../storage/migrations/report';
+import { supportedSyncVersions } from '../storage/profiles';
 import type { ReplicaApi } from '../storage/replicaApi';
 import type { Clock, ConflictRecord, EntityChange, SyncRecord } from '../storage/types';
 import type {
@@ -11,7 +13,7 @@ import type { Logger } from './logger';
 import { Mutex } from './mutex';
 import { ProtocolClient, type ChangedPage, type SeedOption } from './protocolClient';
 import { runTestSteps } from './testSteps';
-import { unsupportedVersion } from './responseErrors';
+import { decideVersion } from './serverVersion';
 import type { SecretSource } from './secrets';
 import { differingSectors, type FailedSector } from './sectors';
 
@@ -47,6 +49,7 @@ class Counters {
   pushed = 0;
   outstanding: number | null = null;
   conflicts: ConflictRecord[] = [];
+  migration: ReplicaMigration | undefined;
   readonly started: number;
   constructor(private readonly clock: Clock, private readonly onProgress?: (p: SyncProgress) => void) {
     this.started = clock.now().getTime();
@@ -62,6 +65,7 @@ export class SyncEngine implements SyncEngineApi {
   private readonly mutex = new Mutex();
   private readonly transport: Transport;
   private readonly maxRounds: number;
+  private readonly migrationListeners = new Set<(m: ReplicaMigration) => void>();
 
   constructor(
     readonly replica: ReplicaApi,
@@ -77,6 +81,12 @@ export class SyncEngine implements SyncEngineApi {
 
   get busy(): boolean {
     return this.mutex.busy;
+  }
+
+  /** Called after the replica followed the server to a newer sync version (before the sync goes on). */
+  onDidMigrate(listener: (m: ReplicaMigration) => void): () => void {
+    this.migrationListeners.add(listener);
+    return () => this.migrationListeners.delete(listener);
   }
 
   sync(opts: SyncRunOptions = {}): Promise<SyncResult> {
@@ -101,15 +111,20 @@ export class SyncEngine implements SyncEngineApi {
     return runTestSteps(client, async (t) => {
       const status = await t.status();
       t.begin('version');
-      if (status.syncVersion !== this.replica.syncVersion) throw unsupportedVersion(status.syncVersion, this.replica.syncVersion);
-      t.passed(`Both sides speak sync version ${status.syncVersion}.`);
+      t.replicaSyncVersion = this.replica.syncVersion;
+      const decision = decideVersion(this.replica.syncVersion, status.syncVersion, supportedSyncVersions());
+      if (decision.kind === 'refuse') throw decision.error;
+      t.passed(decision.kind === 'same'
+        ? `Both sides speak sync version ${status.syncVersion}.`
+        : `The server speaks sync version ${status.syncVersion}, this replica ${this.replica.syncVersion}: the next sync migrates the replica to ${status.syncVersion}.`);
       if (!status.schemaExists) {
         t.begin('seed');
         await this.seedServer(client, status.syncVersion);
         t.passed('The empty server received this document\'s id and secret.');
       }
       t.begin('login');
-      const login = await this.login(client);
+      // Before a migration the login speaks the server's version: it only proves the document secret.
+      const login = await this.login(client, undefined, status.syncVersion);
       t.passed(`Logged in; server instance ${login.serverInstanceId}.`);
       if (opts.startSync !== false) {
         t.begin('pull');
@@ -143,6 +158,7 @@ export class SyncEngine implements SyncEngineApi {
         this.logger.debug(`Round ${round}: ${timer.summary()}.`);
         if (check.passed) {
           await this.markInitialized();
+          for (const file of await this.replica.discardMigrationBackups()) this.logger.info(`Removed the pre-migration copy ${file}.`);
           const result = this.result(counters, round, 'passed', []);
           this.logger.info(`Sync finished: pulled ${result.pulled}, pushed ${result.pushed}, ${round} round(s), content hash check passed.`);
           return result;
@@ -163,7 +179,10 @@ export class SyncEngine implements SyncEngineApi {
   }
 
   private result(c: Counters, rounds: number, hashCheck: 'passed' | 'failed', failedSectors: FailedSector[]): SyncResult {
-    return { pulled: c.pulled, pushed: c.pushed, rounds, hashCheck, failedSectors, conflicts: c.conflicts, durationMs: this.clock.now().getTime() - c.started };
+    return {
+      pulled: c.pulled, pushed: c.pushed, rounds, hashCheck, failedSectors, conflicts: c.conflicts, durationMs: this.clock.now().getTime() - c.started,
+      ...(c.migration ? { migration: c.migration } : {}),
+    };
   }
 
   private async markInitialized(): Promise<void> {
@@ -174,12 +193,29 @@ export class SyncEngine implements SyncEngineApi {
     counters.report('login');
     const client = this.newClient();
     const status = await client.status(signal);
-    if (status.syncVersion !== this.replica.syncVersion) throw unsupportedVersion(status.syncVersion, this.replica.syncVersion);
+    const migration = await this.followServerVersion(status.syncVersion);
+    if (migration) counters.migration = migration;
     if (!status.schemaExists) {
       counters.report('seed');
       await this.seedServer(client, status.syncVersion, signal);
     }
     return this.login(client, signal);
+  }
+
+  /** Migrates the replica when the server speaks a newer version we know; throws before writing anything otherwise. */
+  private async followServerVersion(serverVersion: number): Promise<ReplicaMigration | undefined> {
+    const decision = decideVersion(this.replica.syncVersion, serverVersion, supportedSyncVersions());
+    if (decision.kind === 'same') return undefined;
+    if (decision.kind === 'refuse') throw decision.error;
+    this.logger.info(`The sync server now speaks sync version ${decision.to}; migrating this replica from version ${decision.from}.`);
+    const m = await this.replica.migrateTo(decision.to);
+    for (const step of m.steps) this.logger.info(`Migration: ${step}`);
+    if (m.fromSyncVersion === m.toSyncVersion) return undefined;
+    this.logger.info(`The replica follows the server: ${m.fromReleases} → ${m.toReleases} (${m.durationMs} ms).`);
+    for (const l of this.migrationListeners) {
+      try { l(m); } catch { /* a listener's failure is not the sync's */ }
+    }
+    return m;
   }
 
   /** POST the seed to an empty server and start both cursors from 0 (SYNC-PROTOCOL.md §3.2). */
@@ -200,12 +236,12 @@ export class SyncEngine implements SyncEngineApi {
     this.logger.info(`Seeded the empty server ${client.serverUrl} with document ${documentId}.`);
   }
 
-  private async login(client: ProtocolClient, signal?: AbortSignal): Promise<RoundContext> {
+  private async login(client: ProtocolClient, signal?: AbortSignal, syncVersion = this.replica.syncVersion): Promise<RoundContext> {
     const secret = await this.secrets.documentSecret();
     if (!secret) {
       throw new TriliumError('NOT_CONFIGURED', 'The document secret of this replica is missing.', 'Set the replica up from the server again.');
     }
-    const login = await client.login(secret, this.replica.syncVersion, signal);
+    const login = await client.login(secret, syncVersion, signal);
     if (login.instanceId === this.replica.instanceId) {
       throw new TriliumError('SAME_INSTANCE', `The sync server has instance id ${login.instanceId}, which is also ours: this replica is syncing with itself.`,
         'Point the sync server URL at a different Trilium instance.');

@@ -1,4 +1,5 @@
 // The contract of the sync engine (src/sync/engine.ts implements it) for the CLI and the VS Code glue.
+import type { ReplicaMigration } from '../storage/migrations/report';
 import type { ConflictRecord } from '../storage/types';
 import type { NetworkOptions, RouteInfo } from './http/transport';
 import type { TriliumError } from './errors';
@@ -29,6 +30,8 @@ export interface SyncResult {
   failedSectors: Array<{ entityName: string; sector: string }>;
   conflicts: ConflictRecord[];
   durationMs: number;
+  /** Set when this sync first migrated the replica to the server's newer sync version. */
+  migration?: ReplicaMigration;
 }
 
 export interface TestSyncStep {
@@ -44,6 +47,8 @@ export interface TestSyncResult {
   error?: TriliumError;
   steps: TestSyncStep[];
   serverSyncVersion?: number;
+  /** The replica's sync version when the test ran (it differs from the server's until the next sync migrates it). */
+  replicaSyncVersion?: number;
   route?: RouteInfo;
   /** Server clock minus local clock, from the HTTP Date header. */
   clockOffsetMs?: number;

@@ -7,6 +7,8 @@ export class TestSteps {
   readonly steps: TestSyncStep[] = [];
   private current = 'status';
   private serverSyncVersion: number | undefined;
+  /** Set by a caller that has a replica, so the report shows both versions. */
+  replicaSyncVersion: number | undefined;
 
   constructor(private readonly client: ProtocolClient) {}
 
@@ -39,7 +41,10 @@ export class TestSteps {
   }
 
   private common() {
-    return { steps: this.steps, serverSyncVersion: this.serverSyncVersion, route: this.client.lastRoute, clockOffsetMs: this.client.clockOffsetMs };
+    return {
+      steps: this.steps, serverSyncVersion: this.serverSyncVersion,
+      ...(this.replicaSyncVersion !== undefined ? { replicaSyncVersion: this.replicaSyncVersion } : {}),
+      route: this.client.lastRoute, clockOffsetMs: this.client.clockOffsetMs };
   }
 }
 

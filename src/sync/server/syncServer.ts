@@ -18,6 +18,7 @@ import { setPassword, verifyPassword } from '../passwords';
 import { FailureRateLimiter } from './rateLimiter';
 import { PartialRequests } from './partialRequests';
 import { SessionStore } from './sessions';
+import { upgradeDocument } from './upgrade';
 
 export const DOCUMENT_FILE = 'document.db';
 const MAX_BODY_BYTES = 500 * 1024 * 1024;
@@ -76,6 +77,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
   let replica: ReplicaApi | null = null;
   if (existsSync(dbPath)) {
     replica = await openReplica(options.dataDir, { clock });
+    if (options.syncVersion !== undefined) await upgradeDocument(replica, options.syncVersion, logger).catch(async (e) => { await replica?.close(); throw e; });
   } else if (!options.uninitialised) {
     replica = await createReplica(options.dataDir, { syncVersion, kind: 'newDocument', clock });
     if (options.populate) await options.populate(replica);
