@@ -138,6 +138,28 @@ async function runOne(test, target, vsix, options) {
       setSettings: (settings) => writeUserSettings(run, settings),
       prepared: { ...prepared, syncServers },
       log: (message) => process.stdout.write(`      ${message}\n`),
+      userDataDir: run.userData,
+      // Another VS Code window on the same code-server (its own extension host), e.g. on another folder.
+      async openWindow(folder = run.workspace) {
+        fs.mkdirSync(folder, { recursive: true });
+        const other = await context.newPage();
+        other.on('console', (message) => { if (message.type() === 'error') browserErrors.push(message.text()); });
+        await other.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+        await other.bringToFront();
+        await waitForWorkbench(other);
+        return {
+          page: other,
+          runCommand: (title) => runCommand(other, title),
+          waitForNotification: (text, timeout) => waitForNotification(other, text, timeout),
+          async waitForStatusBarItem(text, timeout = 60_000) {
+            const item = statusBarItem(other, text);
+            await item.waitFor({ state: 'visible', timeout });
+            return (await item.innerText()).trim();
+          },
+          openViewContainer: (title) => openViewContainer(other, title),
+          screenshot: (name) => screenshot(other, shotName(name)),
+        };
+      },
     };
     const timeoutMs = test.timeoutMs ?? 180_000;
     let timer;

@@ -48,6 +48,20 @@ export interface E2EContext {
   /** What prepare() returned, plus any sync server it started. */
   prepared: Prepared & { syncServers: DemoSyncServer[] };
   log(message: string): void;
+  /** code-server's user data directory (global storage, logs). */
+  userDataDir: string;
+  /** Opens another VS Code window (a second page, its own extension host) on `folder` (default: the workspace). */
+  openWindow(folder?: string): Promise<E2EWindow>;
+}
+
+/** A further VS Code window of the same code-server, with the same helpers as the first. */
+export interface E2EWindow {
+  page: Page;
+  runCommand(title: string): Promise<void>;
+  waitForNotification(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  waitForStatusBarItem(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  openViewContainer(title: string): Promise<void>;
+  screenshot(name: string): Promise<string>;
 }
 
 export interface E2ETest {
