@@ -191,16 +191,23 @@ function columnKind(rows: SqlValue[][], j: number): ColumnKind | null {
   const v = rows[0][j];
   let same = v === null || typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 31);
   let buffers = 0;
+  let binaryBytes = 0;
   let emptyStrings = 0;
   for (let r = 0; r < rows.length; r++) {
     const x = rows[r][j];
     if (same && x !== v) same = false;
-    if (Buffer.isBuffer(x)) buffers++;
-    else if (x === '') emptyStrings++;
+    if (Buffer.isBuffer(x)) {
+      buffers++;
+      binaryBytes += x.length;
+    } else if (x === '') emptyStrings++;
   }
   if (buffers === 0) return same ? 'constant' : 'json';
+  // Large blobs are bound as they are: joining them and taking slices would copy each one twice more.
+  if (binaryBytes > DIRECT_BINARY_BYTES) return null;
   return buffers + emptyStrings === rows.length ? 'binary' : null;
 }
+
+const DIRECT_BINARY_BYTES = 16 * 1024 * 1024;
 
 /** Multi-row INSERT in chunks that respect SQLite's variable limit (32766 in this build). */
 export async function insertRows(

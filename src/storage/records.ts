@@ -48,16 +48,24 @@ function plainChange(ec: EntityChange): EntityChange {
   };
 }
 
+/**
+ * Blob contents up to this size travel in records as base64 text; larger ones stay Buffers, which the JSON writers
+ * of src/sync write as base64 a slice at a time (and the apply takes either).
+ */
+export const LARGE_BLOB_BYTES = 1024 * 1024;
+
 function encodeBlob(row: Row): Row {
   const content = row.content;
   if (content === null || content === undefined) return row;
   const buf = Buffer.isBuffer(content) ? content : Buffer.from(String(content), 'utf8');
-  return { ...row, content: buf.toString('base64') };
+  return { ...row, content: buf.length > LARGE_BLOB_BYTES ? buf : buf.toString('base64') };
 }
 
 /** Approximate JSON length of a record, for the ~1 MB budget (the record crossing it is included). */
 export function recordSize(r: SyncRecord): number {
-  return JSON.stringify(r).length;
+  const content = r.entity?.content;
+  if (!Buffer.isBuffer(content)) return JSON.stringify(r).length;
+  return JSON.stringify({ ...r, entity: { ...r.entity, content: '' } }).length + Math.ceil(content.length / 3) * 4;
 }
 
 export async function changedForPull(

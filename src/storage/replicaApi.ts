@@ -147,7 +147,7 @@ export interface ReplicaApi {
   // ----- sync support -----
   /** Own changes to push: isSynced = 1, id > afterId, instanceId != excludeInstanceId, id order. */
   getChangesToPush(afterId: number, excludeInstanceId: string, limit: number): Promise<EntityChange[]>;
-  /** Records for these changes (entity rows read now; blob content base64; note_reordering maps). */
+  /** Records for these changes (entity rows read now; blob content base64, a Buffer above 1 MiB; note_reordering maps). */
   buildRecords(changes: EntityChange[]): Promise<SyncRecord[]>;
   /** Changes for a pull, as a server answers /api/sync/changed (SYNC-PROTOCOL.md §4.3). */
   getChangedForPull(lastEntityChangeId: number, requesterInstanceId: string): Promise<{ entityChanges: SyncRecord[]; lastEntityChangeId: number; outstandingPullCount: number }>;

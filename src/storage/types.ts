@@ -21,7 +21,11 @@ export interface EntityChange {
 /** One record of a push body or a pull response (`entity` is absent for erased changes). */
 export interface SyncRecord {
   entityChange: EntityChange;
-  /** The raw table row (blob content base64), or `{branchId: notePosition}` for note_reordering. */
+  /**
+   * The raw table row, or `{branchId: notePosition}` for note_reordering. Blob content is base64 text, or a
+   * Buffer of the bytes when large (records.ts LARGE_BLOB_BYTES; read from a huge pull page); JSON writers in
+   * src/sync write Buffers as base64.
+   */
   entity?: Row;
 }
 

@@ -2,6 +2,7 @@
 // looping under an iteration cap. Serialized by a mutex; progress reported per page.
 import type { ReplicaMigration } from '../storage/migrations/report';
 import { supportedSyncVersions } from '../storage/profiles';
+import { recordSize } from '../storage/records';
 import type { ReplicaApi } from '../storage/replicaApi';
 import type { Clock, ConflictRecord, EntityChange, SyncRecord } from '../storage/types';
 import type {
@@ -24,6 +25,8 @@ const PUSH_FETCH_LIMIT = 1000;
 const BUILD_CHUNK = 50;
 /** Pull pages fetched ahead of the one being applied. */
 const MAX_PAGES_AHEAD = 4;
+/** No page is fetched ahead while the pages held (queued or being applied) are this large: one huge blob at a time. */
+const MAX_BYTES_AHEAD = 32 * 1024 * 1024;
 /** Pages that are already here are merged into one apply transaction up to this many records. */
 const MERGE_RECORDS = 8000;
 
@@ -318,7 +321,7 @@ export class SyncEngine implements SyncEngineApi {
       const built = await this.replica.buildRecords(chunk);
       for (const record of built) {
         records.push(record);
-        chars += JSON.stringify(record).length;
+        chars += recordSize(record);
         if (chars > PUSH_BUDGET_CHARS) return { records, lastId: record.entityChange.id };
       }
     }
@@ -367,15 +370,23 @@ class PageFetcher {
   private stopped = false;
   private wakeTaker: (() => void) | undefined;
   private wakeFetcher: (() => void) | undefined;
+  /** Bytes of the pages last taken, which the caller applies until it takes again. */
+  private applyingBytes = 0;
 
   constructor(private readonly fetchPage: (from: number) => Promise<ChangedPage>, from: number) {
     void this.run(from);
   }
 
+  private get heldBytes(): number {
+    return this.applyingBytes + this.queue.reduce((n, p) => n + p.bytes, 0);
+  }
+
   private async run(from: number): Promise<void> {
     try {
       for (;;) {
-        while (this.queue.length >= MAX_PAGES_AHEAD && !this.stopped) await new Promise<void>((r) => (this.wakeFetcher = r));
+        while ((this.queue.length >= MAX_PAGES_AHEAD || this.heldBytes > MAX_BYTES_AHEAD) && !this.stopped) {
+          await new Promise<void>((r) => (this.wakeFetcher = r));
+        }
         if (this.stopped) return;
         const page = await this.fetchPage(from);
         this.queue.push(page);
@@ -392,6 +403,8 @@ class PageFetcher {
 
   /** Waits for at least one page, then returns every page already here (up to about `maxRecords`). */
   async take(maxRecords: number): Promise<ChangedPage[]> {
+    this.applyingBytes = 0;
+    this.wakeFetcher?.();
     while (this.queue.length === 0) {
       if (this.error) throw this.error;
       if (this.done) throw new TriliumError('PROTOCOL', 'The pull ended without a final page.');
@@ -405,6 +418,7 @@ class PageFetcher {
       records += page.entityChanges.length;
       if (page.entityChanges.length === 0) break;
     }
+    this.applyingBytes = pages.reduce((n, p) => n + p.bytes, 0);
     this.wakeFetcher?.();
     return pages;
   }

@@ -5,7 +5,9 @@ import { credentialsHeader, loginHash, randomString, utcDateTimeString } from '.
 import { TriliumError, isTriliumError } from './errors';
 import type { HttpRequest, HttpResponse, RouteInfo, Transport } from './http/transport';
 import type { Logger } from './logger';
-import { DEFAULT_PAGE_BYTES, splitIntoPages } from './paging';
+import { DEFAULT_PAGE_BYTES } from './paging';
+import { RecordsBody } from './recordsBody';
+import { RecordsJsonReader } from './recordsJsonReader';
 import {
   MAX_CLOCK_SKEW_MS, clockOffsetFrom, clockSkew, errorFromResponse, fromTransportError, isHtml,
 } from './responseErrors';
@@ -138,17 +140,26 @@ export class ProtocolClient {
   /** Starts the request at once; the caller may apply the previous page while this one is in flight. */
   async changed(instanceId: string, lastEntityChangeId: number, signal?: AbortSignal): Promise<ChangedPage> {
     const path = `/api/sync/changed?instanceId=${encodeURIComponent(instanceId)}&lastEntityChangeId=${lastEntityChangeId}&logMarkerId=${randomString(10)}`;
-    const res = await this.send({ method: 'GET', path, signal });
-    const body = this.json<Omit<ChangedPage, 'bytes'>>(res, 'GET /api/sync/changed');
+    // A page holding a huge blob is read as it arrives (recordsJsonReader.ts); HTML and errors are collected as usual.
+    let reader: RecordsJsonReader | undefined;
+    const bodySink = (status: number, headers: Record<string, string>) => (status >= 200 && status <= 299 && !(headers['content-type'] ?? '').includes('text/html')
+      ? (reader = new RecordsJsonReader('GET /api/sync/changed')) : undefined);
+    const res = await this.send({ method: 'GET', path, signal, bodySink });
+    const body = reader && res.status !== 204 && reader.bytes > 0
+      ? reader.result<Omit<ChangedPage, 'bytes'>>('entityChanges')
+      : this.json<Omit<ChangedPage, 'bytes'>>(res, 'GET /api/sync/changed');
     if (!Array.isArray(body.entityChanges) || typeof body.lastEntityChangeId !== 'number') {
       throw new TriliumError('PROTOCOL', 'The server\'s /api/sync/changed answer is malformed.', 'Check that the URL points at a Trilium server.');
     }
-    return { ...body, bytes: res.body.length };
+    return { ...body, bytes: res.bodyBytes ?? res.body.length };
   }
 
-  /** PUT /api/sync/update, split into pages; on a 413 the pages are made smaller and the request repeated. */
+  /**
+   * PUT /api/sync/update, split into pages; on a 413 the pages are made smaller and the request repeated.
+   * A large blob may be a Buffer: it is written as base64 page by page (recordsBody.ts).
+   */
   async update(records: SyncRecord[], instanceId: string, signal?: AbortSignal): Promise<void> {
-    const body = Buffer.from(JSON.stringify({ entities: records, instanceId }), 'utf8');
+    const body = RecordsBody.of({ entities: records, instanceId }, 'entities');
     let resets = 0;
     for (;;) {
       try {
@@ -175,13 +186,13 @@ export class ProtocolClient {
     return this.pageBytes;
   }
 
-  private async sendPaged(body: Buffer, signal?: AbortSignal): Promise<void> {
-    const pages = splitIntoPages(body, this.pageBytes);
+  private async sendPaged(body: RecordsBody, signal?: AbortSignal): Promise<void> {
+    const pages = body.pageRanges(this.pageBytes);
     const requestId = randomString(10);
     const path = `/api/sync/update?logMarkerId=${randomString(10)}`;
     for (let i = 0; i < pages.length; i++) {
       await this.send({
-        method: 'PUT', path, signal, body: pages[i],
+        method: 'PUT', path, signal, body: body.read(...pages[i]),
         contentType: pages.length > 1 ? 'text/plain' : 'application/json',
         paging: { pageCount: pages.length, pageIndex: i, requestId }, noRetry: true,
       });
@@ -211,6 +222,7 @@ export class ProtocolClient {
     setup?: boolean;
     json?: unknown;
     body?: Buffer;
+    bodySink?: HttpRequest['bodySink'];
     contentType?: string;
     headers?: Record<string, string>;
     paging?: { pageCount: number; pageIndex: number; requestId: string };
@@ -249,7 +261,7 @@ export class ProtocolClient {
     let res: HttpResponse;
     const sentAt = this.clock.now();
     try {
-      res = await this.transport.request({ method: opts.method, url, headers, body, timeoutMs: opts.timeoutMs, signal: opts.signal });
+      res = await this.transport.request({ method: opts.method, url, headers, body, timeoutMs: opts.timeoutMs, signal: opts.signal, bodySink: opts.bodySink });
     } catch (e) {
       if (opts.signal?.aborted) throw new TriliumError('CANCELLED', 'The sync was cancelled.', undefined, { cause: e });
       throw fromTransportError(e, { method: opts.method, url });

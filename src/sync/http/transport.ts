@@ -21,6 +21,17 @@ export interface HttpRequest {
   /** Per-request timeout; the transport's default (120 s) when omitted. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Takes a response body piece by piece instead of the transport joining it into `body` (huge pull pages).
+   * Called once the status and headers are known; returning undefined collects the body as usual.
+   */
+  bodySink?: (status: number, headers: Record<string, string>) => BodySink | undefined;
+}
+
+/** Receives a response body as it arrives. A throw from either method fails the request with that error. */
+export interface BodySink {
+  write(chunk: Buffer): void;
+  end(): void;
 }
 
 export interface HttpResponse {
@@ -29,7 +40,10 @@ export interface HttpResponse {
   /** Lower-case header names; `set-cookie` is only in `setCookies`. */
   headers: Record<string, string>;
   setCookies: string[];
+  /** Empty when a body sink took the body. */
   body: Buffer;
+  /** Length of the (decoded) body, also when a sink took it. */
+  bodyBytes?: number;
   /** How the request went out, for Test Sync's report. */
   route?: RouteInfo;
 }
@@ -229,30 +243,62 @@ function send(req: HttpRequest, route: Route, timeoutMs: number): Promise<HttpRe
     creq.on('response', (res) => {
       responded = true;
       const info = routeInfo(route, res.socket, 0);
+      const responseHeaders: Record<string, string> = {};
+      for (const [name, value] of Object.entries(res.headers)) {
+        if (name === 'set-cookie' || value === undefined) continue;
+        responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
       const chunks: Buffer[] = [];
+      let bodyBytes = 0;
+      const failed = (err: unknown) => {
+        finish(() => reject(err));
+        creq.destroy();
+      };
+      let sink: BodySink | undefined;
+      try {
+        sink = req.bodySink?.(res.statusCode ?? 0, responseHeaders);
+      } catch (e) {
+        failed(e);
+        return;
+      }
       const stream = decoded(res);
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('data', (c: Buffer) => {
+        if (settled) return;
+        bodyBytes += c.length;
+        if (!sink) chunks.push(c);
+        else {
+          try {
+            sink.write(c);
+          } catch (e) {
+            failed(e);
+          }
+        }
+      });
       stream.on('error', (err) => finish(() => reject(err)));
       res.on('aborted', () => finish(() => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))));
-      stream.on('end', () => finish(() => {
-        const responseHeaders: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (name === 'set-cookie' || value === undefined) continue;
-          responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+      stream.on('end', () => {
+        try {
+          sink?.end();
+        } catch (e) {
+          failed(e);
+          return;
         }
-        resolve({
+        finish(() => resolve({
           status: res.statusCode ?? 0,
           statusText: res.statusMessage ?? '',
           headers: responseHeaders,
           setCookies: res.headers['set-cookie'] ?? [],
-          body: Buffer.concat(chunks),
+          body: sink ? EMPTY : Buffer.concat(chunks),
+          bodyBytes,
           route: { ...info, elapsedMs: Date.now() - started },
-        });
-      }));
+        }));
+      });
     });
     creq.end(body);
   });
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function routeInfo(route: Route, socket: unknown, elapsedMs: number): RouteInfo {
   const info: RouteInfo = {

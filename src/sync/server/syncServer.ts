@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { createReplica, openReplica } from '../../storage';
@@ -17,6 +18,8 @@ import { Mutex } from '../mutex';
 import { setPassword, verifyPassword } from '../passwords';
 import { FailureRateLimiter } from './rateLimiter';
 import { PartialRequests } from './partialRequests';
+import { RecordsBody } from '../recordsBody';
+import { parseRecordsJson } from '../recordsJsonReader';
 import { SessionStore } from './sessions';
 import { upgradeDocument } from './upgrade';
 
@@ -59,6 +62,8 @@ interface Reply {
   status: number;
   json?: unknown;
   text?: string;
+  /** A JSON body of records, written in pieces (large blobs as base64 slices). */
+  body?: RecordsBody;
 }
 
 class HttpError extends Error {
@@ -178,7 +183,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
         if (url.searchParams.get('lastEntityChangeId') === null || !Number.isInteger(last)) {
           throw new HttpError(400, 'Missing or invalid last entity change ID.');
         }
-        return { status: 200, json: await doc.getChangedForPull(last, url.searchParams.get('instanceId') ?? '') };
+        return { status: 200, body: RecordsBody.of(await doc.getChangedForPull(last, url.searchParams.get('instanceId') ?? ''), 'entityChanges') };
       }
       case 'PUT /api/sync/update': {
         const pageCount = Number(req.headers['pagecount'] ?? 1);
@@ -190,7 +195,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
           whole = partial.add(requestId, pageIndex, pageCount, body, now(), url.pathname);
           if (!whole) return { status: 204 };
         }
-        const update = parseJson(whole) as { entities?: SyncRecord[]; instanceId?: string };
+        const update = parseRecords(whole);
         if (!Array.isArray(update.entities) || typeof update.instanceId !== 'string') {
           throw new HttpError(400, 'The update must hold entities and instanceId.');
         }
@@ -343,6 +348,15 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+/** A PUT /api/sync/update body; a huge blob in it is decoded as it is read, never held as base64 text. */
+function parseRecords(body: Buffer): { entities?: SyncRecord[]; instanceId?: string } {
+  try {
+    return parseRecordsJson<{ entities?: SyncRecord[]; instanceId?: string }>(body, 'entities', 'PUT /api/sync/update');
+  } catch {
+    throw new HttpError(400, 'The request body is not valid JSON.');
+  }
+}
+
 function send(res: http.ServerResponse, reply: Reply): void {
   if (reply.status === 204) {
     res.statusCode = 204;
@@ -350,6 +364,12 @@ function send(res: http.ServerResponse, reply: Reply): void {
     return;
   }
   res.statusCode = reply.status;
+  if (reply.body) {
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', String(reply.body.length));
+    Readable.from(reply.body.pieces()).pipe(res);
+    return;
+  }
   if (reply.text !== undefined) {
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.end(reply.text);

@@ -1,0 +1,129 @@
+// Peak memory of the CLI when one huge file note is pushed to and pulled from our own sync server.
+// The server and every CLI command run in their own processes; the peak RSS printed is the CLI's alone
+// (process.resourceUsage().maxRSS, read as the process exits). Target: under ~3× the note's size.
+// Usage: npm run bench:huge [-- --mb 100] [-- --node /path/to/node]
+import { spawn } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import { createReadStream, existsSync, openSync, writeSync, closeSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'bench', '.data', 'huge');
+const PASSWORD = 'bench-password';
+const argv = process.argv.slice(2);
+const flag = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+const MB = Number(flag('--mb', '100'));
+const NODE = flag('--node', process.execPath);
+const BYTES = MB * 1024 * 1024;
+
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function bundle() {
+  await mkdir(OUT, { recursive: true });
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@vscode/sqlite3'], logLevel: 'warning' };
+  await esbuild.build({ ...common, entryPoints: [join(ROOT, 'src/cli.ts')], outfile: join(OUT, 'cli.js') });
+  await esbuild.build({ ...common, entryPoints: [join(ROOT, 'src/sync/server/main.ts')], outfile: join(OUT, 'server.js') });
+  await esbuild.build({ stdin: { contents: PEAK_RSS_PRELOAD, loader: 'js' }, outfile: join(OUT, 'peak-rss.cjs'), logLevel: 'warning' });
+}
+
+// Loaded with `node -r` into each CLI process: writes its peak RSS (bytes) to $BENCH_PEAK_RSS_FILE on exit.
+const PEAK_RSS_PRELOAD = `
+process.on('exit', () => {
+  if (process.env.BENCH_PEAK_RSS_FILE) require('node:fs').writeFileSync(process.env.BENCH_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS * 1024));
+});
+`;
+
+/** Random bytes (incompressible, like a video or a PDF), made once and cached. */
+function noteFile() {
+  const file = join(OUT, `note-${MB}mb.bin`);
+  if (existsSync(file)) return file;
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < MB; i++) writeSync(fd, randomFillSync(chunk));
+  closeSync(fd);
+  return file;
+}
+
+async function sha256(file) {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+/** Runs one CLI command; returns its stdout, peak RSS and wall time. */
+async function cli(args, { stdoutFile } = {}) {
+  const rssFile = join(OUT, `rss-${process.pid}.txt`);
+  await rm(rssFile, { force: true });
+  const started = Date.now();
+  const child = spawn(NODE, ['-r', join(OUT, 'peak-rss.cjs'), join(OUT, 'cli.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TRILIUM_PASSWORD: PASSWORD, BENCH_PEAK_RSS_FILE: rssFile, NODE_PATH: join(ROOT, 'node_modules') },
+  });
+  const out = [];
+  let err = '';
+  child.stdout.on('data', (d) => out.push(d));
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise((r) => child.on('exit', r));
+  const ms = Date.now() - started;
+  if (code !== 0) throw new Error(`trilium-sync ${args[0]} exited with ${code}: ${err.trim()}`);
+  const stdout = Buffer.concat(out);
+  if (stdoutFile) await import('node:fs/promises').then((fs) => fs.writeFile(stdoutFile, stdout));
+  return { stdout: stdout.length < 4096 ? stdout.toString('utf8') : '', rss: Number(await readFile(rssFile, 'utf8')), ms };
+}
+
+function startServer(dataDir) {
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(NODE, [join(OUT, 'server.js'), '--data', dataDir, '--password', PASSWORD], {
+      stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolveStart({ child, url: out.split('\n')[0].trim() });
+    });
+    child.on('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+  });
+}
+
+async function main() {
+  await bundle();
+  const file = noteFile();
+  const fileHash = await sha256(file);
+  const nodeVersion = await new Promise((r) => {
+    const c = spawn(NODE, ['-v']);
+    let v = '';
+    c.stdout.on('data', (d) => (v += d));
+    c.on('exit', () => r(v.trim()));
+  });
+  console.log(`one ${MB} MB file note through the CLI and our own server (Node ${nodeVersion}); peak RSS of the CLI process`);
+  const tmp = await mkdtemp(join(tmpdir(), 'trilium-bench-huge-'));
+  const { child, url } = await startServer(join(tmp, 'server'));
+  try {
+    const base = await cli(['setup', '--server', url, '--data', join(tmp, 'a')]);
+    const created = await cli(['create', '--data', join(tmp, 'a'), '--parent', 'root', '--title', 'Huge file', '--type', 'file',
+      '--mime', 'application/octet-stream', '--content-file', file]);
+    const noteId = created.stdout.trim();
+    const push = await cli(['sync', '--data', join(tmp, 'a')]);
+    const pull = await cli(['setup', '--server', url, '--data', join(tmp, 'b')]);
+    const verify = await cli(['verify', '--data', join(tmp, 'b')]);
+    const copy = join(tmp, 'pulled.bin');
+    await cli(['cat', noteId, '--data', join(tmp, 'b')], { stdoutFile: copy });
+    const same = (await sha256(copy)) === fileHash;
+    const line = (name, r) => `  ${name.padEnd(34)} peak RSS ${mb(r.rss).padStart(7)}  = ${(r.rss / BYTES).toFixed(2)}× the note  (${(r.ms / 1000).toFixed(1)} s)`;
+    console.log(line('setup of the small document', base));
+    console.log(line(`push (sync with the ${MB} MB note)`, push));
+    console.log(line(`pull (setup with the ${MB} MB note)`, pull));
+    const worst = Math.max(push.rss, pull.rss) / BYTES;
+    console.log(`  target: under ~3× in both directions${worst < 3 ? '' : '  ABOVE TARGET'}; pulled bytes ${same ? 'identical' : 'DIFFER'}; verify: ${verify.stdout.trim().split('\n')[0]}`);
+    if (!same) process.exitCode = 1;
+  } finally {
+    child.kill('SIGTERM');
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
