@@ -16,6 +16,7 @@ const MOCHA = [
   '--reporter', path.join(ROOT, 'scripts', 'lib', 'mocha-count-reporter.cjs'),
   '--forbid-only',
   '--forbid-pending',
+  'test/core/**/*.test.ts',
 ];
 
 /** The core layer's two runs: the fallback driver on the system Node 20, the built-in one on Node 24. */
