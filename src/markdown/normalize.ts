@@ -148,12 +148,7 @@ function inlineOf(n: HtmlElement): string {
 
 /** Comparison form: equal forms show the same note in CKEditor. */
 export function normalizeNoteHtml(html: string): string {
-  return normalizeNodes(parseHtml(html).childNodes);
-}
-
-/** Comparison form of top-level nodes of a note. */
-export function normalizeNodes(nodes: HtmlNode[]): string {
-  return flow(children({ childNodes: nodes }), true);
+  return flow(children(parseHtml(html)), true);
 }
 
 export { BLOCK_TAGS };

@@ -115,11 +115,17 @@ export class SyncScheduler {
   /** Runs a sync now (or right after the running one) and resolves with its result. */
   async syncNow(): Promise<SyncResult | undefined> {
     if (this.shared && !(await this.shared.lease.tryAcquire())) return this.syncByHolder();
-    if (this.running) {
-      this.rerun = true;
-      await this.running.catch(() => undefined);
+    // Without timers (auto sync off) this process serves no one else's requests: it holds the lease for this run only.
+    const onlyThisRun = !!this.shared && !this.started;
+    try {
+      if (this.running) {
+        this.rerun = true;
+        await this.running.catch(() => undefined);
+      }
+      return await this.run();
+    } finally {
+      if (onlyThisRun) await this.shared!.lease.release();
     }
-    return this.run();
   }
 
   /** The network came back: retry at once, forgetting the backoff. */
