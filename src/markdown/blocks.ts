@@ -1,13 +1,21 @@
 // A note's HTML as a list of top-level blocks, each with its exact source text, so an unchanged block can be
 // written back byte for byte. Wrapper divs CKEditor drops are looked through; runs of top-level inline content
 // form one block (CKEditor puts them in a paragraph).
-import { isBlockNode, isElement, isText, isTransparentDiv, parseHtml, type HtmlNode } from './htmlTree';
+import { isBlockNode, isElement, isText, isTransparentDiv, parseHtml, type HtmlNode, type HtmlText } from './htmlTree';
 
 export interface HtmlBlock {
   /** The block's source, exactly as stored. */
   html: string;
   /** Whitespace between the previous block and this one in the source ('' when there was markup between). */
   gap: string;
+  /** The block's nodes in the parsed note (one element, or a run of inline nodes). */
+  nodes: HtmlNode[];
+}
+
+export interface SplitNote {
+  blocks: HtmlBlock[];
+  /** The note's top-level nodes, wrapper divs looked through. */
+  nodes: HtmlNode[];
 }
 
 function flatten(nodes: HtmlNode[], out: HtmlNode[]): void {
@@ -17,35 +25,32 @@ function flatten(nodes: HtmlNode[], out: HtmlNode[]): void {
   }
 }
 
-export function splitBlocks(html: string): HtmlBlock[] {
+export function splitNote(html: string): SplitNote {
   const nodes: HtmlNode[] = [];
   flatten(parseHtml(html, true).childNodes, nodes);
-  const ranges: Array<[number, number]> = [];
-  let run: [number, number] | null = null;
-  const flush = (): void => {
-    if (run) ranges.push(run);
-    run = null;
-  };
+  const groups: HtmlNode[][] = [];
+  let run: HtmlNode[] | null = null;
   for (const n of nodes) {
-    const loc = n.sourceCodeLocation;
-    if (!loc) continue;
+    if (!n.sourceCodeLocation) continue;
     if (isBlockNode(n)) {
-      flush();
-      ranges.push([loc.startOffset, loc.endOffset]);
+      run = null;
+      groups.push([n]);
     } else if (isText(n) && /^[ \t\r\n]*$/.test(n.value)) {
-      continue; // whitespace between blocks
+      if (run) run.push(n); // whitespace between blocks, or inside a run of inline content
     } else if (isElement(n) || isText(n) || n.nodeName === '#comment') {
-      if (run) run[1] = loc.endOffset;
-      else run = [loc.startOffset, loc.endOffset];
+      if (run) run.push(n);
+      else groups.push((run = [n]));
     }
   }
-  flush();
   const blocks: HtmlBlock[] = [];
   let prevEnd = 0;
-  for (const [start, end] of ranges) {
+  for (const group of groups) {
+    while (group.length > 1 && isText(group[group.length - 1]) && /^[ \t\r\n]*$/.test((group[group.length - 1] as HtmlText).value)) group.pop();
+    const start = group[0].sourceCodeLocation!.startOffset;
+    const end = group[group.length - 1].sourceCodeLocation!.endOffset;
     const between = html.slice(prevEnd, start);
-    blocks.push({ html: html.slice(start, end), gap: /^\s*$/.test(between) ? between : '' });
+    blocks.push({ html: html.slice(start, end), gap: /^\s*$/.test(between) ? between : '', nodes: group });
     prevEnd = end;
   }
-  return blocks;
+  return { blocks, nodes };
 }

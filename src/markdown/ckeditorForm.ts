@@ -31,15 +31,13 @@ const CONTAINERS = new Set(['ul', 'ol', 'table', 'thead', 'tbody', 'tfoot', 'tr'
 function visit(parent: HtmlParent, inPre: boolean): void {
   const isRoot = !isElement(parent);
   const kids = parent.childNodes;
+  const kept: HtmlNode[] = [];
   for (let i = 0; i < kids.length; i++) {
     const n = kids[i];
     if (isText(n)) {
       const blank = /^[ \t\r\n]*$/.test(n.value);
       const nextToBlock = (kids[i - 1] && isBlockNode(kids[i - 1])) || (kids[i + 1] && isBlockNode(kids[i + 1]));
-      if (blank && !inPre && (isRoot || CONTAINERS.has((parent as HtmlElement).tagName) || nextToBlock)) {
-        kids.splice(i--, 1);
-        continue;
-      }
+      if (blank && !inPre && (isRoot || CONTAINERS.has((parent as HtmlElement).tagName) || nextToBlock)) continue;
       if (!inPre) {
         let v = n.value.replace(/\n/g, ' ');
         const prev = kids[i - 1];
@@ -47,18 +45,23 @@ function visit(parent: HtmlParent, inPre: boolean): void {
         if (kids[i + 1] && isBlockNode(kids[i + 1])) v = v.replace(/ +$/, '');
         n.value = v;
       }
+      kept.push(n);
       continue;
     }
-    if (!isElement(n)) continue;
-    visit(n, inPre || n.tagName === 'pre');
-    const replaced = transform(n, parent);
-    if (replaced !== n) kids[i] = replaced;
+    if (isElement(n)) {
+      visit(n, inPre || n.tagName === 'pre');
+      kept.push(transform(n, parent));
+    } else {
+      kept.push(n);
+    }
   }
+  parent.childNodes = kept;
 }
 
 function transform(el: HtmlElement, parent: HtmlParent): HtmlNode {
   switch (el.tagName) {
     case 'table':
+      dropEmptyHeader(el);
       if (!(isElement(parent) && parent.tagName === 'figure')) return element('figure', [['class', 'table']], [el], parent);
       return el;
     case 'p': {
@@ -83,6 +86,15 @@ function transform(el: HtmlElement, parent: HtmlParent): HtmlNode {
     default:
       return el;
   }
+}
+
+/** The empty header row a header-less table gets in Markdown. */
+function dropEmptyHeader(table: HtmlElement): void {
+  const thead = table.childNodes.find((c) => isElement(c) && c.tagName === 'thead') as HtmlElement | undefined;
+  const rows = thead?.childNodes.filter(isElement) ?? [];
+  if (rows.length !== 1) return;
+  const empty = rows[0].childNodes.every((c) => !isElement(c) || (c.childNodes.length === 0 && c.attrs.length === 0));
+  if (empty) table.childNodes = table.childNodes.filter((c) => c !== thead);
 }
 
 function figureFor(img: HtmlElement, parent: HtmlParent): HtmlElement {
@@ -135,11 +147,16 @@ function admonition(quote: HtmlElement, parent: HtmlParent): HtmlElement | undef
   return element('aside', [['class', `admonition ${m[1].toLowerCase()}`]], quote.childNodes, parent);
 }
 
-/** markdown-it output → CKEditor's form of the same content. */
-export function toCkeditorForm(html: string): string {
+/** markdown-it output → CKEditor's form of the same content, as a tree. */
+export function ckeditorTree(html: string): HtmlParent {
   const root = parseHtml(html);
   visit(root, false);
-  return serializeChildren(root);
+  return root;
+}
+
+/** markdown-it output → CKEditor's form of the same content. */
+export function toCkeditorForm(html: string): string {
+  return serializeChildren(ckeditorTree(html));
 }
 
 export { text as textNode };

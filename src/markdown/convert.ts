@@ -2,12 +2,13 @@
 // back to the same note (see normalize.ts), otherwise it stays as an HTML island; the whole note is checked, and
 // islands widen until it holds. Saving: blocks whose Markdown did not change keep their stored HTML byte for byte;
 // the others are rendered in CKEditor's form.
-import { splitBlocks, type HtmlBlock } from './blocks';
-import { toCkeditorForm } from './ckeditorForm';
+import { splitNote, type HtmlBlock } from './blocks';
+import { ckeditorTree, toCkeditorForm } from './ckeditorForm';
 import { HTML_FENCE } from './dialect';
+import { isBlockNode, isElement, serializeChildren, type HtmlNode } from './htmlTree';
 import { triliumMarkdownIt } from './markdownIt';
-import { normalizeNoteHtml } from './normalize';
-import { blockToMarkdown } from './toMarkdown';
+import { normalizeNodes } from './normalize';
+import { blockMarkdown, inlineRunMarkdown, NotExpressible } from './toMarkdown';
 
 export interface MarkdownBlock extends HtmlBlock {
   markdown: string;
@@ -18,7 +19,7 @@ export interface MarkdownBlock extends HtmlBlock {
 export interface NoteAsMarkdown {
   markdown: string;
   blocks: MarkdownBlock[];
-  /** Characters of the Markdown that are inside HTML islands. */
+  /** Characters of the Markdown that are raw HTML (HTML blocks, inline HTML, fenced HTML islands). */
   islandChars: number;
 }
 
@@ -28,9 +29,14 @@ export function renderMarkdown(markdown: string): string {
   return toCkeditorForm(triliumMarkdownIt().render(markdown));
 }
 
-function sameNote(markdown: string, html: string): boolean {
+/** Comparison form of what the Markdown renders to. */
+function renderedForm(markdown: string): string {
+  return normalizeNodes(ckeditorTree(triliumMarkdownIt().render(markdown)).childNodes);
+}
+
+function sameNodes(markdown: string, nodes: HtmlNode[]): boolean {
   try {
-    return normalizeNoteHtml(renderMarkdown(markdown)) === normalizeNoteHtml(html);
+    return renderedForm(markdown) === normalizeNodes(nodes);
   } catch {
     return false;
   }
@@ -54,7 +60,7 @@ function fencedIsland(html: string): string {
 
 function island(block: HtmlBlock): string {
   const raw = rawIsland(block.html);
-  return /^<[A-Za-z!]/.test(raw) && sameNote(raw, block.html) ? raw : fencedIsland(block.html);
+  return /^<[A-Za-z!]/.test(raw) && sameNodes(raw, block.nodes) ? raw : fencedIsland(block.html);
 }
 
 const BULLET = /^([-*]) /;
@@ -100,39 +106,63 @@ export function htmlCharsIn(markdown: string): number {
   return sum;
 }
 
+const INLINE_TAG = /(?<!\\)<\/?[A-Za-z][\w-]*(?:\s[^<>]*)?>/g;
+
 function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
-  return { markdown, blocks, islandChars: htmlCharsIn(markdown) };
+  let islandChars = 0;
+  for (const b of blocks) {
+    if (b.island) islandChars += b.markdown.length;
+    else if (b.markdown.includes('<')) for (const m of b.markdown.matchAll(INLINE_TAG)) islandChars += m[0].length;
+  }
+  return { markdown, blocks, islandChars };
+}
+
+function blockToMarkdown(block: HtmlBlock): MarkdownBlock {
+  const first = block.nodes[0];
+  try {
+    const markdown = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first) : inlineRunMarkdown(block.nodes);
+    return { ...block, markdown, island: false };
+  } catch (e) {
+    if (!(e instanceof NotExpressible)) throw e;
+    const b: MarkdownBlock = { ...block, markdown: '', island: false };
+    toIsland(b);
+    return b;
+  }
 }
 
 /** A note's HTML as Markdown that renders back to the same note (proven before returning). */
 export function noteToMarkdown(html: string): NoteAsMarkdown {
   if (html.trim() === '') return { markdown: '', blocks: [], islandChars: 0 };
-  const blocks: MarkdownBlock[] = splitBlocks(html).map((b) => {
-    let markdown: string;
+  const note = splitNote(html);
+  let original: string | undefined;
+  const holds = (markdown: string): boolean => {
     try {
-      markdown = blockToMarkdown(b.html);
+      const tree = ckeditorTree(triliumMarkdownIt().render(markdown));
+      if (serializeChildren(tree) === html) return true; // already in CKEditor's form: equal bytes, no need to normalize
+      original ??= normalizeNodes(note.nodes);
+      return normalizeNodes(tree.childNodes) === original;
     } catch {
-      return { ...b, markdown: '', island: false };
+      return false;
     }
-    return { ...b, markdown, island: false };
-  });
+  };
+  const blocks = note.blocks.map(blockToMarkdown);
   let markdown = join(blocks);
-  if (sameNote(markdown, html)) return result(blocks, markdown);
+  if (holds(markdown)) return result(blocks, markdown);
 
-  for (const b of blocks) if (!sameNote(b.markdown, b.html)) toIsland(b);
+  for (const b of blocks) if (!b.island && !sameNodes(b.markdown, b.nodes)) toIsland(b);
   markdown = join(blocks);
-  if (sameNote(markdown, html)) return result(blocks, markdown);
+  if (holds(markdown)) return result(blocks, markdown);
 
   for (let i = 1; i < blocks.length; i++) {
-    if (!sameNote(`${blocks[i - 1].markdown}\n\n${blocks[i].markdown}`, blocks[i - 1].html + blocks[i].html)) {
+    if (!sameNodes(`${blocks[i - 1].markdown}\n\n${blocks[i].markdown}`, [...blocks[i - 1].nodes, ...blocks[i].nodes])) {
       toIsland(blocks[i - 1]);
       toIsland(blocks[i]);
     }
   }
   markdown = join(blocks);
-  if (sameNote(markdown, html)) return result(blocks, markdown);
+  if (holds(markdown)) return result(blocks, markdown);
 
-  const whole: MarkdownBlock = { html, gap: '', markdown: fencedIsland(html), island: true };
+  const whole: MarkdownBlock = { html, gap: '', nodes: note.nodes, markdown: fencedIsland(html), island: true };
   return result([whole], `${whole.markdown}\n`);
 }
 

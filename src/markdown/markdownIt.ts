@@ -76,6 +76,8 @@ function createMarkdownIt(): Markdown {
   md.inline.ruler.after('trilium_math', 'trilium_attrs', attrsRule);
 
   const rules = md.renderer.rules;
+  rules.em_open = () => '<i>'; // CKEditor 5 writes italic as <i>
+  rules.em_close = () => '</i>';
   rules.math_inline = (tokens, i) => `<span class="math-tex">\\(${escapeHtml(tokens[i].content)}\\)</span>`;
   rules.math_display = (tokens, i) => `<span class="math-tex">\\[${escapeHtml(tokens[i].content)}\\]</span>`;
   rules.fence = (tokens, i) => {

@@ -148,7 +148,12 @@ function inlineOf(n: HtmlElement): string {
 
 /** Comparison form: equal forms show the same note in CKEditor. */
 export function normalizeNoteHtml(html: string): string {
-  return flow(children(parseHtml(html)), true);
+  return normalizeNodes(parseHtml(html).childNodes);
+}
+
+/** Comparison form of top-level nodes of a note. */
+export function normalizeNodes(nodes: HtmlNode[]): string {
+  return flow(children({ childNodes: nodes }), true);
 }
 
 export { BLOCK_TAGS };

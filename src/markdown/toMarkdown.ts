@@ -1,258 +1,291 @@
-// CKEditor HTML → Trilium Markdown with turndown: CommonMark and GFM for what they can say, plus our extensions
-// (to-do lists, admonitions, images, reference links, code languages, math). Whether the result is exact is
-// checked by the caller; anything that is not becomes an HTML island there.
-import TurndownService from 'turndown';
+// CKEditor HTML → Trilium Markdown, written directly from the parse5 tree the blocks come from (one parse for the
+// whole note keeps a 1 MB note fast). CommonMark and GFM for what they can say, plus our extensions: to-do lists,
+// admonitions, images with their figure classes and sizes, reference links, code languages, math. A block with
+// anything else throws NotExpressible, and the caller keeps it as an HTML island.
 import { ADMONITION_TYPES } from './dialect';
+import {
+  attr, classes, hasClass, isDisplayMath, isElement, isText, isTransparentDiv, textContent,
+  type HtmlElement, type HtmlNode,
+} from './htmlTree';
 
-interface DomEl {
-  nodeName: string;
-  parentNode: DomEl | null;
-  firstChild: DomEl | null;
-  childNodes: ArrayLike<DomEl>;
-  textContent: string | null;
-  outerHTML: string;
-  getAttribute(name: string): string | null;
-  hasAttribute(name: string): boolean;
-  querySelector(sel: string): DomEl | null;
-  isBlock?: boolean;
+export class NotExpressible extends Error {}
+
+const fail = (why: string): never => {
+  throw new NotExpressible(why);
+};
+
+/** Inline elements Markdown has no syntax for: written as inline HTML tags around Markdown content. */
+const INLINE_HTML = new Set(['span', 'u', 'sup', 'sub', 'kbd', 'mark', 'small', 'ins', 'font', 'abbr', 'cite', 'q', 'big', 'var', 'samp', 'dfn', 'time', 'bdi', 'bdo']);
+const EMPHASIS: Record<string, string> = { strong: '**', b: '**', em: '*', i: '*', s: '~~', del: '~~' };
+
+const onlyAttrs = (el: HtmlElement, allowed: string[]): boolean => el.attrs.every((a) => allowed.includes(a.name));
+const escapeAttr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+
+function openTag(el: HtmlElement): string {
+  return `<${el.tagName}${el.attrs.map((a) => ` ${a.name}="${escapeAttr(a.value)}"`).join('')}>`;
 }
 
-const el = (n: unknown): DomEl => n as DomEl;
-const classesOf = (n: DomEl): string[] => (n.getAttribute?.('class') ?? '').split(/\s+/).filter(Boolean);
-const hasClass = (n: DomEl, c: string): boolean => classesOf(n).includes(c);
-const onlyAttrs = (n: DomEl, allowed: string[]): boolean =>
-  Array.from((n as unknown as { attributes: ArrayLike<{ name: string }> }).attributes).every((a) => allowed.includes(a.name));
-
-const INLINE_HTML = new Set(['SPAN', 'U', 'SUP', 'SUB', 'KBD', 'MARK', 'SMALL', 'INS', 'FONT', 'ABBR', 'CITE', 'Q', 'BIG', 'VAR', 'SAMP', 'DFN', 'TIME', 'BDI', 'BDO']);
-/** Inline elements with Markdown syntax, and the attributes that syntax can carry. */
-const MARKDOWN_ATTRS: Record<string, string[]> = { A: ['href', 'title'], STRONG: [], B: [], EM: [], I: [], CODE: [], S: [], DEL: [] };
-
-function openTag(n: DomEl): string {
-  const attrs = Array.from((n as unknown as { attributes: ArrayLike<{ name: string; value: string }> }).attributes)
-    .map((a) => ` ${a.name}="${a.value.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`)
-    .join('');
-  return `<${n.nodeName.toLowerCase()}${attrs}>`;
+function escapeText(s: string): string {
+  return s
+    .replace(/[\\`*_[\]<>$~|{]/g, '\\$&')
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&');
 }
 
-/** markdown-it trims a paragraph's edges, so no-break spaces there are written as entities. */
-function protectEdgeSpaces(markdown: string): string {
-  let inFence = false;
-  return markdown
-    .split('\n')
-    .map((line) => {
-      if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
-      if (inFence) return line;
-      return line.replace(/^\u00a0+|\u00a0+$/g, (m) => '&nbsp;'.repeat(m.length));
-    })
-    .join('\n');
+/** Characters that would start a block construct at the beginning of a line. */
+function escapeLineStarts(md: string): string {
+  return md.replace(/^( *)([#>+=-])/gm, '$1\\$2').replace(/^( *)(\d+)([.)])/gm, '$1$2\\$3');
 }
 
-function fenceFor(text: string): string {
-  const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
-  return '`'.repeat(longest + 1);
+function codeSpan(text: string): string {
+  const runs = Array.from(text.matchAll(/`+/g), (m) => m[0].length);
+  let n = 1;
+  while (runs.includes(n)) n++;
+  const fence = '`'.repeat(n);
+  const pad = /^[` ]|[` ]$/.test(text) ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-function listItem(content: string, node: DomEl, marker: string): string {
-  const body = content.replace(/^\n+/, '').replace(/\n+$/, '\n').replace(/\n/gm, `\n${' '.repeat(marker.length)}`);
-  const next = (node as unknown as { nextSibling: unknown }).nextSibling;
-  return marker + body + (next && !/\n$/.test(body) ? '\n' : '');
+function destination(url: string): string {
+  return /[\s<>]/.test(url) ? `<${url.replace(/([<>])/g, '\\$1')}>` : url.replace(/([()\\])/g, '\\$1');
 }
 
-function createTurndown(): TurndownService {
-  const td = new TurndownService({
-    headingStyle: 'atx',
-    codeBlockStyle: 'fenced',
-    bulletListMarker: '-',
-    emDelimiter: '*',
-    strongDelimiter: '**',
-    hr: '---',
-    br: '\\',
-    linkStyle: 'inlined',
-    blankReplacement: (_content, node) => {
-      const n = el(node);
-      if (n.nodeName === 'P') return '\n\n&nbsp;\n\n';
-      if (n.nodeName === 'SECTION' || n.nodeName === 'TD' || n.nodeName === 'TH') return `\n\n${n.outerHTML}\n\n`;
-      return n.isBlock ? '\n\n' : '';
-    },
-  });
-  const baseEscape = td.escape.bind(td);
-  td.escape = (s: string) =>
-    baseEscape(s)
-      .replace(/[<$~|{]/g, '\\$&')
-      .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&');
-
-  td.keep((node) => ['SECTION', 'FIGCAPTION'].includes(el(node).nodeName));
-
-  // Inline formatting Markdown has no syntax for stays as inline HTML tags around Markdown content.
-  td.addRule('inlineHtml', {
-    filter: (node) => {
-      const n = el(node);
-      const name = n.nodeName;
-      if (INLINE_HTML.has(name)) return true;
-      const markdownAttrs = MARKDOWN_ATTRS[name];
-      return markdownAttrs !== undefined && !onlyAttrs(n, markdownAttrs);
-    },
-    replacement: (content, node) => {
-      const n = el(node);
-      const tag = n.nodeName.toLowerCase();
-      return `${openTag(n)}${content}</${tag}>`;
-    },
-  });
-
-  td.addRule('todoLabel', {
-    filter: (node) => {
-      const n = el(node);
-      return (n.nodeName === 'LABEL' && hasClass(n, 'todo-list__label') && onlyAttrs(n, ['class']))
-        || (n.nodeName === 'SPAN' && hasClass(n, 'todo-list__label__description') && onlyAttrs(n, ['class']) && n.parentNode?.nodeName === 'LABEL');
-    },
-    replacement: (content) => content,
-  });
-
-  td.addRule('listItem', {
-    filter: 'li',
-    replacement: (content, node) => {
-      const n = el(node);
-      const parent = n.parentNode!;
-      if (parent.nodeName === 'OL') {
-        const start = Number(parent.getAttribute('start') ?? '1');
-        const index = Array.prototype.indexOf.call(parent.childNodes, n);
-        const siblings = Array.prototype.filter.call(parent.childNodes, (c: DomEl) => c.nodeName === 'LI') as DomEl[];
-        return listItem(content, n, `${start + siblings.indexOf(n) + (index < 0 ? 0 : 0)}. `);
-      }
-      if (hasClass(parent, 'todo-list')) {
-        const box = n.querySelector('input[type=checkbox]');
-        const mark = box?.hasAttribute('checked') ? '[x] ' : '[ ] ';
-        return listItem(content.replace(/^\s+/, ''), n, `- ${mark}`);
-      }
-      return listItem(content, n, '- ');
-    },
-  });
-
-  td.addRule('codeBlock', {
-    filter: (node) => node.nodeName === 'PRE' && el(node).firstChild?.nodeName === 'CODE' && el(node).childNodes.length === 1,
-    replacement: (_content, node) => {
-      const code = el(node).firstChild!;
-      const lang = /(?:^|\s)language-(\S+)/.exec(code.getAttribute('class') ?? '')?.[1] ?? '';
-      const text = code.textContent ?? '';
-      const fence = fenceFor(text);
-      return `\n\n${fence}${lang}\n${text}\n${fence}\n\n`;
-    },
-  });
-
-  td.addRule('admonition', {
-    filter: (node) => node.nodeName === 'ASIDE' && hasClass(el(node), 'admonition'),
-    replacement: (content, node) => {
-      const type = classesOf(el(node)).find((c) => ADMONITION_TYPES.includes(c)) ?? 'note';
-      const body = content.replace(/^\n+|\n+$/g, '').replace(/^/gm, '> ').replace(/^> $/gm, '>');
-      return `\n\n> [!${type.toUpperCase()}]\n${body}\n\n`;
-    },
-  });
-
-  td.addRule('math', {
-    filter: (node) => node.nodeName === 'SPAN' && hasClass(el(node), 'math-tex'),
-    replacement: (_content, node) => {
-      const tex = el(node).textContent ?? '';
-      const display = /^\\\[([\s\S]*)\\\]$/.exec(tex);
-      if (display) return `$$${display[1]}$$`;
-      const inline = /^\\\(([\s\S]*)\\\)$/.exec(tex);
-      return inline ? `$${inline[1]}$` : el(node).outerHTML;
-    },
-  });
-
-  td.addRule('figureImage', {
-    filter: (node) => {
-      const n = el(node);
-      if (n.nodeName !== 'FIGURE' || !hasClass(n, 'image')) return false;
-      const kids = Array.from(n.childNodes).filter((c) => !(c.nodeName === '#text' && /^\s*$/.test(c.textContent ?? '')));
-      return kids.length === 1 && kids[0].nodeName === 'IMG';
-    },
-    replacement: (_content, node) => {
-      const n = el(node);
-      const img = n.querySelector('img')!;
-      return `\n\n${imageMarkdown(img, classesOf(n).filter((c) => c !== 'image'), n.getAttribute('style'))}\n\n`;
-    },
-  });
-
-  td.addRule('inlineImage', {
-    filter: 'img',
-    replacement: (_content, node) => imageMarkdown(el(node), [], null),
-  });
-
-  td.addRule('referenceLink', {
-    filter: (node) => node.nodeName === 'A' && hasClass(el(node), 'reference-link') && onlyAttrs(el(node), ['class', 'href']),
-    replacement: (content, node) => `[${content}](${el(node).getAttribute('href') ?? ''}){.reference-link}`,
-  });
-
-  td.addRule('strikethrough', {
-    filter: ['del', 's'],
-    replacement: (content) => `~~${content}~~`,
-  });
-
-  td.addRule('table', {
-    filter: (node) => node.nodeName === 'FIGURE' && hasClass(el(node), 'table') && el(node).querySelector('table') !== null,
-    replacement: (_content, node) => tableMarkdown(td, el(node)) ?? `\n\n${el(node).outerHTML}\n\n`,
-  });
-  return td;
-}
-
-function imageMarkdown(img: DomEl, figureClasses: string[], figureStyle: string | null): string {
-  const alt = (img.getAttribute('alt') ?? '').replace(/([\\[\]])/g, '\\$1');
-  const rawSrc = img.getAttribute('src') ?? '';
-  const src = /\s/.test(rawSrc) ? `<${rawSrc.replace(/([<>])/g, '\\$1')}>` : rawSrc.replace(/([<>()])/g, '\\$1');
+function imageMarkdown(img: HtmlElement, figureClasses: string[], figureStyle: string | undefined): string {
+  if (!onlyAttrs(img, ['src', 'alt', 'width', 'height', 'style'])) fail('image attributes');
+  const src = attr(img, 'src') ?? fail('image without src');
+  const alt = (attr(img, 'alt') ?? '').replace(/([\\[\]])/g, '\\$1');
   const attrs: string[] = figureClasses.map((c) => `.${c}`);
-  if (figureStyle) attrs.push(`style="${figureStyle}"`);
+  if (figureStyle !== undefined) attrs.push(`style="${figureStyle}"`);
   for (const name of ['width', 'height']) {
-    const v = img.getAttribute(name);
-    if (v !== null) attrs.push(`${name}=${v}`);
+    const v = attr(img, name);
+    if (v !== undefined) attrs.push(/^[\w.%-]+$/.test(v) ? `${name}=${v}` : `${name}="${v}"`);
   }
-  const imgStyle = img.getAttribute('style');
-  if (imgStyle) attrs.push(`img-style="${imgStyle}"`);
-  return `![${alt}](${src})${attrs.length ? `{${attrs.join(' ')}}` : ''}`;
+  const imgStyle = attr(img, 'style');
+  if (imgStyle !== undefined) attrs.push(`img-style="${imgStyle}"`);
+  if (attrs.some((a) => /"[^"]*"[^"]*"/.test(a))) fail('quote in an attribute');
+  return `![${alt}](${destination(src)})${attrs.length ? `{${attrs.join(' ')}}` : ''}`;
 }
 
-/** A GFM table, when the table is a plain grid of inline cells with at most one header row. */
-function tableMarkdown(td: TurndownService, figure: DomEl): string | null {
-  if (!onlyAttrs(figure, ['class']) || classesOf(figure).length !== 1) return null;
-  const table = figure.querySelector('table')!;
-  const rows: DomEl[][] = [];
+/** Moves whitespace at the edges of emphasised content outside its delimiters, where Markdown needs it. */
+function wrap(delimiter: string, content: string): string {
+  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(content)!;
+  if (m[2] === '') return content;
+  return `${m[1]}${delimiter}${m[2]}${delimiter}${m[3]}`;
+}
+
+function inlineNode(n: HtmlNode): string {
+  if (isText(n)) return escapeText(n.value.replace(/[ \t\n\r\f]+/g, ' '));
+  if (!isElement(n)) return fail('comment');
+  const tag = n.tagName;
+  if (tag === 'br') return onlyAttrs(n, []) ? '\\\n' : fail('br attributes');
+  if (tag === 'img') return imageMarkdown(n, [], undefined);
+  if (tag === 'span' && hasClass(n, 'math-tex') && onlyAttrs(n, ['class']) && classes(n).length === 1) {
+    const tex = textContent(n);
+    const inline = /^\\\(([\s\S]*)\\\)$/.exec(tex);
+    const display = /^\\\[([\s\S]*)\\\]$/.exec(tex);
+    const body = inline?.[1] ?? display?.[1];
+    if (body !== undefined && body !== '' && !body.includes('$')) return inline ? `$${body}$` : `$$${body}$$`;
+    return fail('math');
+  }
+  if (tag in EMPHASIS && onlyAttrs(n, [])) return wrap(EMPHASIS[tag], inline(n.childNodes));
+  if (tag === 'code' && onlyAttrs(n, [])) {
+    if (!n.childNodes.every(isText)) return fail('formatted code');
+    return codeSpan(textContent(n).replace(/[\n\r]/g, ' '));
+  }
+  if (tag === 'a' && onlyAttrs(n, ['href', 'class']) && attr(n, 'href') !== undefined) {
+    const cls = attr(n, 'class');
+    if (cls !== undefined && cls !== 'reference-link') return fail('link class');
+    const text = inline(n.childNodes).trim();
+    if (text === '') return fail('empty link');
+    return `[${text}](${destination(attr(n, 'href')!)})${cls ? '{.reference-link}' : ''}`;
+  }
+  if (INLINE_HTML.has(tag) || tag in EMPHASIS || tag === 'a') return `${openTag(n)}${inline(n.childNodes)}</${tag}>`;
+  return fail(`<${tag}>`);
+}
+
+function inline(nodes: HtmlNode[]): string {
+  let out = '';
+  for (const n of nodes) out += inlineNode(n);
+  return out;
+}
+
+/** A paragraph's worth of inline content, trimmed the way markdown-it trims a paragraph. */
+function paragraph(nodes: HtmlNode[]): string {
+  const md = inline(nodes).replace(/^[ \t]+|[ \t]+$/g, '').replace(/[ \t]*\\\n[ \t]*/g, '\\\n');
+  return protectEdgeSpaces(escapeLineStarts(md));
+}
+
+/** markdown-it trims a paragraph's lines with String.trim, which eats no-break spaces: those become entities. */
+function protectEdgeSpaces(md: string): string {
+  return md.replace(/^\u00a0+|\u00a0+$/gm, (m) => '&nbsp;'.repeat(m.length));
+}
+
+function indent(md: string, width: number): string {
+  return md.replace(/\n(?!\n|$)/g, `\n${' '.repeat(width)}`);
+}
+
+function quote(md: string): string {
+  return md.split('\n').map((l) => (l === '' ? '>' : `> ${l}`)).join('\n');
+}
+
+function isBlankText(n: HtmlNode): boolean {
+  return isText(n) && /^[ \t\r\n]*$/.test(n.value);
+}
+
+/** Splits mixed content into runs of inline nodes and block elements. */
+function flowParts(nodes: HtmlNode[]): Array<{ inline: HtmlNode[] } | { block: HtmlElement }> {
+  const parts: Array<{ inline: HtmlNode[] } | { block: HtmlElement }> = [];
+  let run: HtmlNode[] = [];
+  const flush = (): void => {
+    if (run.some((n) => !isBlankText(n))) parts.push({ inline: run });
+    run = [];
+  };
+  for (const n of nodes) {
+    if (isElement(n) && (isBlockTag(n) || isTransparentDiv(n))) {
+      flush();
+      parts.push({ block: n });
+    } else {
+      run.push(n);
+    }
+  }
+  flush();
+  return parts;
+}
+
+const BLOCKS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'aside', 'pre', 'figure', 'table', 'hr', 'section', 'div', 'dl', 'details', 'figcaption', 'address', 'article', 'header', 'footer', 'nav', 'main', 'form', 'thead', 'tbody', 'tr', 'td', 'th']);
+const isBlockTag = (el: HtmlElement): boolean => BLOCKS.has(el.tagName) || isDisplayMath(el);
+
+function flowMarkdown(nodes: HtmlNode[], separator: string): string {
+  return flowParts(nodes).map((p) => ('inline' in p ? paragraph(p.inline) : blockMarkdown(p.block))).join(separator);
+}
+
+function listItems(list: HtmlElement, marker: (i: number) => string, todo: boolean): string {
+  const items = list.childNodes.filter((c) => !isBlankText(c));
+  return items.map((li, i) => {
+    if (!isElement(li) || li.tagName !== 'li' || !onlyAttrs(li, [])) return fail('list child');
+    let nodes = li.childNodes;
+    let prefix = marker(i);
+    let width = prefix.length;
+    if (todo) {
+      const label = nodes.find((c) => !isBlankText(c));
+      if (!label || !isElement(label) || label.tagName !== 'label' || attr(label, 'class') !== 'todo-list__label' || label.attrs.length !== 1) return fail('todo label');
+      const parts = label.childNodes.filter((c) => !isBlankText(c));
+      const [box, description] = parts;
+      if (parts.length !== 2 || !isElement(box) || box.tagName !== 'input' || attr(box, 'type') !== 'checkbox') return fail('todo checkbox');
+      if (!onlyAttrs(box, ['type', 'checked', 'disabled'])) return fail('todo checkbox attributes');
+      if (!isElement(description) || description.tagName !== 'span' || attr(description, 'class') !== 'todo-list__label__description' || description.attrs.length !== 1) return fail('todo description');
+      prefix = `${prefix}${attr(box, 'checked') !== undefined ? '[x]' : '[ ]'} `;
+      width = 2;
+      nodes = [...description.childNodes, ...nodes.slice(nodes.indexOf(label) + 1)];
+    }
+    const parts = flowParts(nodes);
+    const body = parts.map((p) => ('inline' in p ? paragraph(p.inline) : blockMarkdown(p.block)));
+    const tight = parts.every((p, k) => k === 0 || ('block' in p && (p.block.tagName === 'ul' || p.block.tagName === 'ol')));
+    const text = body.join(tight ? '\n' : '\n\n');
+    return prefix + indent(text, width);
+  }).join('\n');
+}
+
+function tableMarkdown(figure: HtmlElement): string {
+  if (!onlyAttrs(figure, ['class']) || classes(figure).join(' ') !== 'table') return fail('table figure');
+  const kids = figure.childNodes.filter((c) => !isBlankText(c));
+  const table = kids[0];
+  if (kids.length !== 1 || !isElement(table) || table.tagName !== 'table' || table.attrs.length) return fail('table');
+  const rows: HtmlElement[][] = [];
   let headerRows = 0;
-  for (const section of Array.from(table.childNodes)) {
-    if (section.nodeName === '#text') continue;
-    if (!['THEAD', 'TBODY'].includes(section.nodeName) || !onlyAttrs(section, [])) return null;
-    for (const tr of Array.from(section.childNodes)) {
-      if (tr.nodeName === '#text') continue;
-      if (tr.nodeName !== 'TR' || !onlyAttrs(tr, [])) return null;
-      const cells = Array.from(tr.childNodes).filter((c) => c.nodeName !== '#text');
-      if (cells.some((c) => !['TD', 'TH'].includes(c.nodeName) || !onlyAttrs(c, []))) return null;
-      if (section.nodeName === 'THEAD') headerRows++;
+  for (const section of table.childNodes.filter((c) => !isBlankText(c))) {
+    if (!isElement(section) || !['thead', 'tbody'].includes(section.tagName) || section.attrs.length) return fail('table section');
+    for (const tr of section.childNodes.filter((c) => !isBlankText(c))) {
+      if (!isElement(tr) || tr.tagName !== 'tr' || tr.attrs.length) return fail('table row');
+      const cells = tr.childNodes.filter((c) => !isBlankText(c)) as HtmlElement[];
+      const cellTag = section.tagName === 'thead' ? 'th' : 'td';
+      if (cells.some((c) => !isElement(c) || c.tagName !== cellTag || c.attrs.length)) return fail('table cell');
+      if (section.tagName === 'thead') headerRows++;
       rows.push(cells);
     }
   }
-  if (headerRows !== 1 || rows.length === 0 || !onlyAttrs(table, [])) return null;
+  if (headerRows > 1 || rows.length === 0) return fail('table header');
   const width = rows[0].length;
-  if (rows.some((r) => r.length !== width)) return null;
-  const cellText = (c: DomEl): string | null => {
-    if (c.querySelector('p,ul,ol,pre,figure,table,blockquote,h1,h2,h3,h4,h5,h6,aside,br')) return null;
-    const md = td.turndown(c.outerHTML.replace(/^<t[dh][^>]*>|<\/t[dh]>$/g, ''));
-    return md.includes('\n') ? null : md || ' ';
-  };
+  if (width === 0 || rows.some((r) => r.length !== width)) return fail('ragged table');
   const lines: string[] = [];
-  for (const [i, r] of rows.entries()) {
-    const cells = r.map(cellText);
-    if (cells.some((c) => c === null)) return null;
-    lines.push(`| ${cells.join(' | ')} |`);
-    if (i === 0) lines.push(`|${' --- |'.repeat(width)}`);
-  }
-  return `\n\n${lines.join('\n')}\n\n`;
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  if (headerRows === 0) lines.push(line(new Array<string>(width).fill(' ')), `|${' --- |'.repeat(width)}`);
+  rows.forEach((r, i) => {
+    lines.push(line(r.map((c) => {
+      if (c.childNodes.some((n) => isElement(n) && (isBlockTag(n) || n.tagName === 'br'))) return fail('block in a cell');
+      return paragraph(c.childNodes) || ' ';
+    })));
+    if (i === 0 && headerRows === 1) lines.push(`|${' --- |'.repeat(width)}`);
+  });
+  return lines.join('\n');
 }
 
-const SENTINEL = '\uE000';
-let shared: TurndownService | undefined;
+function codeBlock(pre: HtmlElement): string {
+  const kids = pre.childNodes;
+  const code = kids[0];
+  if (kids.length !== 1 || pre.attrs.length || !isElement(code) || code.tagName !== 'code' || !code.childNodes.every(isText)) return fail('pre');
+  const cls = attr(code, 'class');
+  if (!onlyAttrs(code, ['class']) || (cls !== undefined && !/^language-\S+$/.test(cls))) return fail('code class');
+  const text = textContent(code);
+  const longest = Math.max(2, ...Array.from(text.matchAll(/^ *(`{3,})/gm), (m) => m[1].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${cls ? cls.slice('language-'.length) : ''}\n${text}\n${fence}`;
+}
 
-/** One HTML block as Trilium Markdown (not yet checked for exactness). */
-export function blockToMarkdown(html: string): string {
-  shared ??= createTurndown();
-  // turndown trims all whitespace, no-break spaces included, off its output's end: a sentinel paragraph keeps them.
-  const out = shared.turndown(`${html}<p>${SENTINEL}</p>`);
-  return protectEdgeSpaces(out.slice(0, out.lastIndexOf(SENTINEL)).replace(/^\n+|[ \t\r\n]+$/g, ''));
+/** One block element as Markdown; throws NotExpressible when Markdown cannot say it exactly. */
+export function blockMarkdown(el: HtmlElement): string {
+  const tag = el.tagName;
+  switch (tag) {
+    case 'p': {
+      if (el.attrs.length) return fail('p attributes');
+      if (el.childNodes.some((c) => isElement(c) && isBlockTag(c))) return fail('block in p');
+      const md = paragraph(el.childNodes);
+      return /^(?:\s|&nbsp;)*$/.test(md) ? '&nbsp;' : md;
+    }
+    case 'h1': case 'h2': case 'h3': case 'h4': case 'h5': case 'h6': {
+      const md = el.attrs.length ? '' : paragraph(el.childNodes);
+      if (md === '' || md.includes('\n')) return fail('heading');
+      return `${'#'.repeat(Number(tag[1]))} ${md.replace(/^#/, '\\#')}`;
+    }
+    case 'ul': {
+      const todo = attr(el, 'class') === 'todo-list';
+      if (!(el.attrs.length === 0 || (todo && el.attrs.length === 1))) return fail('ul attributes');
+      return listItems(el, () => '- ', todo);
+    }
+    case 'ol': {
+      if (!onlyAttrs(el, ['start'])) return fail('ol attributes');
+      const start = Number(attr(el, 'start') ?? '1');
+      if (!Number.isInteger(start) || start < 0 || start > 999999999) return fail('ol start');
+      return listItems(el, (i) => `${start + i}. `, false);
+    }
+    case 'blockquote':
+      if (el.attrs.length) return fail('blockquote attributes');
+      return quote(flowMarkdown(el.childNodes, '\n\n'));
+    case 'aside': {
+      const type = classes(el).find((c) => ADMONITION_TYPES.includes(c));
+      if (!type || classes(el).length !== 2 || !hasClass(el, 'admonition') || el.attrs.length !== 1) return fail('aside');
+      if (!el.childNodes.every((c) => isBlankText(c) || (isElement(c) && isBlockTag(c)))) return fail('inline in aside');
+      return quote(`[!${type.toUpperCase()}]\n${flowMarkdown(el.childNodes, '\n\n')}`);
+    }
+    case 'pre':
+      return codeBlock(el);
+    case 'hr':
+      return el.attrs.length ? fail('hr attributes') : '---';
+    case 'figure': {
+      if (hasClass(el, 'table')) return tableMarkdown(el);
+      const kids = el.childNodes.filter((c) => !isBlankText(c));
+      const img = kids[0];
+      if (kids.length !== 1 || !isElement(img) || img.tagName !== 'img' || !hasClass(el, 'image') || !onlyAttrs(el, ['class', 'style'])) return fail('figure');
+      return imageMarkdown(img, classes(el).filter((c) => c !== 'image'), attr(el, 'style'));
+    }
+    case 'span':
+      if (isDisplayMath(el)) return inlineNode(el);
+      return fail('span block');
+    default:
+      return fail(`<${tag}>`);
+  }
+}
+
+/** A run of top-level inline content (CKEditor wraps it in a paragraph). */
+export function inlineRunMarkdown(nodes: HtmlNode[]): string {
+  return paragraph(nodes);
 }
