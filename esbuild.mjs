@@ -19,6 +19,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // the replica's worker thread (src/storage/worker), found next to the bundle that starts it
+  { ...common, entryPoints: ['src/storage/worker/replicaWorker.ts'], outfile: 'dist/replicaWorker.js' },
 ];
 
 // The demo sync server (`npm start`, e2e tests). Optional while it is being written: a failure is reported, not fatal.

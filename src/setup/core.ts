@@ -1,6 +1,6 @@
 // Binds CoreApi (what the glue needs) to the real core: src/storage and src/sync. The one place that knows their
 // constructors, so the rest of the glue only sees plain interfaces.
-import { openReplica } from '../storage';
+import { openReplicaOn } from '../storage';
 import type { ReplicaApi } from '../storage/replicaApi';
 import { systemClock } from '../storage/types';
 import { createLocalDocument, pushToServer, setupFromServer, SyncEngine, SyncScheduler } from '../sync';
@@ -59,15 +59,15 @@ function createScheduler(replica: ReplicaApi, config: SchedulerConfig): Schedule
 }
 
 export const realCore: CoreApi = {
-  openReplica: (dataDir) => openReplica(dataDir),
+  openReplica: (dataDir) => openReplicaOn('auto', dataDir),
   async setupFromServer(run) {
     const { replica, result } = await setupFromServer({
       dataDir: run.dataDir, serverUrl: run.serverUrl, password: run.password, network: run.network,
-      onProgress: run.onProgress, signal: run.signal, logger: run.logger,
+      onProgress: run.onProgress, signal: run.signal, logger: run.logger, thread: 'auto',
     });
     return { replica, result, documentSecret: await replica.getOption('documentSecret') };
   },
-  createLocalDocument: (dataDir) => createLocalDocument(dataDir),
+  createLocalDocument: (dataDir) => createLocalDocument(dataDir, { thread: 'auto' }),
   pushToServer: (run) => pushToServer({
     replica: run.replica, serverUrl: run.serverUrl, password: run.password, network: run.network,
     onProgress: run.onProgress, signal: run.signal, logger: run.logger,

@@ -1,7 +1,8 @@
 // Applying pulled or pushed records (SYNC-PROTOCOL.md §7), with conflict capture (issues 4 and 7).
-import { TriliumError } from '../sync/errors';
+import { TriliumError } from './errors';
 import { insertJsonRows, Pipeline } from './db';
 import { randomString } from './ids';
+import { asBuffer, isPlainBytes } from './transferables';
 import { ERASABLE_TABLES, getProfile, supportedSyncVersions, type SchemaProfile } from './profiles';
 import type { ApplyOptions } from './replicaApi';
 import { writeRevision } from './revisions';
@@ -81,6 +82,7 @@ function coerce(ec: EntityChange, senderInstanceId: string): Ec {
 }
 
 function decodeBlob(row: Row): Row {
+  if (isPlainBytes(row.content)) return { ...row, content: asBuffer(row.content) };
   if (typeof row.content !== 'string') return row;
   const buf = Buffer.from(row.content, 'base64');
   return { ...row, content: buf.length === 0 ? '' : buf };
@@ -135,7 +137,7 @@ async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string)
         if (ci >= 0 && typeof values[ci] === 'string') {
           const buf = Buffer.from(values[ci] as string, 'base64');
           values[ci] = buf.length === 0 ? '' : buf;
-        }
+        } else if (ci >= 0 && isPlainBytes(values[ci])) values[ci] = asBuffer(values[ci]);
       }
       g.rows.push(values);
       deletes.get(t)?.delete(e.entityId);

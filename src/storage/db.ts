@@ -1,51 +1,9 @@
-// Promise wrapper over @vscode/sqlite3 with a single-writer transaction queue.
-import * as sqlite3 from '@vscode/sqlite3';
+// Transactions, pipelines and bulk inserts over a driver's Connection (src/storage/driver).
+import type { Connection, Params } from './driver/connection';
 import type { SqlValue } from './types';
 
-export type Params = SqlValue[] | Record<string, SqlValue>;
-
-/** One SQLite connection with promise methods. */
-export class Connection {
-  private constructor(private readonly db: sqlite3.Database) {}
-
-  static open(file: string, mode: number): Promise<Connection> {
-    return new Promise((resolve, reject) => {
-      const db = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(new Connection(db))));
-    });
-  }
-
-  run(sql: string, params: Params = []): Promise<{ changes: number; lastID: number }> {
-    return new Promise((resolve, reject) => {
-      this.db.run(sql, params, function (err) {
-        if (err) reject(err);
-        else resolve({ changes: this.changes, lastID: this.lastID });
-      });
-    });
-  }
-
-  all<T = Record<string, SqlValue>>(sql: string, params: Params = []): Promise<T[]> {
-    return new Promise((resolve, reject) => {
-      this.db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[])));
-    });
-  }
-
-  async get<T = Record<string, SqlValue>>(sql: string, params: Params = []): Promise<T | undefined> {
-    return new Promise((resolve, reject) => {
-      this.db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as T | undefined)));
-    });
-  }
-
-  exec(sql: string): Promise<void> {
-    return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
-  }
-}
-
-export const OPEN_RW = sqlite3.OPEN_READWRITE;
-export const OPEN_CREATE = sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+export type { Connection, Params } from './driver/connection';
+export { openConnection, chooseDriver } from './driver/select';
 
 /**
  * Serializes write transactions: each `run(fn)` waits for the previous one to finish, so statements of
@@ -91,8 +49,19 @@ export class WriteQueue {
  */
 export class Pipeline {
   private prev: Promise<unknown> = Promise.resolve();
+  readonly runMany?: (sql: string, rows: SqlValue[][]) => Promise<void>;
 
-  constructor(private readonly c: Connection) {}
+  constructor(private readonly c: Connection) {
+    const many = c.runMany?.bind(c);
+    if (many) {
+      this.runMany = async (sql, rows) => {
+        await this.prev;
+        const next = many(sql, rows);
+        next.catch(() => undefined);
+        this.prev = next;
+      };
+    }
+  }
 
   async run(sql: string, params: Params): Promise<void> {
     await this.prev;
@@ -109,6 +78,7 @@ export class Pipeline {
 /** Where the bulk inserts send their statements: a connection, or a pipeline that overlaps them. */
 export interface StatementSink {
   run(sql: string, params: Params): Promise<unknown>;
+  runMany?(sql: string, rows: SqlValue[][]): Promise<void>;
 }
 
 /**
@@ -121,6 +91,10 @@ export interface StatementSink {
 export async function insertJsonRows(
   c: StatementSink, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
 ): Promise<void> {
+  if (c.runMany) {
+    if (rows.length > 0) await c.runMany(`${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})`, rows);
+    return;
+  }
   const chunk = 20000;
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.length <= chunk ? rows : rows.slice(i, i + chunk);
@@ -214,6 +188,7 @@ export async function insertRows(
   c: StatementSink, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
 ): Promise<void> {
   if (rows.length === 0) return;
+  if (c.runMany) return c.runMany(`${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})`, rows);
   const perRow = cols.length;
   const chunk = Math.max(1, Math.floor(32000 / perRow));
   const tuple = `(${cols.map(() => '?').join(',')})`;

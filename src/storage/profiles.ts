@@ -1,6 +1,6 @@
 // Schema profiles: the synced tables and columns of each Trilium sync protocol version
 // (SYNC-PROTOCOL.md §1.2, §5.2, §6.2, §11).
-import { TriliumError } from '../sync/errors';
+import { TriliumError } from './errors';
 
 export interface ColumnDef {
   name: string;

@@ -2,13 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { TriliumError } from '../sync/errors';
+import { TriliumError } from './errors';
 import { applyBatch, validateRecords } from './apply';
 import { ChangeWatch } from './changeWatch';
 import {
   computeSectorHashes, entityChangeChecks, eraseUnusedBlobs, requeueSector, verifyStoredHashes,
 } from './contentCheck';
-import { Connection, OPEN_CREATE, OPEN_RW, WriteQueue } from './db';
+import { openConnection, WriteQueue, type Connection } from './db';
+import type { DriverInfo } from './driver/connection';
 import { entityHash, hashedBlobId } from './hash';
 import { newEntityId, randomString } from './ids';
 import { getProfile, type SchemaProfile } from './profiles';
@@ -82,7 +83,6 @@ export class Replica implements ReplicaApi {
   /** Trilium search, saved searches and backlinks, from an in-memory note index kept current by emit(). */
   private readonly queries = new ReplicaQueries(() => this.reader);
   private closed = false;
-  private changeWatch: ChangeWatch | undefined;
   private protectionInstance: ReplicaProtection | undefined;
   /** Protected notes: the session (data key in memory only) and decrypted reads. */
   private get protection(): ReplicaProtection {
@@ -92,6 +92,7 @@ export class Replica implements ReplicaApi {
       emit: (change) => this.emit(change),
     }));
   }
+  private changeWatch: ChangeWatch | undefined;
 
   private constructor(
     readonly dataDir: string,
@@ -113,7 +114,7 @@ export class Replica implements ReplicaApi {
       throw new TriliumError('REPLICA_EXISTS', `A replica already exists at ${file}.`, 'Open it instead, or choose another data directory.');
     }
     mkdirSync(dataDir, { recursive: true });
-    const writer = await Connection.open(file, OPEN_CREATE);
+    const writer = await openConnection(file, { create: true });
     await writer.exec(`PRAGMA page_size = ${PAGE_SIZE}`);
     await configure(writer);
     await writer.exec(schemaSql(profile));
@@ -152,7 +153,7 @@ export class Replica implements ReplicaApi {
     if (!existsSync(file)) {
       throw new TriliumError('NO_REPLICA', `No replica at ${file}.`, 'Create a new document or set up sync from a server first.');
     }
-    const writer = await Connection.open(file, OPEN_RW);
+    const writer = await openConnection(file, { create: false });
     try {
       await configure(writer);
       const meta = await writer.all<{ name: string; value: string }>('SELECT name, value FROM replica_meta');
@@ -175,7 +176,7 @@ export class Replica implements ReplicaApi {
   }
 
   private static async finishOpen(dataDir: string, profile: SchemaProfile, writer: Connection, clock: Clock): Promise<Replica> {
-    const reader = await Connection.open(path.join(dataDir, DB_FILE), OPEN_RW);
+    const reader = await openConnection(path.join(dataDir, DB_FILE), { create: false });
     await reader.exec('PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8192; PRAGMA query_only = 1');
     const r = new Replica(dataDir, profile, writer, reader, clock);
     await writer.run('INSERT OR IGNORE INTO local_instances (instanceId, utcDateOpened) VALUES (?, ?)',
@@ -188,14 +189,18 @@ export class Replica implements ReplicaApi {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.changeWatch?.stop();
     this.protectionInstance?.dispose();
+    await this.changeWatch?.stop();
     await this.finishBulkLoad();
     await this.queue.drain();
     this.closed = true;
     await this.writer.exec('PRAGMA optimize').catch(() => undefined);
     await this.reader.close();
     await this.writer.close();
+  }
+
+  get driver(): DriverInfo {
+    return this.writer.driver;
   }
 
   /** Follows a server that speaks a newer sync version, in place (src/storage/migrations). */

@@ -5,10 +5,11 @@ import type {
   AttachmentRow, AttributeRow, BranchRow, ConflictRecord, EntityChange, NoteRow, ReplicaChange,
   RevisionRow, SyncRecord, TreeChild,
 } from './types';
-import type { ReplicaMigration } from './migrations/report';
+import type { ContentBase, ContentSaveResult } from './staleSave';
 import type { Backlink } from './query/replicaQueries';
 import type { SearchHit, SearchOptions } from './query/search';
-import type { ContentBase, ContentSaveResult } from './staleSave';
+import type { DriverInfo } from './driver/connection';
+import type { ReplicaMigration } from './migrations/report';
 
 export interface CreateNoteInput {
   parentNoteId: string;
@@ -59,6 +60,8 @@ export interface ReplicaApi {
   readonly syncVersion: number;
   /** Random per opening, 12 chars [A-Za-z0-9] (Trilium's rule); never equal to the server's. */
   readonly instanceId: string;
+  /** The SQLite driver and version this replica is opened with (Test Sync and `status` show them). */
+  readonly driver: DriverInfo;
 
   close(): Promise<void>;
 

@@ -1,6 +1,6 @@
 // The set-up flows (SYNC-PROTOCOL.md §3): a new replica from a server, an existing replica pushed to an empty
 // server, and a new local document for offline-first use.
-import { createReplica, supportedSyncVersions } from '../storage';
+import { createReplicaOn, supportedSyncVersions, type ReplicaThread } from '../storage';
 import type { ReplicaApi } from '../storage/replicaApi';
 import { systemClock, type Clock } from '../storage/types';
 import type { SyncProgress, SyncResult, TestSyncResult } from './engineApi';
@@ -25,6 +25,8 @@ interface CommonOptions {
   logger?: Logger;
   transport?: Transport;
   pageBytes?: number;
+  /** Which thread the new replica lives on (default: this one). */
+  thread?: ReplicaThread;
 }
 
 export interface SetupFromServerOptions extends CommonOptions {
@@ -49,7 +51,7 @@ export async function setupFromServer(opts: SetupFromServerOptions): Promise<{ r
   }
   const seed = await client.getSeed(opts.password, opts.signal);
   if (!supported.includes(seed.syncVersion)) throw unsupportedVersion(seed.syncVersion, supported);
-  const replica = await createReplica(opts.dataDir, { syncVersion: seed.syncVersion, kind: 'empty', clock });
+  const replica = await createReplicaOn(opts.thread ?? 'same', opts.dataDir, { syncVersion: seed.syncVersion, kind: 'empty', clock });
   try {
     await replica.setOption('documentId', seed.documentId, false);
     await replica.setOption('documentSecret', seed.documentSecret, false);
@@ -100,11 +102,13 @@ export async function pushToServer(opts: PushToServerOptions): Promise<SyncResul
 }
 
 /** A new local document (root, hidden subtree, id and secret) that can later be pushed to a server. */
-export async function createLocalDocument(dataDir: string, opts: { syncVersion?: number; clock?: Clock; password?: string } = {}): Promise<ReplicaApi> {
+export async function createLocalDocument(
+  dataDir: string, opts: { syncVersion?: number; clock?: Clock; password?: string; thread?: ReplicaThread } = {},
+): Promise<ReplicaApi> {
   const supported = supportedSyncVersions();
   const syncVersion = opts.syncVersion ?? (supported.includes(DEFAULT_NEW_DOCUMENT_SYNC_VERSION) ? DEFAULT_NEW_DOCUMENT_SYNC_VERSION : Math.max(...supported));
   if (!supported.includes(syncVersion)) throw unsupportedVersion(syncVersion, supported);
-  const replica = await createReplica(dataDir, { syncVersion, kind: 'newDocument', clock: opts.clock });
+  const replica = await createReplicaOn(opts.thread ?? 'same', dataDir, { syncVersion, kind: 'newDocument', clock: opts.clock });
   if (opts.password) await setPassword(replica, opts.password);
   return replica;
 }

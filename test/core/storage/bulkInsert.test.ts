@@ -2,7 +2,7 @@
 // exactly what one bound parameter per value stores in columns declared like Trilium's: same values, same types.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { Connection, insertJsonRows, insertRows, jsonInsert, OPEN_CREATE } from '../../../src/storage/db';
+import { insertJsonRows, insertRows, jsonInsert, openConnection, type Connection } from '../../../src/storage/db';
 import { createReplica, openReplica } from '../../../src/storage';
 import type { SqlValue } from '../../../src/storage/types';
 import { cleanupDirs, rawAll, tempDir } from './helpers';
@@ -10,7 +10,7 @@ import { cleanupDirs, rawAll, tempDir } from './helpers';
 const COLS = ['k', 'a', 'b', 'c'];
 
 async function memoryDb(): Promise<Connection> {
-  const c = await Connection.open(':memory:', OPEN_CREATE);
+  const c = await openConnection(':memory:', { create: true });
   await c.exec('CREATE TABLE viaJson (k INTEGER PRIMARY KEY, a TEXT, b INTEGER, c); CREATE TABLE viaParams (k INTEGER PRIMARY KEY, a TEXT, b INTEGER, c)');
   return c;
 }
@@ -107,7 +107,7 @@ describe('storage: bulk insert through json_each', () => {
     await r.close();
     const [ps] = await rawAll(dir, 'PRAGMA page_size');
     assert.equal(ps.page_size, 16384);
-    const db = await Connection.open(path.join(dir, 'document.db'), OPEN_CREATE);
+    const db = await openConnection(path.join(dir, 'document.db'), { create: false });
     await db.run('CREATE INDEX IDX_entity_changes_isSynced_id ON entity_changes (isSynced, id)');
     await db.close();
     const again = await openReplica(dir);

@@ -2,10 +2,9 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import * as sqlite3 from '@vscode/sqlite3';
 import { createReplica, hashedBlobId, type Replica } from '../../../src/storage';
 import type { EntityChange } from '../../../src/storage/types';
-import { changesOf, cleanupDirs, newDoc, rawAll, tempDir } from './helpers';
+import { changesOf, cleanupDirs, newDoc, rawAll, rawRun, tempDir } from './helpers';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('base64');
 let n = 0;
@@ -17,15 +16,6 @@ const note = (noteId: string, blobId: string | null = null) => ({
   noteId, title: noteId, isProtected: 0, type: 'text', mime: 'text/html', blobId, isDeleted: 0, deleteId: null,
   dateCreated: 'd', dateModified: 'd', utcDateCreated: 'u', utcDateModified: 'u',
 });
-
-function rawRun(dataDir: string, sql: string, params: unknown[] = []): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(path.join(dataDir, 'document.db'), (err) => {
-      if (err) return reject(err);
-      db.run('PRAGMA busy_timeout = 5000', () => db.run(sql, params, (e) => { db.close(); if (e) reject(e); else resolve(); }));
-    });
-  });
-}
 
 describe('storage: content check', function () {
   this.timeout(180_000);

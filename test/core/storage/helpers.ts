@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import * as sqlite3 from '@vscode/sqlite3';
+import { openConnection } from '../../../src/storage/db';
 import { createReplica, type Replica } from '../../../src/storage';
-import type { Clock, EntityChange, Row } from '../../../src/storage/types';
+import type { Clock, EntityChange, Row, SqlValue } from '../../../src/storage/types';
 
 export class TestClock implements Clock {
   constructor(public t = Date.parse('2026-11-24T10:00:00.000Z')) {}
@@ -34,17 +34,24 @@ export async function newDoc(syncVersion = 39, clock: Clock = new TestClock()): 
 }
 
 /** Reads the file directly with a separate connection, as any other SQLite client would. */
-export function rawAll(dataDir: string, sql: string, params: unknown[] = []): Promise<Row[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(path.join(dataDir, 'document.db'), sqlite3.OPEN_READONLY, (err) => {
-      if (err) return reject(err);
-      db.all(sql, params, (e, rows) => {
-        db.close();
-        if (e) reject(e);
-        else resolve(rows as Row[]);
-      });
-    });
-  });
+export async function rawAll(dataDir: string, sql: string, params: unknown[] = []): Promise<Row[]> {
+  const db = await openConnection(path.join(dataDir, 'document.db'), { create: false });
+  try {
+    return await db.all<Row>(sql, params as SqlValue[]);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Writes to the file directly with a separate connection, behind the replica's back. */
+export async function rawRun(dataDir: string, sql: string, params: unknown[] = []): Promise<void> {
+  const db = await openConnection(path.join(dataDir, 'document.db'), { create: false });
+  try {
+    await db.exec('PRAGMA busy_timeout = 5000');
+    await db.run(sql, params as SqlValue[]);
+  } finally {
+    await db.close();
+  }
 }
 
 export async function changesOf(dataDir: string, entityName: string, entityId: string): Promise<EntityChange[]> {

@@ -2,7 +2,8 @@
 // state with exponential backoff, an immediate retry when the network returns, and cancellation.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
-import { systemClock } from '../../../src/storage/types';
+import { systemClock, type SqlValue } from '../../../src/storage/types';
+import { openConnection } from '../../../src/storage/db';
 import { SyncEngine } from '../../../src/sync/engine';
 import { replicaSecretSource } from '../../../src/sync/secrets';
 import type { SyncState } from '../../../src/sync/engineApi';
@@ -118,15 +119,14 @@ describe('sync: a content hash check that cannot pass', function () {
       assert.equal((await client.engine.sync()).hashCheck, 'passed');
       // Damage the server behind its replica's back: an attribute whose change carries the client's instance id,
       // so the server never sends it to that client (echo prevention) and the client cannot push what it lacks.
-      const sqlite3 = (await import('@vscode/sqlite3')).default;
-      const db = new sqlite3.Database(join(server.replica!.dataDir, 'document.db'));
-      const run = (sql: string, params: unknown[]) => new Promise<void>((res, rej) => db.run(sql, params, (e: Error | null) => (e ? rej(e) : res())));
+      const db = await openConnection(join(server.replica!.dataDir, 'document.db'), { create: false });
+      const run = (sql: string, params: SqlValue[]) => db.run(sql, params);
       const now = new Date().toISOString().replace('T', ' ');
       await run(`INSERT INTO attributes (attributeId, noteId, type, name, value, position, utcDateModified, isDeleted, deleteId, isInheritable)
                  VALUES ('zzdamaged001', 'root', 'label', 'damaged', '', 0, ?, 0, NULL, 0)`, [now]);
       await run(`INSERT INTO entity_changes (entityName, entityId, hash, isErased, changeId, componentId, instanceId, isSynced, utcDateChanged)
                  VALUES ('attributes', 'zzdamaged001', 'damaged000', 0, 'damagedchg01', 'NA', ?, 1, ?)`, [client.replica.instanceId, now]);
-      await new Promise<void>((res) => db.close(() => res()));
+      await db.close();
 
       const engine = new SyncEngine(client.replica, { serverUrl: server.url, network: {} }, replicaSecretSource(client.replica), systemClock, quietLogger, { maxRounds: 3 });
       const started = Date.now();

@@ -1,0 +1,153 @@
+// The `node:sqlite` driver: Node's built-in SQLite (Node ≥ 22.5). Synchronous: every call blocks the thread it
+// runs on, so the extension host runs the replica in a worker (src/storage/worker).
+import type { SqlValue } from '../types';
+import type { Connection, DriverInfo, OpenOptions, Params } from './connection';
+
+// The part of node:sqlite's API used here (this project's @types/node is Node 20's, which has no node:sqlite).
+interface StatementSync {
+  run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  all(...params: unknown[]): unknown[];
+  get(...params: unknown[]): unknown;
+}
+interface DatabaseSync {
+  prepare(sql: string): StatementSync;
+  exec(sql: string): void;
+  close(): void;
+}
+interface NodeSqlite {
+  DatabaseSync: new (file: string, options?: Record<string, unknown>) => DatabaseSync;
+}
+
+let loaded: NodeSqlite | null | undefined;
+
+/** The module, or null when this Node has none (Node 20, or Node 22 before 22.13 without its flag). */
+export function loadNodeSqlite(): NodeSqlite | null {
+  if (loaded !== undefined) return loaded;
+  try {
+    // A warning-free probe: process.getBuiltinModule does not print the ExperimentalWarning of older Node 22.
+    const viaBuiltin = (process as unknown as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:sqlite');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = (viaBuiltin as NodeSqlite | undefined) ?? (require('node:sqlite') as NodeSqlite);
+  } catch {
+    loaded = null;
+  }
+  return loaded;
+}
+
+const STATEMENT_CACHE = 256;
+
+class NodeSqliteConnection implements Connection {
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(private readonly db: DatabaseSync, readonly driver: DriverInfo) {}
+
+  private prepare(sql: string): StatementSync {
+    let s = this.statements.get(sql);
+    if (s) {
+      // keep recently used statements at the end of the map's order
+      this.statements.delete(sql);
+      this.statements.set(sql, s);
+      return s;
+    }
+    s = this.db.prepare(sql);
+    this.statements.set(sql, s);
+    if (this.statements.size > STATEMENT_CACHE) this.statements.delete(this.statements.keys().next().value as string);
+    return s;
+  }
+
+  async run(sql: string, params: Params = []): Promise<{ changes: number; lastID: number }> {
+    const r = call(this.prepare(sql), 'run', params) as { changes: number | bigint; lastInsertRowid: number | bigint };
+    return { changes: Number(r.changes), lastID: Number(r.lastInsertRowid) };
+  }
+
+  async all<T>(sql: string, params: Params = []): Promise<T[]> {
+    const rows = call(this.prepare(sql), 'all', params) as Array<Record<string, unknown>>;
+    for (let i = 0; i < rows.length; i++) rows[i] = plain(rows[i]);
+    return rows as T[];
+  }
+
+  async get<T>(sql: string, params: Params = []): Promise<T | undefined> {
+    const row = call(this.prepare(sql), 'get', params) as Record<string, unknown> | undefined;
+    return row === undefined ? undefined : (plain(row) as T);
+  }
+
+  async runMany(sql: string, rows: SqlValue[][]): Promise<void> {
+    const s = this.prepare(sql);
+    try {
+      for (const row of rows) s.run(...(row.some(needsConversion) ? row.map(bindable) : row));
+    } catch (e) {
+      throw withSqliteCode(e);
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    try {
+      this.db.exec(sql);
+    } catch (e) {
+      throw withSqliteCode(e);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    this.db.close();
+  }
+}
+
+function call(s: StatementSync, method: 'run' | 'all' | 'get', params: Params): unknown {
+  try {
+    if (Array.isArray(params)) {
+      const args = params.map(bindable);
+      return (s[method] as (...a: unknown[]) => unknown)(...args);
+    }
+    const named: Record<string, unknown> = {};
+    for (const k of Object.keys(params)) named[k] = bindable(params[k]);
+    return (s[method] as (...a: unknown[]) => unknown)(named);
+  } catch (e) {
+    throw withSqliteCode(e);
+  }
+}
+
+/** SQLite's primary result codes by number, named as @vscode/sqlite3 names them in `code` (SQLITE_BUSY, …). */
+const RESULT_CODES: Record<number, string> = {
+  1: 'ERROR', 2: 'INTERNAL', 3: 'PERM', 4: 'ABORT', 5: 'BUSY', 6: 'LOCKED', 7: 'NOMEM', 8: 'READONLY', 9: 'INTERRUPT',
+  10: 'IOERR', 11: 'CORRUPT', 12: 'NOTFOUND', 13: 'FULL', 14: 'CANTOPEN', 15: 'PROTOCOL', 16: 'EMPTY', 17: 'SCHEMA',
+  18: 'TOOBIG', 19: 'CONSTRAINT', 20: 'MISMATCH', 21: 'MISUSE', 22: 'NOLFS', 23: 'AUTH', 24: 'FORMAT', 25: 'RANGE', 26: 'NOTADB',
+};
+
+/** node:sqlite reports `code: 'ERR_SQLITE_ERROR'` and the number in `errcode`; callers switch on `SQLITE_…` codes. */
+function withSqliteCode(e: unknown): unknown {
+  const errcode = (e as { errcode?: unknown }).errcode;
+  if (!(e instanceof Error) || typeof errcode !== 'number') return e;
+  const name = `SQLITE_${RESULT_CODES[errcode & 0xff] ?? 'ERROR'}`;
+  const out = new Error(`${name}: ${e.message}`, { cause: e });
+  return Object.assign(out, { code: name, errno: errcode & 0xff });
+}
+
+const needsConversion = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
+
+/** What @vscode/sqlite3 accepts and node:sqlite refuses: undefined (bound as NULL) and booleans (as 0/1). */
+function bindable(v: SqlValue | undefined | boolean): unknown {
+  if (v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v;
+}
+
+/** node:sqlite rows have a null prototype and Uint8Array blobs; the replica expects plain objects and Buffers. */
+function plain(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in row) {
+    const v = row[k];
+    out[k] = v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
+  }
+  return out;
+}
+
+export function openNodeSqlite(file: string, opts: OpenOptions): Connection {
+  const sqlite = loadNodeSqlite();
+  if (!sqlite) throw new Error('node:sqlite is not available in this Node');
+  const db = new sqlite.DatabaseSync(file, { open: true, enableForeignKeyConstraints: false, timeout: 10000 });
+  void opts;
+  const version = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  return new NodeSqliteConnection(db, { name: 'node:sqlite', sqliteVersion: version, synchronous: true });
+}

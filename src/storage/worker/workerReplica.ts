@@ -1,0 +1,143 @@
+// The replica behind a worker thread: the same asynchronous ReplicaApi, with every call answered by the worker,
+// so a synchronous SQLite driver never blocks the host's event loop (VS Code's extension host).
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DriverInfo } from '../driver/connection';
+import type { ApplyOptions, ReplicaApi } from '../replicaApi';
+import type { ReplicaChange, SyncRecord } from '../types';
+import { deserializeError, type ReplicaIdentity, type WorkerStart, type WorkerToHost } from './messages';
+
+/** Records per message of a large applyRecords call (about 10 ms of cloning each). */
+const SLICE_RECORDS = 1000;
+
+/** Every method of ReplicaApi that the worker answers (all but the identity fields and onDidChange). */
+const METHODS = [
+  'info', 'getOption', 'setOption', 'getCursor', 'setCursor', 'getNote', 'getNoteContent', 'getChildren', 'getBranch',
+  'getParentBranches', 'getNotePaths', 'getAttributes', 'getRevisions', 'getRevisionContent', 'getAttachments',
+  'getAttachmentContent', 'searchTitles', 'searchContent', 'listAllNotes', 'counts', 'createNote', 'renameNote',
+  'setNoteContent', 'setNoteTypeMime', 'moveBranch', 'cloneNote', 'reorderChildren', 'setPrefix', 'deleteBranch',
+  'deleteNote', 'undeleteNote', 'setExpanded', 'addAttribute', 'updateAttribute', 'deleteAttribute', 'saveRevision',
+  'addAttachment', 'getChangesToPush', 'buildRecords', 'getChangedForPull', 'applyRecords', 'maxSyncedEntityChangeId',
+  'hasUnsentChanges', 'eraseUnusedBlobs', 'sectorHashes', 'requeueSector', 'runEntityChangeChecks', 'finishBulkLoad',
+  'verifyHashes', 'listConflicts', 'resolveConflict', 'migrateTo', 'discardMigrationBackups',
+  'search', 'runSavedSearch', 'getBacklinks',
+  'unlock', 'lock', 'isUnlocked', 'protectSubtree', 'setDocumentPassword',
+] as const;
+
+type Forwarded = (typeof METHODS)[number];
+type LocalMembers = 'dataDir' | 'syncVersion' | 'instanceId' | 'driver' | 'onDidChange' | 'close';
+// A ReplicaApi member that is neither forwarded nor local fails to compile here: add it to METHODS.
+type Unlisted = Exclude<keyof ReplicaApi, Forwarded | LocalMembers>;
+const everyMemberListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyMemberListed;
+
+/** Where the worker's code is: next to the bundle (dist/replicaWorker.js), or the TypeScript source under tsx. */
+function workerEntry(): { file: string; eval: boolean } {
+  const bundled = path.join(__dirname, 'replicaWorker.js');
+  if (existsSync(bundled)) return { file: bundled, eval: false };
+  const source = path.join(__dirname, 'replicaWorker.ts');
+  if (existsSync(source)) return { file: `require('tsx/cjs'); require(${JSON.stringify(source)});`, eval: true };
+  throw new Error(`The replica worker is missing next to ${__dirname}.`);
+}
+
+export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi> {
+  const entry = workerEntry();
+  const worker = new Worker(entry.file, { eval: entry.eval, workerData: start });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const listeners = new Set<(change: ReplicaChange) => void>();
+  let nextId = 1;
+  let exited: Error | null = null;
+
+  const identity = await new Promise<ReplicaIdentity>((resolve, reject) => {
+    const onMessage = (m: WorkerToHost) => {
+      if (m.type === 'ready') done(() => resolve(m.identity));
+      else if (m.type === 'failed') done(() => reject(deserializeError(m.error)));
+    };
+    const onError = (e: Error) => done(() => reject(e));
+    const onExit = (code: number) => done(() => reject(new Error(`The replica worker stopped before it opened the replica (exit ${code}).`)));
+    // only our own listeners: the Worker keeps internal ones (its message port starts on 'newListener')
+    const done = (settle: () => void) => {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      settle();
+    };
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+
+  worker.on('message', (m: WorkerToHost) => {
+    if (m.type === 'change') {
+      for (const l of listeners) l(m.change);
+    } else if (m.type === 'result' || m.type === 'error') {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.type === 'result') p.resolve(m.value);
+      else p.reject(deserializeError(m.error));
+    }
+  });
+  const fail = (e: Error) => {
+    exited = e;
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  worker.on('error', (e) => fail(e instanceof Error ? e : new Error(String(e))));
+  worker.on('exit', (code) => {
+    if (!exited) fail(new Error(`The replica worker has stopped (exit ${code}).`));
+  });
+
+  const call = (method: string, args: unknown[]): Promise<unknown> => {
+    if (exited) return Promise.reject(exited);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ type: 'call', id, method, args });
+    });
+  };
+
+  let closing: Promise<void> | undefined;
+  const api: Record<string, unknown> = {
+    dataDir: identity.dataDir,
+    syncVersion: identity.syncVersion,
+    instanceId: identity.instanceId,
+    driver: identity.driver satisfies DriverInfo,
+    onDidChange(listener: (change: ReplicaChange) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close(): Promise<void> {
+      closing ??= (async () => {
+        if (exited) return;
+        const gone = new Promise((resolve) => worker.once('exit', resolve));
+        await call('close', []);
+        exited = new Error('The replica is closed.');
+        // the worker ends by itself once its port is closed; a stuck one is stopped
+        const timer = setTimeout(() => void worker.terminate(), 5000);
+        await gone;
+        clearTimeout(timer);
+      })();
+      return closing;
+    },
+  };
+  for (const method of METHODS) {
+    api[method] = (...args: unknown[]) => call(method, args);
+  }
+  // Cloning a message blocks the sending thread for its whole size: a merged pull of several pages goes over in
+  // slices, with the event loop free between them, and is applied as one transaction at the end.
+  let nextBatch = 1;
+  api.applyRecords = async (records: SyncRecord[], opts: ApplyOptions, cursor?: { name: 'lastSyncedPull'; value: number }) => {
+    if (records.length <= SLICE_RECORDS) return call('applyRecords', cursor ? [records, opts, cursor] : [records, opts]);
+    const batch = nextBatch++;
+    for (let i = 0; i < records.length; i += SLICE_RECORDS) {
+      await call('stageRecords', [batch, records.slice(i, i + SLICE_RECORDS)]);
+    }
+    return call('applyStaged', cursor ? [batch, opts, cursor] : [batch, opts]);
+  };
+  // The identity field follows a migration (issue 16).
+  const migrate = api.migrateTo as (v: number) => Promise<{ toSyncVersion: number }>;
+  api.migrateTo = async (v: number) => {
+    const m = await migrate(v);
+    api.syncVersion = m.toSyncVersion;
+    return m;
+  };
+  return api as unknown as ReplicaApi;
+}
