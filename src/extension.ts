@@ -18,6 +18,7 @@ import { NoteTreeProvider } from './treeView/noteTreeProvider';
 import type { TreeNode } from './treeView/treeNode';
 import { targetNoteId } from './commands/noteTarget';
 import { registerConflicts, type ConflictsApi } from './conflicts';
+import { registerDailyFeatures, type DailyFeatures } from './daily/register';
 
 /** What activate() returns: used by the extension-host tests and the bench. */
 export interface TriliumExtensionApi {
@@ -27,6 +28,8 @@ export interface TriliumExtensionApi {
   activationMs: number;
   /** Unresolved sync conflicts: the count (for the status bar) and what the Conflicts view shows. */
   conflicts: ConflictsApi;
+  /** Search, journal and links (the Backlinks view's provider). */
+  daily: DailyFeatures;
 }
 
 export function activate(context: vscode.ExtensionContext): TriliumExtensionApi {
@@ -43,6 +46,8 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   });
   const statusBar = new SyncStatusBar(session);
   const services: Services = { context, session, log, tree, treeView, dnd, fs, statusBar };
+  const daily = registerDailyFeatures(services);
+  context.subscriptions.push(...daily.disposables);
 
   context.subscriptions.push(
     log, session, tree, fs, previews, treeView, statusBar,
@@ -91,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   });
   const activationMs = performance.now() - started;
   log.info(`Trilium extension activated in ${activationMs.toFixed(1)} ms`);
-  return { services, ready, activationMs, conflicts };
+  return { services, ready, activationMs, conflicts, daily };
 }
 
 export function deactivate(): void {

@@ -211,22 +211,7 @@ export function registerNoteCommands(services: Services): vscode.Disposable[] {
       const noteId = await targetNoteId(services, arg);
       return vscode.commands.executeCommand('trilium.revisions.show', noteId);
     },
-    'trilium.searchNotes': async (query?: string) => {
-      const q = query ?? (await vscode.window.showInputBox({ title: 'Search Trilium notes', prompt: 'Words in titles and content' }));
-      if (!q) return undefined;
-      const results = await replica().searchContent(q, 200);
-      if (results.length === 0) {
-        void vscode.window.showInformationMessage(`No notes contain "${q}".`);
-        return [];
-      }
-      if (query !== undefined) return results; // programmatic use (tests): no picker
-      const pick = await vscode.window.showQuickPick(
-        results.map((r) => ({ label: r.title, detail: r.snippet.replace(/\s+/g, ' '), noteId: r.noteId })),
-        { title: `${results.length} notes contain "${q}"`, matchOnDetail: true },
-      );
-      if (pick) await openNote(pick.noteId, { preview: false });
-      return results;
-    },
+    // trilium.searchNotes: src/daily/searchCommand.ts (Trilium's search language)
     'trilium.revealActiveNote': async (arg?: unknown) => {
       const noteId = typeof arg === 'string' ? arg : activeEditorNoteId();
       if (!noteId) {

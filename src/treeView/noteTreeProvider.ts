@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
 import type { ReplicaChange, TreeChild } from '../storage/types';
 import { codiconForNote } from './icons';
+import { isSearchResult, searchResultNodes } from './searchResults';
 import { contextValue, displayTitle, HIDDEN_NOTE_ID, ROOT_NOTE_ID, TreeNode } from './treeNode';
 
 export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -44,11 +45,11 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const item = new vscode.TreeItem(
       displayTitle(node),
-      node.hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      node.hasChildren || node.type === 'search' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = node.branchId;
     item.iconPath = new vscode.ThemeIcon(codiconForNote(node));
-    item.contextValue = contextValue(node);
+    item.contextValue = isSearchResult(node) ? `searchResult.type-${node.type}` : contextValue(node);
     const marks: string[] = [];
     if (node.isClone) marks.push('⧉ clone');
     if (node.isProtected) marks.push('protected');
@@ -61,6 +62,7 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   async getChildren(parent?: TreeNode): Promise<TreeNode[]> {
     const replica = this.replica;
     if (!replica) return [];
+    if (parent?.type === 'search' && !isSearchResult(parent)) return this.rememberAll(await searchResultNodes(replica, parent), parent);
     const parentNoteId = parent?.noteId ?? ROOT_NOTE_ID;
     const showHidden = this.showHidden();
     const children = await replica.getChildren(parentNoteId, { includeHidden: showHidden });
@@ -70,6 +72,19 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       out.push(this.remember(child, parent));
     }
     // Rows that are no longer listed under this parent (moved or deleted) are forgotten.
+    const listed = new Set(out);
+    for (const node of this.nodes.values()) if (node.parent === parent && !listed.has(node)) this.forget(node);
+    return out;
+  }
+
+  /** Search result rows: kept by id for VS Code, but not as rows of their notes (they are not clones). */
+  private rememberAll(rows: TreeNode[], parent: TreeNode): TreeNode[] {
+    const out = rows.map((row) => {
+      const known = this.nodes.get(row.branchId);
+      if (known) return Object.assign(known, row);
+      this.nodes.set(row.branchId, row);
+      return row;
+    });
     const listed = new Set(out);
     for (const node of this.nodes.values()) if (node.parent === parent && !listed.has(node)) this.forget(node);
     return out;
@@ -149,6 +164,8 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         affected.add(node);
       }
     }
+    // saved searches may match differently after any change
+    for (const node of this.nodes.values()) if (node.type === 'search' && !isSearchResult(node)) affected.add(node);
     if (affected.size > 0) this.changeEmitter.fire([...affected]);
   }
 

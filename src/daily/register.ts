@@ -1,0 +1,30 @@
+// Wires the daily features (Trilium search, the journal, backlinks and linked notes) into VS Code.
+import * as vscode from 'vscode';
+import type { Services } from '../commands/services';
+import { showTriliumError } from '../commands/showError';
+import { BacklinksProvider, goToLinkedNoteCommand } from './backlinksView';
+import { journalCommands } from './journalCommands';
+import { searchCommands } from './searchCommand';
+
+export interface DailyFeatures {
+  backlinks: BacklinksProvider;
+  disposables: vscode.Disposable[];
+}
+
+export function registerDailyFeatures(services: Services): DailyFeatures {
+  const backlinks = new BacklinksProvider(services);
+  const commands = { ...searchCommands(services), ...journalCommands(services), ...goToLinkedNoteCommand(services) };
+  const disposables: vscode.Disposable[] = [
+    backlinks,
+    vscode.window.createTreeView('trilium.backlinks', { treeDataProvider: backlinks }),
+    ...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        void showTriliumError(e, services.log, 'Trilium');
+        return undefined;
+      }
+    })),
+  ];
+  return { backlinks, disposables };
+}

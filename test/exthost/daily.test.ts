@@ -1,0 +1,103 @@
+// Trilium's search language, saved searches in the tree, the journal, link relations written on save, Backlinks
+// and Go to Linked Note, in the real extension host against our own sync server.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { SearchHit } from '../../src/storage/query/search';
+import { setUpFromServer, UiFixture, waitFor } from './uiFixture';
+
+describe('extension host: search, journal, links (issue 14)', function () {
+  this.timeout(180_000);
+  let fx: UiFixture;
+  const ids: Record<string, string> = {};
+  const run = <T>(id: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(id, ...args);
+
+  before(async () => {
+    fx = await setUpFromServer('daily', async (r) => {
+      ids.books = (await r.createNote({ parentNoteId: 'root', title: 'Books' })).noteId;
+      for (const [key, title, year] of [['dune', 'Dune', '1965'], ['hobbit', 'The Hobbit', '1937'], ['lotr', 'The Lord of the Rings', '1954']]) {
+        ids[key] = (await r.createNote({ parentNoteId: ids.books, title, content: `<p>${title} was published in ${year}</p>` })).noteId;
+        await r.addAttribute(ids[key], 'label', 'book');
+        await r.addAttribute(ids[key], 'label', 'year', year);
+      }
+      ids.saved = (await r.createNote({ parentNoteId: 'root', title: 'Old books', type: 'search', content: '{}' })).noteId;
+      await r.addAttribute(ids.saved, 'label', 'searchString', '#book #year < 1960 orderBy note.title');
+      ids.reading = (await r.createNote({ parentNoteId: 'root', title: 'Reading list', content: '<p>start here</p>' })).noteId;
+    });
+  });
+  after(() => fx?.dispose());
+
+  it('Search Notes takes the search language, and names the token of a bad query', async () => {
+    const hits = await run<SearchHit[]>('trilium.searchNotes', '#book #year >= 1950 orderBy #year desc');
+    assert.deepStrictEqual(hits?.map((h) => h.title), ['Dune', 'The Lord of the Rings']);
+    const words = await run<SearchHit[]>('trilium.searchNotes', 'published 1937');
+    assert.deepStrictEqual(words?.map((h) => h.noteId), [ids.hobbit]);
+    const bad = await run<SearchHit[]>('trilium.searchNotes', '#book and or #year');
+    assert.strictEqual(bad, undefined, 'a syntax error is shown, not thrown');
+  });
+
+  it('a saved search note shows its results as children in the tree, and follows edits', async () => {
+    const tree = fx.api.services.tree;
+    const node = (await tree.getChildren()).find((n) => n.noteId === ids.saved);
+    assert.ok(node, 'the saved search is in the tree');
+    assert.strictEqual(tree.getTreeItem(node).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    assert.deepStrictEqual((await tree.getChildren(node)).map((n) => n.title), ['The Hobbit', 'The Lord of the Rings']);
+    const beowulf = (await fx.replica().createNote({ parentNoteId: ids.books, title: 'Beowulf' })).noteId;
+    await fx.replica().addAttribute(beowulf, 'label', 'book');
+    await fx.replica().addAttribute(beowulf, 'label', 'year', '1000');
+    assert.deepStrictEqual((await tree.getChildren(node)).map((n) => n.title), ['Beowulf', 'The Hobbit', 'The Lord of the Rings']);
+    const child = (await tree.getChildren(node))[0];
+    assert.strictEqual(tree.getTreeItem(child).contextValue, 'searchResult.type-text', 'results are not branches: no move/delete menus');
+  });
+
+  it("Open Day Note finds or creates the day note in Trilium's calendar and opens it; Open Today's Note too", async () => {
+    const noteId = await run<string>('trilium.openDayNote', '2026-11-24');
+    assert.ok(noteId);
+    await waitFor('the day note\'s editor', () => vscode.window.activeTextEditor?.document.uri.path.startsWith(`/${noteId}/`));
+    const labels = await fx.replica().getAttributes(noteId);
+    assert.deepStrictEqual(labels.map((a) => [a.name, a.value]), [['dateNote', '2026-11-24']]);
+    assert.strictEqual((await fx.replica().getNote(noteId))?.title, '24 - Tuesday');
+    assert.strictEqual(await run<string>('trilium.openDayNote', '2026-11-24'), noteId, 'the same note the second time');
+    const today = await run<string>('trilium.openTodayNote');
+    const d = new Date();
+    const iso = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    assert.deepStrictEqual((await fx.replica().getAttributes(today!)).find((a) => a.name === 'dateNote')?.value, iso);
+    const calendar = await run<SearchHit[]>('trilium.searchNotes', '#calendarRoot');
+    assert.strictEqual(calendar?.length, 1, 'one calendar root');
+  });
+
+  it('a link written in the editor becomes an internalLink relation on save; Backlinks and Go to Linked Note follow it', async () => {
+    const uri = await run<vscode.Uri>('trilium.openNote', ids.reading, { preview: false });
+    assert.ok(uri);
+    const editor = await waitFor('the editor', () => vscode.window.activeTextEditor?.document.uri.toString() === uri.toString() && vscode.window.activeTextEditor);
+    const markdown = uri.path.endsWith('.md');
+    const link = markdown ? `[Dune](#root/${ids.books}/${ids.dune})` : `<a class="reference-link" href="#root/${ids.books}/${ids.dune}">Dune</a>`;
+    const doc = editor.document;
+    await editor.edit((e) => e.insert(doc.positionAt(doc.getText().lastIndexOf('start here') + 'start here'.length), ` then ${link}`));
+    assert.ok(await doc.save(), 'saved');
+    await waitFor('the internalLink relation', async () => (await fx.replica().getAttributes(ids.reading))
+      .some((a) => a.type === 'relation' && a.name === 'internalLink' && a.value === ids.dune));
+
+    const backlinks = fx.api.daily.backlinks;
+    backlinks.showFor(ids.dune);
+    const rows = await backlinks.getChildren();
+    assert.deepStrictEqual(rows.map((b) => [b.noteId, b.relation]), [[ids.reading, 'internalLink']]);
+    assert.strictEqual(backlinks.getTreeItem(rows[0]).label, 'Reading list');
+
+    const opened = await run<string>('trilium.goToLinkedNote', ids.reading);
+    assert.strictEqual(opened, ids.dune);
+    await waitFor('the linked note\'s editor', () => vscode.window.activeTextEditor?.document.uri.path.startsWith(`/${ids.dune}/`));
+
+    // removing the link removes the relation on the next save
+    const again = await waitFor('the reading list editor', async () => {
+      const u = await run<vscode.Uri>('trilium.openNote', ids.reading, { preview: false });
+      return vscode.window.activeTextEditor?.document.uri.toString() === u?.toString() && vscode.window.activeTextEditor;
+    });
+    const text = again.document.getText();
+    const at = text.indexOf(` then ${link}`);
+    assert.ok(at >= 0, text);
+    await again.edit((e) => e.delete(new vscode.Range(again.document.positionAt(at), again.document.positionAt(at + ` then ${link}`.length))));
+    assert.ok(await again.document.save());
+    await waitFor('the relation removed', async () => !(await fx.replica().getAttributes(ids.reading)).some((a) => a.name === 'internalLink'));
+    assert.deepStrictEqual(await backlinks.getChildren(), []);
+  });
+});
