@@ -31,7 +31,7 @@ function child(label, dataDir, serverUrl) {
     for (const w of waiters) w();
   });
   let nextId = 1;
-  const waitFor = (pred, timeoutMs = 20_000) => new Promise((resolve, reject) => {
+  const waitFor = (pred, timeoutMs = 60_000, what = "an event") => new Promise((resolve, reject) => {
     const check = () => {
       const hit = events.find(pred);
       if (!hit) return;
@@ -39,7 +39,7 @@ function child(label, dataDir, serverUrl) {
       clearTimeout(timer);
       resolve(hit);
     };
-    const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`${label}: timed out`)); }, timeoutMs);
+    const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`${label}: no ${what} within ${timeoutMs} ms; events: ${events.map((e) => e.event).join(",")}`)); }, timeoutMs);
     waiters.add(check);
     check();
   });
@@ -72,7 +72,7 @@ try {
   const a = child('A', dataDir, server.url);
   const b = child('B', dataDir, server.url);
   all.push(a, b);
-  await Promise.all([a, b].map((c) => c.waitFor((e) => e.event === 'ready')));
+  await Promise.all([a, b].map((c) => c.waitFor((e) => e.event === 'ready', 120_000, 'ready')));
   const latencies = [];
   for (let i = 0; i < ROUNDS; i++) {
     const saved = await b.ask({ op: 'save', noteId, text: `<p>round ${i}</p>` });

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     testSync: () => engine.testSync(),
     forceFullSync: (opts) => engine.forceFullSync(opts),
   };
-  const lease = new SyncLease(dataDir, { label, renewMs: 1_000, ttlMs: 4_000 });
+  const lease = new SyncLease(dataDir, { label, renewMs: 1_000, ttlMs: 10_000 });
   const scheduler = new SyncScheduler(counted, replica, {
     intervalMs: Number(intervalArg ?? 1_000), editDelayMs: 200, logger: silentLogger,
     shared: { lease, status: new SharedSyncStatus(dataDir), label, pollMs: 100, leaseCheckMs: 300 },
