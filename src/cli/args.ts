@@ -2,7 +2,7 @@
 import { TriliumError } from '../sync/errors';
 import type { NetworkOptions } from '../sync/http/transport';
 
-export const SWITCHES = new Set(['json', 'verbose', 'help', 'unlock', 'protected']);
+export const SWITCHES = new Set(['json', 'verbose', 'help', 'unlock', 'protected', 'markdown']);
 
 export interface ParsedArgs {
   command: string | undefined;
@@ -47,9 +47,10 @@ const NETWORK_OPTIONS = ['server', 'proxy', 'ca', 'cert', 'key', 'pfx', 'pin-sha
 /** The options each command knows besides the global ones; anything else is a usage error. */
 export const COMMAND_OPTIONS: Record<string, string[]> = {
   init: ['sync-version'], setup: NETWORK_OPTIONS, 'push-to': NETWORK_OPTIONS, sync: NETWORK_OPTIONS, test: NETWORK_OPTIONS,
-  status: [], tree: ['depth', 'unlock'], cat: ['unlock'], create: ['parent', 'title', 'type', 'mime', 'content-file', 'protected', 'unlock'],
+  status: [], tree: ['depth', 'unlock'], cat: ['unlock', 'markdown'], create: ['parent', 'title', 'type', 'mime', 'content-file', 'protected', 'unlock'],
   write: ['content-file', 'base', 'unlock'], rename: ['unlock'], move: ['parent', 'from'], delete: [], revisions: ['unlock'], verify: [],
   conflicts: ['all'], search: ['limit', 'ancestor', 'unlock'], today: ['date', 'unlock'], 'set-password': [], protect: ['unlock'], unprotect: ['unlock'],
+  convert: ['to'],
 };
 
 /** Rejects options the command does not know (a command missing from COMMAND_OPTIONS is not checked). */
@@ -109,7 +110,7 @@ Usage: trilium-sync COMMAND --data DIR [--json] [options]
   test [--server URL]                    Test Sync: status, version, seed, login
   status                                 document id, server, sync version, counts, cursors, pending changes
   tree [NOTE_ID] [--depth N] [--unlock]  print the note tree (default: root, depth 3)
-  cat NOTE_ID [--unlock]                 print a note's content
+  cat NOTE_ID [--unlock] [--markdown]    print a note's content (--markdown: a text note as it opens in VS Code)
   create --parent NOTE_ID --title T [--type T --mime M] [--content-file F] [--protected]   prints the new noteId
   write NOTE_ID --content-file F [--base BLOB_ID]   replace a note's content; text changed since --base (the
                                          blobId that cat --json printed) is kept as a revision, a conflict
@@ -121,6 +122,7 @@ Usage: trilium-sync COMMAND --data DIR [--json] [options]
   protect NOTE_ID / unprotect NOTE_ID    encrypt / decrypt a note and its subtree (needs TRILIUM_PASSWORD)
   verify                                 recompute every entity hash and report mismatches
   conflicts                              list sync conflicts
+  convert --to markdown|html FILE        note HTML → Markdown, or Markdown → note HTML (FILE - reads stdin; no --data)
   search QUERY [--limit N] [--ancestor NOTE_ID]   Trilium search language (e.g. "#book #year >= 1950
                                          orderBy note.title"); prints matching note ids and paths
   today [--date YYYY-MM-DD]              find or create the day note in Trilium's calendar; prints its id

@@ -14,6 +14,7 @@ import { createLocalDocument, pushToServer, setupFromServer, testServer } from '
 import { syncWithLease } from '../sync/leasedSync';
 import { networkOptionsFrom, requireFlag, requirePositional, usage, type ParsedArgs } from './args';
 import { searchCommand, todayCommand } from './dailyCommands';
+import { convertCommand, noteTextFor } from './markdownCommands';
 
 export interface CommandContext {
   args: ParsedArgs;
@@ -34,7 +35,7 @@ const TEXT_TYPES = new Set(['text', 'code', 'mermaid', 'canvas', 'relationMap', 
 
 export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<CommandOutput>> = {
   init, setup, 'push-to': pushTo, sync, test, status, tree, cat, create, write, rename, move, delete: remove, revisions, verify, conflicts,
-  search: searchCommand, today: todayCommand,
+  search: searchCommand, today: todayCommand, convert: convertCommand,
   'set-password': setDocumentPassword, protect: (ctx) => protectSubtree(ctx, true), unprotect: (ctx) => protectSubtree(ctx, false),
 };
 
@@ -224,7 +225,7 @@ async function cat(ctx: CommandContext): Promise<CommandOutput> {
     const note = await replica.getNote(noteId);
     if (!note) throw new TriliumError('NOT_FOUND', `Note ${noteId} does not exist.`, 'Run `trilium-sync tree` to see the note ids.');
     const content = (await replica.getNoteContent(noteId)) ?? '';
-    const buffer = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    const buffer = noteTextFor(ctx, note.type, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     const isText = TEXT_TYPES.has(note.type) || note.mime.startsWith('text/');
     return {
       text: buffer,
