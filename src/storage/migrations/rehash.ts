@@ -8,24 +8,31 @@ import type { Row } from '../types';
 const BATCH = 500;
 
 export async function rehashTable(c: Connection, def: TableDef): Promise<number> {
-  let changed = 0;
-  let afterId = 0;
+  // New hashes are collected in a keyed temp table and written with one indexed UPDATE at the end.
+  await c.exec('CREATE TEMP TABLE IF NOT EXISTS migration_hashes (id INTEGER PRIMARY KEY, hash TEXT NOT NULL); DELETE FROM temp.migration_hashes');
+  let afterRowid = 0;
   for (;;) {
-    const rows = await c.all<Row & { __ecId: number; __hash: string }>(
-      `SELECT r.*, e.id AS __ecId, e.hash AS __hash FROM entity_changes e JOIN ${def.name} r ON r."${def.pk}" = e.entityId
-       WHERE e.entityName = ? AND e.isErased = 0 AND e.id > ? ORDER BY e.id LIMIT ${BATCH}`, [def.name, afterId]);
-    if (rows.length === 0) return changed;
+    // In the table's rowid order, each row finding its change through the (entityName, entityId) index.
+    const rows = await c.all<Row & { __rowid: number; __ecId: number; __hash: string }>(
+      `SELECT r.*, r.rowid AS __rowid, e.id AS __ecId, e.hash AS __hash FROM ${def.name} r
+       JOIN entity_changes e ON e.entityName = ? AND e.entityId = r."${def.pk}" AND e.isErased = 0
+       WHERE r.rowid > ? ORDER BY r.rowid LIMIT ${BATCH}`, [def.name, afterRowid]);
+    if (rows.length === 0) break;
     const updates: Array<[number, string]> = [];
     for (const row of rows) {
-      afterId = row.__ecId;
+      afterRowid = row.__rowid;
+      delete (row as Partial<typeof row>).__rowid;
       const computed = entityHash(def, row, 'isDeleted' in row && !!row.isDeleted);
       if (computed !== row.__hash) updates.push([row.__ecId, computed]);
     }
     if (updates.length) {
-      await c.run(
-        `UPDATE entity_changes SET hash = json_extract(j.value, '$[1]') FROM json_each(?) j WHERE entity_changes.id = json_extract(j.value, '$[0]')`,
+      await c.run("INSERT INTO temp.migration_hashes (id, hash) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)",
         [JSON.stringify(updates)]);
-      changed += updates.length;
     }
   }
+  const changed = (await c.run(
+    `UPDATE entity_changes SET hash = (SELECT h.hash FROM temp.migration_hashes h WHERE h.id = entity_changes.id)
+     WHERE id IN (SELECT id FROM temp.migration_hashes)`)).changes;
+  await c.exec('DROP TABLE temp.migration_hashes');
+  return changed;
 }
