@@ -22,6 +22,7 @@ const replica = await createReplica(dir, { syncVersion: 39, kind: 'empty' });
 let t = performance.now();
 await generateNotes(replica, { noteCount: NOTES });
 await replica.finishBulkLoad();
+console.log(`load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`generated ${NOTES.toLocaleString('en-US')} notes in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir})`);
 
 const some = (await replica.search('#generated', { limit: 2200 })).map((h) => h.noteId);
@@ -30,16 +31,25 @@ t = performance.now();
 for (const source of some.slice(1, 2001)) await replica.addAttribute(source, 'relation', 'internalLink', target);
 console.log(`added 2,000 internalLink relations in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
+/** Wall time, and this process's CPU time (what the figure would be on an idle machine, roughly). */
+async function timed(fn) {
+  const cpu = process.cpuUsage();
+  const s = performance.now();
+  const result = await fn();
+  const c = process.cpuUsage(cpu);
+  return { result, wall: performance.now() - s, cpu: (c.user + c.system) / 1000 };
+}
+
 async function measure(label, fn) {
-  const times = [];
+  const runs = [];
   let size = 0;
   for (let i = 0; i < 5; i++) {
-    const s = performance.now();
-    size = (await fn()).length;
-    times.push(performance.now() - s);
+    const t = await timed(fn);
+    size = t.result.length;
+    runs.push(t);
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  console.log(`${label.padEnd(52)} first ${ms(times[0]).padStart(10)}  median ${ms(sorted[2]).padStart(10)}  (${size} results)`);
+  const median = (key) => [...runs.map((r) => r[key])].sort((a, b) => a - b)[2];
+  console.log(`${label.padEnd(56)} first ${ms(runs[0].wall).padStart(10)}  median ${ms(median('wall')).padStart(10)}  (cpu ${ms(median('cpu'))})  ${size} results`);
 }
 
 // The first search after the edits above patches the index; the one before them loaded it cold.
@@ -48,9 +58,8 @@ await fresh?.close();
 await replica.close();
 const { openReplica } = require('../src/storage/index.ts');
 const r = await openReplica(dir);
-t = performance.now();
-await r.search('#nothingLikeThis');
-console.log(`cold note index load (first search after opening): ${ms(performance.now() - t)}`);
+const cold = await timed(() => r.search('#nothingLikeThis'));
+console.log(`cold note index load (first search after opening): ${ms(cold.wall)} (cpu ${ms(cold.cpu)})`);
 
 const rareWord = some[1500];
 await measure('label: #generated', () => r.search('#generated'));
@@ -62,10 +71,8 @@ await measure('full text, two words: "note 4242"', () => r.search('note 4242'));
 await measure('full text, a word in every note: lorem', () => r.search('lorem'));
 await measure('note.content *=* consectetur (every note)', () => r.search('note.content *=* consectetur'));
 await measure('backlinks of a note with 2,000', () => r.getBacklinks(target));
-t = performance.now();
-await r.renameNote(some[5], 'Renamed for the bench');
-await r.search('#generated');
-console.log(`a rename, then a label query (index patched): ${ms(performance.now() - t)}`);
+const patched = await timed(async () => { await r.renameNote(some[5], 'Renamed for the bench'); return r.search('#generated'); });
+console.log(`a rename, then a label query (index patched): ${ms(patched.wall)} (cpu ${ms(patched.cpu)})`);
 console.log(`rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes on the machine slow every figure)`);
 await r.close();
 if (!args.dir) rmSync(dir, { recursive: true, force: true });

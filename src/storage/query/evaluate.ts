@@ -183,9 +183,7 @@ export class Evaluator {
       const found: string[] = [];
       for (const t of remaining) {
         if (n.type.includes(t) || n.mime.includes(t)) { found.push(t); continue; }
-        for (const a of n.owned) {
-          if (normalize(a.name).includes(t) || normalize(a.value).includes(t)) { found.push(t); break; }
-        }
+        if (idx.normalizedOwnedAttributes(n).some((text) => text.includes(t))) found.push(t);
       }
       return found;
     };
@@ -194,7 +192,7 @@ export class Evaluator {
       if (n.parents.length === 0 || n.noteId === 'root' || depth > 200) return false;
       const found = ownTokens(n, remaining);
       for (const p of n.parents) {
-        const title = normalize(idx.titleUnder(n, p.noteId));
+        const title = idx.normalizedTitleUnder(n, p.noteId);
         const rest = remaining.filter((t) => !found.includes(t) && !title.includes(t));
         if (towardsRoot(p, rest, depth + 1)) return true;
       }
@@ -206,7 +204,7 @@ export class Evaluator {
       if (tokens.length === 1 && n.noteId.toLowerCase() === tokens[0]) { out.add(n); continue; }
       const found = ownTokens(n, tokens);
       for (const p of n.parents) {
-        const title = normalize(idx.titleUnder(n, p.noteId));
+        const title = idx.normalizedTitleUnder(n, p.noteId);
         const here = tokens.filter((t) => found.includes(t) || title.includes(t));
         if (here.length === 0) continue;
         if (towardsRoot(p, tokens.filter((t) => !here.includes(t)), 0)) { out.add(n); break; }
@@ -233,7 +231,18 @@ export class Evaluator {
         for (const r of await loadContents(this.c, allFlat.map((n) => n.noteId), null, { idsOnly: true })) out.add(this.index.notes.get(r.noteId)!);
       }
     }
-    const rows = await loadContents(this.c, ids, canPrefilter ? tokens : null);
+    let rows;
+    if (multi && withFlatText && canPrefilter) {
+      // each token must be in the content unless the note's flat text has it: tokens rare in flat texts filter in SQL
+      const allOf: Array<{ token: string; orIn: string[] }> = [];
+      for (const t of tokens) {
+        const orIn = searched.filter((n) => this.index.flatText(n).includes(t)).map((n) => n.noteId);
+        if (orIn.length <= BY_ID_LIMIT / 4) allOf.push({ token: t, orIn });
+      }
+      rows = await loadContents(this.c, ids, null, { allOf });
+    } else {
+      rows = await loadContents(this.c, ids, canPrefilter ? tokens : null);
+    }
     const regex = op === '%=' ? cachedRegex(tokens[0], 'ms') : null;
     for (const row of rows) {
       const note = this.index.notes.get(row.noteId);

@@ -65,6 +65,9 @@ export class NoteIndex {
   private inheritableCache = new Map<string, IndexedAttribute[]>();
   private flatTextCache = new Map<string, string>();
   private ancestorsCache = new Map<string, Set<IndexedNote>>();
+  private pathCache = new Map<string, string[]>();
+  private titleCache = new Map<string, string>();
+  private ownedTextCache = new Map<string, string[]>();
   /** Bumped on every change: caches built from the index (e.g. per-query) compare it. */
   version = 0;
 
@@ -136,6 +139,9 @@ export class NoteIndex {
     this.inheritableCache = new Map();
     this.flatTextCache = new Map();
     this.ancestorsCache = new Map();
+    this.pathCache = new Map();
+    this.titleCache = new Map();
+    this.ownedTextCache = new Map();
     this.flags.clear();
     this.baseSets.clear();
     this.removed = new Map();
@@ -350,6 +356,24 @@ export class NoteIndex {
     return b?.prefix ? `${b.prefix} - ${title}` : title;
   }
 
+  /** titleUnder(), normalized (memoized per version). */
+  normalizedTitleUnder(note: IndexedNote, parentNoteId: string): string {
+    const key = `${note.noteId}|${parentNoteId}`;
+    let t = this.titleCache.get(key);
+    if (t === undefined) this.titleCache.set(key, (t = normalize(this.titleUnder(note, parentNoteId))));
+    return t;
+  }
+
+  /** Names and values of the note's own attributes, normalized (memoized per version). */
+  normalizedOwnedAttributes(note: IndexedNote): string[] {
+    let list = this.ownedTextCache.get(note.noteId);
+    if (!list) {
+      list = note.owned.length === 0 ? [] : note.owned.flatMap((a) => [normalize(a.name), normalize(a.value)]);
+      this.ownedTextCache.set(note.noteId, list);
+    }
+    return list;
+  }
+
   /** noteId, type, mime, prefixes, title and every effective attribute, normalized (Trilium's getFlatText). */
   flatText(note: IndexedNote): string {
     let text = this.flatTextCache.get(note.noteId);
@@ -365,8 +389,26 @@ export class NoteIndex {
     return text;
   }
 
-  /** Paths from root, best first: not through archived or hidden notes, then shortest. */
+  /** Paths from root, best first: not through archived or hidden notes, then shortest (memoized per version). */
   bestPath(note: IndexedNote): string[] {
+    const cached = this.pathCache.get(note.noteId);
+    if (cached) return cached;
+    let path: string[];
+    if (note.noteId === 'root') {
+      path = ['root'];
+    } else if (note.parents.length === 1 && !this.pathCache.has(note.noteId)) {
+      // one parent: its best path plus this note (the common case, and cheap with the parent's path memoized)
+      this.pathCache.set(note.noteId, [note.noteId]); // guards against a cycle while recursing
+      const parentPath = this.bestPath(note.parents[0]);
+      path = parentPath.includes(note.noteId) ? [note.noteId] : [...parentPath, note.noteId];
+    } else {
+      path = this.rankedPath(note);
+    }
+    this.pathCache.set(note.noteId, path);
+    return path;
+  }
+
+  private rankedPath(note: IndexedNote): string[] {
     const paths: string[][] = [];
     const walk = (n: IndexedNote, tail: string[]) => {
       if (paths.length >= 50) return;

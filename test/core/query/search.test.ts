@@ -34,6 +34,9 @@ describe('search language', () => {
       await same('books dune', ['dune']);
       await same('people tolkien', ['tolkien']);
       await same('tolkien mordor', []);
+      await same('spice flow', ['dune']);
+      await same('fantasy frodo', ['lotr']);
+      await same('book bilbo', ['hobbit']);
     });
     it('is case- and accent-insensitive', async () => {
       await same('RING', ['lotr', 'hobbit', 'script']);
