@@ -1,6 +1,10 @@
 // Applies a synthetic stream shaped like a 100k-note Trilium document (~354k entity changes in pages of
 // 1000 records, as a server sends them) into an empty replica, and prints the figures of issue 3.
-// Usage: node bench/apply.mjs [--notes 100000] [--pages-per-call 8] [--dir /tmp/x] [--generate-only] [--floor]
+// Without --driver it runs once per SQLite driver, each in its own process (node:sqlite under a Node that has it:
+// this one, or the Node 24 that scripts/setup-code-server.sh caches), and prints both.
+// Usage: node bench/apply.mjs [--driver node-sqlite|vscode-sqlite3] [--notes 100000] [--pages-per-call 8] [--dir /tmp/x]
+//        [--generate-only] [--floor]
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,10 +12,28 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
+const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => { const [k, v = 'true'] = a.trim().split(/\s+/); return [k, v]; }));
+
+if (!args.driver) {
+  const { node24Bin } = await import('../scripts/lib/codeServer.mjs');
+  const hasNodeSqlite = (() => { try { return Boolean(process.getBuiltinModule?.('node:sqlite')); } catch { return false; } })();
+  const runs = [
+    { driver: 'vscode-sqlite3', node: process.execPath },
+    { driver: 'node-sqlite', node: hasNodeSqlite ? process.execPath : node24Bin() },
+  ];
+  let failed = false;
+  for (const run of runs) {
+    console.log(`\n===== ${run.driver} (${run.node}) =====`);
+    const r = spawnSync(run.node, [new URL(import.meta.url).pathname, ...process.argv.slice(2), '--driver', run.driver], {
+      stdio: 'inherit', env: { ...process.env, TRILIUM_SQLITE_DRIVER: run.driver },
+    });
+    if (r.status !== 0) failed = true;
+  }
+  process.exit(failed ? 1 : 0);
+}
+process.env.TRILIUM_SQLITE_DRIVER = args.driver;
 require('tsx/cjs');
 const { createReplica } = require('../src/storage/index.ts');
-
-const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => { const [k, v = 'true'] = a.trim().split(/\s+/); return [k, v]; }));
 const NOTES = Number(args.notes ?? 100000);
 const PAGES_PER_CALL = Number(args['pages-per-call'] ?? 8);
 const BIG_PARENT_CHILDREN = 10000;
@@ -99,12 +121,12 @@ const { loadavg, cpus } = await import('node:os');
 if (args.floor) {
   // The lower bound of this design: the same records through the same bulk apply, but into an in-memory
   // database with no journal, no commits and no secondary indexes during the load, then the index builds.
-  const { Connection, OPEN_CREATE } = require('../src/storage/db.ts');
+  const { openConnection } = require('../src/storage/db.ts');
   const { schemaSql, SECONDARY_INDEXES } = require('../src/storage/schema.ts');
   const { getProfile } = require('../src/storage/profiles.ts');
   const { WriteContext } = require('../src/storage/writeContext.ts');
   const { applyBatch } = require('../src/storage/apply.ts');
-  const c = await Connection.open(':memory:', OPEN_CREATE);
+  const c = await openConnection(':memory:', { create: true });
   const profile = getProfile(SYNC_VERSION);
   await c.exec(`PRAGMA page_size = ${Number(args['page-size'] ?? 16384)}`);
   await c.exec(schemaSql(profile).split(';\n').filter((x) => !/^CREATE (UNIQUE )?INDEX/.test(x.trim())).join(';\n'));
@@ -171,6 +193,11 @@ await replica.applyRecords([], { senderInstanceId: serverInstance }, { name: 'la
 applyMs += performance.now() - a;
 addCpu(cpuA);
 phase('apply+index rebuild');
+if (args['apply-only']) {
+  console.log(`apply time (incl. index rebuild): ${fmt(applyMs)} ms → ${fmt(total / (applyMs / 1000))} entity changes/s; CPU ${(applyCpuUs / 1e6).toFixed(2)} s`);
+  await replica.close();
+  process.exit(0);
+}
 if (args['generate-only']) {
   console.log(`generate-only: ${fmt(total)} records generated and parsed in ${fmt(performance.now() - t0)} ms, peak RSS ${(peakRss / 1048576).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB`);
   process.exit(0);
@@ -220,7 +247,7 @@ await replica.close();
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
-console.log(`replica: ${dir}/document.db (sync version ${SYNC_VERSION}), ${PAGES_PER_CALL} page(s) of 1000 records per applyRecords call`);
+console.log(`replica: ${dir}/document.db (sync version ${SYNC_VERSION}), driver ${replica.driver.name} (SQLite ${replica.driver.sqliteVersion}, Node ${process.version}), ${PAGES_PER_CALL} page(s) of 1000 records per applyRecords call`);
 console.log(`entity changes applied: ${fmt(total)} (notes ${fmt(counts.notes)}, branches ${fmt(counts.branches)}, attributes ${fmt(counts.attributes)}, blobs ${fmt(counts.blobs)})`);
 console.log(`apply time (incl. index rebuild): ${fmt(applyMs)} ms → ${fmt(total / (applyMs / 1000))} entity changes/s (target ≥ 100,000)`);
 console.log(`wall time incl. generating and parsing pages: ${fmt(wall)} ms (generation ${fmt(genMs)} ms) → ${fmt(total / (wall / 1000))} changes/s`);
