@@ -27,6 +27,9 @@ async function bundle() {
   const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@vscode/sqlite3'], logLevel: 'warning' };
   await esbuild.build({ ...common, entryPoints: [join(ROOT, 'src/cli.ts')], outfile: join(OUT, 'cli.js') });
   await esbuild.build({ ...common, entryPoints: [join(ROOT, 'src/sync/server/main.ts')], outfile: join(OUT, 'server.js') });
+  // The replica's worker thread is looked up next to the bundle that starts it.
+  const worker = join(ROOT, 'src/storage/worker/replicaWorker.ts');
+  if (existsSync(worker)) await esbuild.build({ ...common, entryPoints: [worker], outfile: join(OUT, 'replicaWorker.js') });
   await esbuild.build({ stdin: { contents: PEAK_RSS_PRELOAD, loader: 'js' }, outfile: join(OUT, 'peak-rss.cjs'), logLevel: 'warning' });
 }
 
