@@ -1,73 +1,26 @@
-// Text notes are HTML. They open as Markdown only when HTML → Markdown → HTML gives the same HTML back
-// (after normalizing differences that do not change what the note shows), so no formatting is ever lost.
-import MarkdownIt from 'markdown-it';
-import TurndownService from 'turndown';
-
-const markdownIt = new MarkdownIt({ html: true, linkify: false, typographer: false, breaks: false });
-
-function createTurndown(): TurndownService {
-  const td = new TurndownService({
-    headingStyle: 'atx',
-    codeBlockStyle: 'fenced',
-    bulletListMarker: '-',
-    emDelimiter: '*',
-    strongDelimiter: '**',
-    hr: '---',
-    linkStyle: 'inlined',
-  });
-  // Fenced code keeps the CKEditor language class (language-xyz) as the fence's info string.
-  td.addRule('fencedCodeWithLanguage', {
-    filter: (node) => node.nodeName === 'PRE' && node.firstChild?.nodeName === 'CODE',
-    replacement: (_content, node) => {
-      const code = node.firstChild as unknown as { getAttribute(n: string): string | null; textContent: string | null };
-      const lang = /language-(\S+)/.exec(code.getAttribute('class') ?? '')?.[1] ?? '';
-      const text = (code.textContent ?? '').replace(/\n$/, '');
-      const fence = text.includes('```') ? '~~~~' : '```';
-      return `\n\n${fence}${lang}\n${text}\n${fence}\n\n`;
-    },
-  });
-  return td;
-}
-
-const turndown = createTurndown();
+// Text notes are HTML; they open as Trilium Markdown (src/markdown): what Markdown cannot say stays as HTML
+// islands, so the round trip is exact and every text note can open as Markdown.
+import { markdownToNote, noteToMarkdown, renderMarkdown } from '../markdown/convert';
+import { normalizeNoteHtml } from '../markdown/normalize';
 
 export function htmlToMarkdown(html: string): string {
-  if (html.trim() === '') return '';
-  return turndown.turndown(html) + '\n';
+  return noteToMarkdown(html).markdown;
 }
 
-export function markdownToHtml(markdown: string): string {
-  if (markdown.trim() === '') return '';
-  return markdownIt.render(markdown).trimEnd();
+/** Markdown → note HTML; given the HTML it was opened from, unchanged blocks keep their stored HTML byte for byte. */
+export function markdownToHtml(markdown: string, previousHtml?: string): string {
+  return markdownToNote(markdown, previousHtml);
 }
 
-/** Canonical form for comparing: differences here do not change what the note shows. */
+/** Canonical form for comparing: differences here do not change what the note shows in CKEditor. */
 export function normalizeHtml(html: string): string {
-  const parts = html.split(/(<pre[\s>][\s\S]*?<\/pre>)/i);
-  return parts
-    .map((part, i) => {
-      if (i % 2 === 1) return part.replace(/\n(<\/code><\/pre>)$/i, '$1');
-      return part
-        .replace(/&nbsp;/g, '\u00a0')
-        .replace(/&quot;/g, '"')
-        .replace(/&#39;|&#x27;|&apos;/g, "'")
-        .replace(/<(\/?)i(\s|>)/gi, '<$1em$2')
-        .replace(/<(\/?)b(\s|>)/gi, '<$1strong$2')
-        .replace(/<br\s*\/?>\s*/gi, '<br>')
-        .replace(/<hr\s*\/?>/gi, '<hr>')
-        .replace(/\s*\/>/g, '>')
-        .replace(/>\s+</g, '><')
-        .replace(/[ \t\r\n]+/g, ' ')
-        .trim();
-    })
-    .join('')
-    .trim();
+  return normalizeNoteHtml(html);
 }
 
-/** True when the note can be edited as Markdown without changing its HTML's meaning. */
+/** True when the note's Markdown renders back to the same note (the converter proves it; this re-checks). */
 export function roundTripsAsMarkdown(html: string): boolean {
   try {
-    return normalizeHtml(markdownToHtml(htmlToMarkdown(html))) === normalizeHtml(html);
+    return normalizeNoteHtml(renderMarkdown(htmlToMarkdown(html))) === normalizeNoteHtml(html);
   } catch {
     return false;
   }

@@ -1,0 +1,61 @@
+// Converts a 1 MB text note (the corpus notes repeated) HTML → Markdown → HTML and prints the times of issue 13:
+// opening (conversion with the exactness proof), saving after one edited word, and saving unchanged.
+// Usage: node bench/markdown.mjs [--mb 1] [--runs 5]
+import { createRequire } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+require('tsx/cjs');
+const { noteToMarkdown, markdownToNote } = require('../src/markdown/convert.ts');
+const { parseFragment } = require('parse5');
+
+const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => { const [k, v = 'true'] = a.trim().split(/\s+/); return [k, v]; }));
+const MB = Number(args.mb ?? 1);
+const RUNS = Number(args.runs ?? 5);
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../test/fixtures/markdown-corpus');
+const files = readdirSync(dir).filter((f) => f.endsWith('.html')).sort();
+const read = (f) => readFileSync(path.join(dir, f), 'utf8');
+
+function build(sources) {
+  let html = '';
+  for (let i = 0; html.length < MB * 1024 * 1024; i++) html += sources[i % sources.length].trim();
+  return html;
+}
+
+function time(fn) {
+  const walls = [];
+  const cpus = [];
+  let out;
+  for (let i = 0; i < RUNS; i++) {
+    const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
+    out = fn();
+    const u = process.cpuUsage(c);
+    walls.push(Number(process.hrtime.bigint() - t) / 1e6);
+    cpus.push((u.user + u.system) / 1000);
+  }
+  const median = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  return { ms: median(walls), cpu: median(cpus), out };
+}
+const show = (t) => `${t.ms.toFixed(0)} ms (${t.cpu.toFixed(0)} ms CPU)`;
+
+const load = (await import('node:os')).loadavg()[0].toFixed(1);
+for (const [label, sources] of [['CKEditor-form notes', files.filter((f) => f.startsWith('ckeditor-')).map(read)], ['whole corpus (pretty-printed demo notes too)', files.map(read)]]) {
+  const html = build(sources);
+  const baseline = time(() => parseFragment(html));
+  const open = time(() => noteToMarkdown(html));
+  const { markdown, islandChars } = open.out;
+  const i = markdown.indexOf('Plain text');
+  const edited = i >= 0 ? markdown.slice(0, i) + 'Edited' + markdown.slice(i + 5) : markdown + '\nEdited\n';
+  const save = time(() => markdownToNote(edited, html));
+  const unchanged = time(() => markdownToNote(markdown, html));
+  console.log(`${label}: ${(html.length / 1048576).toFixed(2)} MB HTML → ${(markdown.length / 1048576).toFixed(2)} MB Markdown `
+    + `(${((100 * islandChars) / markdown.length).toFixed(1)}% in HTML islands)`);
+  console.log(`  open (HTML → Markdown, proven exact): ${show(open)}`);
+  console.log(`  save after editing one word:          ${show(save)}`);
+  console.log(`  save unchanged:                       ${show(unchanged)}`);
+  console.log(`  for scale, one bare parse5 parse:     ${show(baseline)} → open costs ${(open.cpu / baseline.cpu).toFixed(1)} parses`);
+}
+console.log(`median of ${RUNS} runs; load average ${load} on ${(await import('node:os')).cpus().length} cores`);
