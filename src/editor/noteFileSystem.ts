@@ -112,7 +112,7 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
           `"${note.title}" now holds formatting Markdown cannot keep (it changed since it was opened). Reopen it from the tree to edit it as HTML.`,
         );
       }
-      content = markdownToHtml(markdown);
+      content = markdownToHtml(markdown, currentHtml);
     } else if (format === 'binary') {
       content = Buffer.from(bytes);
     } else {
