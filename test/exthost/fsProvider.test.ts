@@ -26,11 +26,11 @@ describe('extension host: notes as editor documents (issue 6)', function () {
 
   const fs = () => fx.api.services.fs;
 
-  it('gives stable, readable URIs by noteId: Markdown for a round-tripping text note, HTML otherwise', async () => {
+  it('gives stable, readable URIs by noteId: Markdown for every text note', async () => {
     const simple = await fs().uriFor(ids.simple);
     assert.strictEqual(simple.scheme, 'trilium');
     assert.strictEqual(simple.path, `/${ids.simple}/Simple _ plan.md`);
-    assert.strictEqual((await fs().uriFor(ids.rich)).path, `/${ids.rich}/Rich.html`);
+    assert.strictEqual((await fs().uriFor(ids.rich)).path, `/${ids.rich}/Rich.md`);
     assert.strictEqual((await fs().uriFor(ids.py)).path, `/${ids.py}/script.py`);
     assert.strictEqual((await fs().uriFor(ids.js)).path, `/${ids.js}/widget.js`);
     assert.strictEqual((await fs().uriFor(ids.png)).path, `/${ids.png}/diagram.png`);
@@ -46,9 +46,10 @@ describe('extension host: notes as editor documents (issue 6)', function () {
     assert.strictEqual(md.languageId, 'markdown');
     assert.match(md.getText(), /^## Plan/m);
     assert.match(md.getText(), /\*\*bold\*\*/);
-    const html = await vscode.workspace.openTextDocument(await fs().uriFor(ids.rich));
-    assert.strictEqual(html.languageId, 'html');
-    assert.strictEqual(html.getText(), RICH_HTML, 'formatting Markdown cannot hold is kept as HTML, byte for byte');
+    const rich = await vscode.workspace.openTextDocument(await fs().uriFor(ids.rich));
+    assert.strictEqual(rich.languageId, 'markdown');
+    assert.strictEqual(rich.getText(), '<p style="color:red">Red text</p>\n\n|   |\n| --- |\n| cell |\n',
+      'formatting Markdown cannot hold stays as an HTML island');
   });
 
   it('stats notes (size, mtime) and serves image bytes unchanged', async () => {
@@ -67,7 +68,7 @@ describe('extension host: notes as editor documents (issue 6)', function () {
     await editor.edit((e) => e.insert(doc.positionAt(doc.getText().length), '\nAdded in *VS Code*.\n'));
     assert.ok(await doc.save(), 'saved');
     const stored = text(await fx.replica().getNoteContent(ids.simple));
-    assert.match(stored, /<p>Added in <em>VS Code<\/em>.<\/p>/);
+    assert.match(stored, /<p>Added in <i>VS Code<\/i>.<\/p>/);
     assert.match(stored, /<h2>Plan<\/h2>/);
     await vscode.commands.executeCommand('trilium.syncNow');
     assert.strictEqual(text(await fx.server.replica!.getNoteContent(ids.simple)), stored);
@@ -96,7 +97,7 @@ describe('extension host: notes as editor documents (issue 6)', function () {
     }
   });
 
-  it('protected notes are read-only with a clear message', async () => {
+  it('locked protected notes are read-only with a clear message', async () => {
     const { noteId } = await fx.replica().createNote({ parentNoteId: 'root', title: 'Secret', content: 'ENCRYPTED' });
     // Mark it protected the way a synced protected note arrives: via the row (there is no local "protect" yet).
     const note = (await fx.replica().getNote(noteId))!;
@@ -115,6 +116,7 @@ describe('extension host: notes as editor documents (issue 6)', function () {
       Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from('overwrite'))),
       (e: Error) => /protected note/.test(e.message) && /NoPermissions/.test((e as vscode.FileSystemError).code),
     );
-    assert.strictEqual(text(await fx.replica().getNoteContent(noteId)), 'ENCRYPTED');
+    // Nothing was written (its content cannot even be read while locked: PROTECTED_LOCKED).
+    assert.strictEqual((await fx.replica().getNote(noteId))!.blobId, note.blobId);
   });
 });
