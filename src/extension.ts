@@ -18,6 +18,7 @@ import { NoteTreeProvider } from './treeView/noteTreeProvider';
 import type { TreeNode } from './treeView/treeNode';
 import { targetNoteId } from './commands/noteTarget';
 import { registerConflicts, type ConflictsApi } from './conflicts';
+import { ProtectedNotes } from './protected/protectedNotes';
 import { registerDailyFeatures, type DailyFeatures } from './daily/register';
 
 /** What activate() returns: used by the extension-host tests and the bench. */
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
     }),
     ...registerSyncCommands(services),
     ...registerNoteCommands(services),
+    new ProtectedNotes(services),
     vscode.commands.registerCommand('trilium.previewNote', async (arg?: unknown) => {
       const noteId = await targetNoteId(services, arg);
       if (noteId) return previews.show(noteId);

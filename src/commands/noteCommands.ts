@@ -1,5 +1,6 @@
 // Note commands: open, quick open, create, rename, delete, clone, move, reorder, link, attributes, search, reveal.
 import * as vscode from 'vscode';
+import { ensureUnlockedFor } from '../protected/protectedNotes';
 import { codeLanguageChoices } from '../editor/mimeTable';
 import type { ReplicaApi } from '../storage/replicaApi';
 import { codiconForNote } from '../treeView/icons';
@@ -28,7 +29,7 @@ export function registerNoteCommands(services: Services): vscode.Disposable[] {
 
   async function openNote(arg?: unknown, options?: { preview?: boolean; viewColumn?: vscode.ViewColumn }): Promise<vscode.Uri | undefined> {
     const noteId = await targetNoteId(services, arg);
-    if (!noteId) return undefined;
+    if (!noteId || !(await ensureUnlockedFor(services, noteId))) return undefined;
     const uri = await fs.uriFor(noteId);
     await vscode.commands.executeCommand('vscode.open', uri, { preview: options?.preview ?? true, viewColumn: options?.viewColumn });
     return uri;

@@ -7,8 +7,10 @@ import { htmlToMarkdown, markdownToHtml, roundTripsAsMarkdown } from './htmlMark
 import { formatForExtension, noteExtension, notePath, parseNotePath, SCHEME } from './noteUri';
 
 export const PROTECTED_PLACEHOLDER =
-  'This note is protected: its content is encrypted with your protected-session password.\n' +
-  'Protected notes are read-only in VS Code; open them in Trilium to read or edit them.\n';
+  'This note is protected: its content is encrypted with the document password.\n' +
+  'Run "Trilium: Unlock Protected Notes" to read and edit it.\n';
+/** The file name of every protected note's URI: titles of protected notes never go into URIs (VS Code keeps those on disk). */
+export const PROTECTED_FILE_NAME = 'protected note';
 
 function toText(content: string | Buffer | null): string {
   if (content === null) return '';
@@ -36,6 +38,8 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
   private readonly served = new Map<string, Set<string>>();
   /** Last time a change to a note was seen, so mtime moves even when utcDateModified does not. */
   private readonly changedAt = new Map<string, number>();
+  /** Protected notes this provider has served (their editors are saved at once and closed on lock). */
+  private readonly protectedIds = new Set<string>();
   /** Notes this provider is writing right now: their change event is not echoed back to the editor. */
   private readonly writing = new Set<string>();
   /** The blob each URI's editor last read: the base of its next save (text changed since then is not overwritten). */
@@ -55,11 +59,12 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     const note = await replica.getNote(noteId);
     if (!note || note.isDeleted) throw vscode.FileSystemError.FileNotFound(`Note ${noteId} does not exist`);
     let asMarkdown = false;
-    if (note.type === 'text' && !note.isProtected && this.textAsMarkdown()) {
+    const locked = await this.isLocked(note);
+    if (note.type === 'text' && !locked && this.textAsMarkdown()) {
       asMarkdown = roundTripsAsMarkdown(toText(await replica.getNoteContent(noteId)));
     }
-    const ext = note.isProtected ? 'txt' : noteExtension(note, asMarkdown);
-    return vscode.Uri.from({ scheme: SCHEME, path: notePath(noteId, note.title, ext) });
+    const ext = locked ? 'txt' : noteExtension(note, asMarkdown);
+    return vscode.Uri.from({ scheme: SCHEME, path: notePath(noteId, note.isProtected ? PROTECTED_FILE_NAME : note.title, ext) });
   }
 
   watch(): vscode.Disposable {
@@ -70,13 +75,14 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     const parsed = parseNotePath(uri.path);
     if (!parsed || !parsed.ext) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
     const note = await this.getNote(parsed.noteId);
-    const content = await this.requireReplica().getNoteContent(parsed.noteId);
+    const locked = await this.isLocked(note);
+    const content = locked ? null : await this.requireReplica().getNoteContent(parsed.noteId);
     return {
       type: vscode.FileType.File,
       ctime: parseUtc(note.utcDateCreated),
       mtime: Math.max(parseUtc(note.utcDateModified), this.changedAt.get(note.noteId) ?? 0),
-      size: note.isProtected ? PROTECTED_PLACEHOLDER.length : toBytes(content).byteLength,
-      permissions: note.isProtected ? vscode.FilePermission.Readonly : undefined,
+      size: locked ? PROTECTED_PLACEHOLDER.length : toBytes(content).byteLength,
+      permissions: locked ? vscode.FilePermission.Readonly : undefined,
     };
   }
 
@@ -85,7 +91,7 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     const note = await this.getNote(parsed.noteId);
     this.remember(note.noteId, uri);
     this.loadedBlob.set(uri.toString(), note.blobId);
-    if (note.isProtected) return Buffer.from(PROTECTED_PLACEHOLDER, 'utf8');
+    if (await this.isLocked(note)) return Buffer.from(PROTECTED_PLACEHOLDER, 'utf8');
     const content = await this.requireReplica().getNoteContent(note.noteId);
     if (formatForExtension(note.type, parsed.ext) === 'markdown') return Buffer.from(htmlToMarkdown(toText(content)), 'utf8');
     return toBytes(content);
@@ -98,8 +104,8 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     if (!note || note.isDeleted) {
       throw vscode.FileSystemError.FileNotFound(options.create ? `Create notes from the Trilium tree, not by path (${uri.path})` : uri);
     }
-    if (note.isProtected) {
-      throw vscode.FileSystemError.NoPermissions(`"${note.title}" is a protected note; protected notes are read-only in VS Code.`);
+    if (await this.isLocked(note)) {
+      throw vscode.FileSystemError.NoPermissions('This note is protected and protected notes are locked. Run "Trilium: Unlock Protected Notes" first.');
     }
     const format = formatForExtension(note.type, parsed.ext);
     let content: string | Buffer;
@@ -177,6 +183,18 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     const parsed = parseNotePath(uri.path);
     if (!parsed || !parsed.ext) throw vscode.FileSystemError.FileIsADirectory(uri);
     return parsed;
+  }
+
+  /** A protected note while the protected session is locked (its content cannot be read or written). */
+  private async isLocked(note: NoteRow): Promise<boolean> {
+    if (!note.isProtected) return false;
+    this.protectedIds.add(note.noteId);
+    return !(await this.requireReplica().isUnlocked());
+  }
+
+  isProtectedUri(uri: vscode.Uri): boolean {
+    const noteId = noteIdFromUri(uri);
+    return !!noteId && this.protectedIds.has(noteId);
   }
 
   private async getNote(noteId: string): Promise<NoteRow> {
