@@ -8,7 +8,7 @@ import { HTML_FENCE } from './dialect';
 import { isBlockNode, isElement, serializeChildren, type HtmlNode } from './htmlTree';
 import { triliumMarkdownIt } from './markdownIt';
 import { normalizeNodes } from './normalize';
-import { blockMarkdown, inlineRunMarkdown, NotExpressible } from './toMarkdown';
+import { blockMarkdown, inlineRunMarkdown } from './toMarkdown';
 
 export interface MarkdownBlock extends HtmlBlock {
   markdown: string;
@@ -122,8 +122,8 @@ function blockToMarkdown(block: HtmlBlock): MarkdownBlock {
   try {
     const markdown = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first) : inlineRunMarkdown(block.nodes);
     return { ...block, markdown, island: false };
-  } catch (e) {
-    if (!(e instanceof NotExpressible)) throw e;
+  } catch {
+    // NotExpressible, or anything unexpected: the block stays as its HTML rather than failing the whole note.
     const b: MarkdownBlock = { ...block, markdown: '', island: false };
     toIsland(b);
     return b;
