@@ -162,6 +162,7 @@ function testOutput(result: TestSyncResult): CommandOutput {
     lines.push(`route: ${result.route.proxy ? `via proxy ${result.route.proxy}` : 'direct'}${result.route.tlsProtocol ? `, ${result.route.tlsProtocol}` : ''}, ${result.route.elapsedMs} ms`);
   }
   if (result.replicaSyncVersion !== undefined) lines.push(`sync versions: server ${result.serverSyncVersion ?? '?'}, replica ${result.replicaSyncVersion}`);
+  if (result.storage) lines.push(`storage: ${result.storage.name} (SQLite ${result.storage.sqliteVersion})`);
   if (result.clockOffsetMs !== undefined) lines.push(`clock offset: ${Math.round(result.clockOffsetMs / 1000)} s`);
   lines.push(result.ok ? (result.steps.some((s) => s.name === 'login') ? 'Sync server handshake has been successful.' : result.message) : result.message);
   const json = { ...result, error: result.error ? { code: result.error.code, message: result.error.message, hint: result.error.hint } : undefined };
@@ -175,12 +176,13 @@ async function status(ctx: CommandContext): Promise<CommandOutput> {
     const server = await replica.getOption('syncServerHost');
     const pendingChanges = await replica.hasUnsentChanges(info.lastSyncedPush);
     const conflicts = (await replica.listConflicts()).length;
-    const json = { ...info, server, counts, pendingChanges, conflicts, dataDir: replica.dataDir };
+    const json = { ...info, server, counts, pendingChanges, conflicts, dataDir: replica.dataDir, storage: replica.driver };
     const text = [
       `document:     ${info.documentId ?? '(none)'}${info.initialized ? '' : ' (not initialised yet)'}`,
       `server:       ${server ?? '(not configured)'}`,
       `syncVersion:  ${info.syncVersion}`,
       `instanceId:   ${info.instanceId}`,
+      `storage:      ${replica.driver.name} (SQLite ${replica.driver.sqliteVersion}, Node ${process.version})`,
       `counts:       ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`,
       `cursors:      lastSyncedPull ${info.lastSyncedPull}, lastSyncedPush ${info.lastSyncedPush}`,
       `pending:      ${pendingChanges} change(s) not yet pushed`,

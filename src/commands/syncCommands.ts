@@ -16,6 +16,7 @@ export function describeRoute(result: TestSyncResult): string {
   }
   if (result.serverSyncVersion !== undefined) parts.push(`server sync version ${result.serverSyncVersion}`);
   if (result.replicaSyncVersion !== undefined) parts.push(`replica sync version ${result.replicaSyncVersion}`);
+  if (result.storage) parts.push(`local copy on ${result.storage.name} (SQLite ${result.storage.sqliteVersion})`);
   return parts.join(', ');
 }
 

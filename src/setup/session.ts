@@ -234,6 +234,8 @@ export class DocumentSession implements vscode.Disposable {
 
   private async attach(replica: ReplicaApi): Promise<void> {
     this.replicaValue = replica;
+    const { name, sqliteVersion, synchronous } = replica.driver;
+    this.log.info(`Local copy ${replica.dataDir}: ${name} (SQLite ${sqliteVersion}, Node ${process.version})${synchronous ? ' in a worker thread' : ''}.`);
     replica.onDidChange((change) => {
       if (change.origin === 'local') this.scheduler?.localChange();
     });

@@ -115,6 +115,7 @@ export class SyncEngine implements SyncEngineApi {
       const status = await t.status();
       t.begin('version');
       t.replicaSyncVersion = this.replica.syncVersion;
+      t.storage = this.replica.driver;
       const decision = decideVersion(this.replica.syncVersion, status.syncVersion, supportedSyncVersions());
       if (decision.kind === 'refuse') throw decision.error;
       t.passed(decision.kind === 'same'

@@ -1,4 +1,5 @@
 // The contract of the sync engine (src/sync/engine.ts implements it) for the CLI and the VS Code glue.
+import type { DriverInfo } from '../storage/driver/connection';
 import type { ReplicaMigration } from '../storage/migrations/report';
 import type { ConflictRecord } from '../storage/types';
 import type { NetworkOptions, RouteInfo } from './http/transport';
@@ -49,6 +50,8 @@ export interface TestSyncResult {
   serverSyncVersion?: number;
   /** The replica's sync version when the test ran (it differs from the server's until the next sync migrates it). */
   replicaSyncVersion?: number;
+  /** The SQLite driver and version the local copy is stored with. */
+  storage?: DriverInfo;
   route?: RouteInfo;
   /** Server clock minus local clock, from the HTTP Date header. */
   clockOffsetMs?: number;

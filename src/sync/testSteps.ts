@@ -1,4 +1,5 @@
 // The step-by-step report of Test Sync: each step's outcome in words, the route and the clock offset.
+import type { DriverInfo } from '../storage/driver/connection';
 import type { TestSyncResult, TestSyncStep } from './engineApi';
 import { TriliumError, isTriliumError } from './errors';
 import type { ProtocolClient, ServerStatus } from './protocolClient';
@@ -9,6 +10,8 @@ export class TestSteps {
   private serverSyncVersion: number | undefined;
   /** Set by a caller that has a replica, so the report shows both versions. */
   replicaSyncVersion: number | undefined;
+  /** Set by a caller that has a replica: the SQLite driver it is stored with. */
+  storage: DriverInfo | undefined;
 
   constructor(private readonly client: ProtocolClient) {}
 
@@ -44,6 +47,7 @@ export class TestSteps {
     return {
       steps: this.steps, serverSyncVersion: this.serverSyncVersion,
       ...(this.replicaSyncVersion !== undefined ? { replicaSyncVersion: this.replicaSyncVersion } : {}),
+      ...(this.storage ? { storage: this.storage } : {}),
       route: this.client.lastRoute, clockOffsetMs: this.client.clockOffsetMs };
   }
 }

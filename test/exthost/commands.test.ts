@@ -44,6 +44,17 @@ describe('extension host: commands (issue 6)', function () {
     assert.strictEqual(result.serverSyncVersion, 39);
   });
 
+  it('stores the local copy with node:sqlite where this Node has it, else with @vscode/sqlite3, and says so', async () => {
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    const expected = major > 22 || (major === 22 && minor >= 13) ? 'node:sqlite' : '@vscode/sqlite3';
+    const driver = fx.replica().driver;
+    assert.strictEqual(driver.name, expected);
+    assert.strictEqual(driver.synchronous, expected === 'node:sqlite');
+    assert.match(driver.sqliteVersion, /^3\.\d+\.\d+$/);
+    const result = await run<TestSyncResult>('trilium.testSync');
+    assert.deepStrictEqual(result?.storage, driver);
+  });
+
   it('Sync Now pushes local edits', async () => {
     await fx.replica().renameNote(ids.two, 'Second idea (edited)');
     // (Test Sync starts a sync of its own, as Trilium's does; either one may carry the edit.)

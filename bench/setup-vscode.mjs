@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// "Set Up Sync from Server" of the 100k-note document in a real VS Code (code-server's extension host) against
+// `trilium-sync setup` in the CLI, in one run, from the same server process: the time to "synced" of each, their
+// ratio (target ≤ 1.1), and the longest stretch the extension host's thread was busy (target < 50 ms).
+// The server document is bench/initial-sync.mjs's (generated once, cached in bench/.data/).
+// Usage: node bench/setup-vscode.mjs [--notes 100000] [--vscode newest|oldest]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { node24Bin, selectVscodeTargets } from '../scripts/lib/codeServer.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
+const NOTES = Number(opt('--notes', '100000'));
+const VSCODE = opt('--vscode', 'newest');
+const PASSWORD = 'bench-password';
+const serverDir = path.join(ROOT, 'bench', '.data', `server-${NOTES}`);
+
+spawnSync(process.execPath, [path.join(ROOT, 'esbuild.mjs')], { cwd: ROOT, stdio: 'ignore' });
+if (!existsSync(path.join(serverDir, 'document.db'))) {
+  console.log(`generating the ${NOTES}-note server document (once) with bench/initial-sync.mjs`);
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'initial-sync.mjs'), '--sizes', String(NOTES)], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+
+const target = selectVscodeTargets(VSCODE)[0];
+const nodeForTarget = target.node === 'node-24' ? node24Bin() : process.execPath;
+const server = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--data', serverDir, '--port', '0', '--password', PASSWORD], {
+  cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = await new Promise((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (d) => {
+    out += d;
+    const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+    if (m) resolve(m[1]);
+  });
+  server.on('exit', (code) => reject(new Error(`server exited (${code})`)));
+});
+
+try {
+  // The CLI, on the same Node as that VS Code's extension host, so both use the same SQLite driver.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'trilium-cli-setup-'));
+  const t0 = Date.now();
+  const cli = spawnSync(nodeForTarget, [path.join(ROOT, 'dist', 'cli.js'), 'setup', '--server', url, '--data', dataDir], {
+    env: { ...process.env, TRILIUM_PASSWORD: PASSWORD }, encoding: 'utf8',
+  });
+  const cliMs = Date.now() - t0;
+  rmSync(dataDir, { recursive: true, force: true });
+  if (cli.status !== 0) throw new Error(`trilium-sync setup failed: ${cli.stderr || cli.stdout}`);
+
+  const figures = [];
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'run-exthost-tests.mjs'), '--vscode', VSCODE, path.join(ROOT, 'test', 'exthost', 'setupBench.bench.ts')], {
+      cwd: ROOT, env: { ...process.env, TRILIUM_BENCH: '1', TRILIUM_BENCH_SERVER_URL: url, TRILIUM_BENCH_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        const m = /BENCH (\{.*\})/.exec(line);
+        if (m) figures.push(JSON.parse(m[1]));
+        else if (process.env.VERBOSE) process.stdout.write(line + '\n');
+      }
+    });
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+  const vs = figures.find((f) => f.name.startsWith('set up'));
+  const stall = figures.find((f) => f.name.startsWith('extension host'));
+  console.log(`Set Up Sync from Server, ${NOTES} notes, VS Code ${target.vscode} (code-server ${target.codeServer}):`);
+  console.log(`  trilium-sync setup (CLI, Node ${spawnSync(nodeForTarget, ['--version'], { encoding: 'utf8' }).stdout.trim()}): ${(cliMs / 1000).toFixed(1)} s`);
+  if (vs) {
+    console.log(`  VS Code to "synced": ${(vs.ms / 1000).toFixed(1)} s (${vs.driver}, SQLite ${vs.sqlite}, ${vs.notes} notes) → ${(vs.ms / cliMs).toFixed(2)}× the CLI (target ≤ 1.10)`);
+  }
+  if (stall) console.log(`  extension host: longest busy stretch ${stall.ms} ms (target < 50 ms), longest timer gap ${stall.longestGapMs} ms, ${stall.ticks} ticks`);
+  if (code !== 0 || !vs) process.exitCode = 1;
+} finally {
+  server.kill('SIGTERM');
+}

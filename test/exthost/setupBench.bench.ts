@@ -1,0 +1,50 @@
+// "Set Up Sync from Server" in the real extension host against a server given by bench/setup-vscode.mjs: the time
+// to "synced" and how long the extension host's thread was busy at a stretch meanwhile. Prints `BENCH {json}` lines.
+import * as assert from 'assert';
+import { mkdtemp } from 'fs/promises';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { performance } from 'perf_hooks';
+import * as vscode from 'vscode';
+import { activate } from './uiFixture';
+
+function report(name: string, ms: number, extra: Record<string, unknown> = {}): void {
+  console.log(`BENCH ${JSON.stringify({ name, ms: Math.round(ms), ...extra })}`);
+}
+
+describe('bench: Set Up Sync from Server in the extension host', function () {
+  this.timeout(1_800_000);
+
+  it('sets up from the bench server', async () => {
+    const serverUrl = process.env.TRILIUM_BENCH_SERVER_URL;
+    const password = process.env.TRILIUM_BENCH_PASSWORD;
+    assert.ok(serverUrl && password, 'run through bench/setup-vscode.mjs');
+    await mkdtemp(join(tmpdir(), 'trilium-setup-bench-'));
+    const api = await activate();
+    await vscode.workspace.getConfiguration('trilium').update('sync.autoSync', false, vscode.ConfigurationTarget.Global);
+    let ticks = 0;
+    let longestBusy = 0;
+    let longestGap = 0;
+    let lastElu = performance.eventLoopUtilization();
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longestBusy = Math.max(longestBusy, performance.eventLoopUtilization(lastElu).active);
+      longestGap = Math.max(longestGap, now - last);
+      lastElu = performance.eventLoopUtilization();
+      last = now;
+      ticks++;
+    }, 10);
+    const t0 = performance.now();
+    const ok = await vscode.commands.executeCommand<boolean>('trilium.setupFromServer', { serverUrl, password });
+    const ms = performance.now() - t0;
+    clearInterval(timer);
+    assert.strictEqual(ok, true);
+    const replica = api.services.session.requireReplica();
+    const counts = await replica.counts();
+    report('set up from server to synced', ms, {
+      notes: counts.notes, driver: replica.driver.name, sqlite: replica.driver.sqliteVersion, node: process.version, vscode: vscode.version,
+    });
+    report('extension host: longest busy stretch between 10 ms timer ticks', longestBusy, { longestGapMs: Math.round(longestGap), ticks });
+  });
+});
