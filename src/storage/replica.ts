@@ -26,7 +26,7 @@ import {
 } from './types';
 import { WriteContext } from './writeContext';
 import { saveLinks } from './links/saveLinks';
-import { ReplicaQueries, type Backlink } from './query/replicaQueries';
+import { ReplicaQueries, type Backlink, type EffectiveAttribute, type PromotedField } from './query/replicaQueries';
 import type { SearchHit, SearchOptions } from './query/search';
 import { protectedBlobId, saveProtectedBlob, sealTitle, shownTitle } from './protected/entities';
 import { ReplicaProtection } from './protected/replicaProtection';
@@ -484,6 +484,14 @@ export class Replica implements ReplicaApi {
 
   async getBacklinks(noteId: string): Promise<Backlink[]> {
     return this.queries.backlinks(noteId);
+  }
+
+  async getEffectiveAttributes(noteId: string): Promise<EffectiveAttribute[]> {
+    return this.queries.effectiveAttributes(noteId);
+  }
+
+  async getPromotedFields(noteId: string): Promise<PromotedField[]> {
+    return this.queries.promotedFields(noteId);
   }
 
   async listAllNotes(): Promise<Array<{ noteId: string; title: string; type: string; parentTitle: string | null }>> {

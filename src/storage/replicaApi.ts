@@ -6,7 +6,7 @@ import type {
   RevisionRow, SyncRecord, TreeChild,
 } from './types';
 import type { ContentBase, ContentSaveResult } from './staleSave';
-import type { Backlink } from './query/replicaQueries';
+import type { Backlink, EffectiveAttribute, PromotedField } from './query/replicaQueries';
 import type { SearchHit, SearchOptions } from './query/search';
 import type { DriverInfo } from './driver/connection';
 import type { ReplicaMigration } from './migrations/report';
@@ -100,6 +100,10 @@ export interface ReplicaApi {
   runSavedSearch(noteId: string): Promise<SearchHit[]>;
   /** Relations of other notes pointing at the note: links derived from content and user relations. */
   getBacklinks(noteId: string): Promise<Backlink[]>;
+  /** The note's attributes as Trilium applies them (own, then inherited through parents and templates, with owners). */
+  getEffectiveAttributes(noteId: string): Promise<EffectiveAttribute[]>;
+  /** Promoted attribute definitions that apply to the note, with its values (the fields Trilium shows). */
+  getPromotedFields(noteId: string): Promise<PromotedField[]>;
   /** All non-deleted notes with one path string each (for a quick pick over 100k notes). */
   listAllNotes(): Promise<Array<{ noteId: string; title: string; type: string; parentTitle: string | null }>>;
   counts(): Promise<Record<string, number>>;

@@ -32,7 +32,8 @@ export async function loadContents(c: Connection, noteIds: string[] | null, anyO
   // SQLite: notes with either always pass. Others must hold the longest word of some token of `anyOf`, and of every
   // token of `allOf` unless the token is found elsewhere (its `orIn` notes).
   const mayHold = (w: string) => /^[\x21-\x7e]+$/.test(w);
-  const bypass = `content GLOB '*[^' || char(1) || '-' || char(127) || ']*' OR content GLOB '*</[bBiIsSeEfF]*'`;
+  const bypass = `length(content) != length(CAST(content AS BLOB)) OR ${['</b', '</i', '</s', '</e', '</f', '</B', '</I', '</S', '</E', '</F']
+    .map((t) => `instr(content, '${t}') > 0`).join(' OR ')}`;
   const conditions: string[] = [];
   const words = anyOf?.map(longestWord);
   if (words && words.length > 0 && words.every(mayHold)) {

@@ -201,6 +201,16 @@ export class NoteIndex {
     if (path.includes(note.noteId)) return [];
     const cached = this.effectiveCache.get(note.noteId);
     if (cached) return cached;
+    if (note.owned.length === 0 && note.parents.length === 1 && note.noteId !== 'root' && note.noteId !== '_hidden') {
+      // nothing of its own and one parent: exactly what the parent passes down (no template relation can be among it
+      // that is not also the parent's, and those are resolved there)
+      const passed = this.inheritableOf(note.parents[0], [...path, note.noteId]);
+      if (passed.length === 0) {
+        this.effectiveCache.set(note.noteId, EMPTY);
+        this.inheritableCache.set(note.noteId, EMPTY);
+        return EMPTY;
+      }
+    }
     const collected = note.owned.slice();
     const newPath = [...path, note.noteId];
     if (note.noteId !== 'root' && note.noteId !== '_hidden') {
@@ -344,9 +354,15 @@ export class NoteIndex {
   }
 
   private computeHidden(note: IndexedNote): boolean {
+    // in the hidden subtree when _hidden is the note or an ancestor: memoized through the parents' flags
     if (note.noteId === '_hidden') return true;
-    for (const a of this.ancestors(note)) if (a.noteId === '_hidden') return true;
-    return false;
+    if (note.noteId === 'root') return false;
+    const known = this.flags.get(note.noteId);
+    if (known) return known.hidden;
+    this.flags.set(note.noteId, { archived: false, hidden: false }); // a cycle counts as not hidden
+    const hidden = note.parents.some((p) => this.flagsOf(p).hidden);
+    this.flags.delete(note.noteId);
+    return hidden;
   }
 
   /** The title as shown under a given parent: "prefix - title" when the branch has a prefix. */

@@ -13,6 +13,32 @@ export interface Backlink {
   relation: string;
 }
 
+/** An attribute as it applies to a note: its own, or inherited (from an ancestor or a template). */
+export interface EffectiveAttribute {
+  attributeId: string;
+  type: 'label' | 'relation';
+  name: string;
+  value: string;
+  isInheritable: boolean;
+  position: number;
+  /** The note that owns it (the note itself when it is its own). */
+  ownerNoteId: string;
+  ownerTitle: string;
+  inherited: boolean;
+  /** For relations: the target's title. */
+  targetTitle?: string;
+}
+
+/** A promoted attribute definition (`#label:name="promoted,…"` / `#relation:name="promoted,…"`) and its value here. */
+export interface PromotedField {
+  type: 'label' | 'relation';
+  name: string;
+  /** Trilium's definition words: single/multi, text/number/boolean/date/url…, promoted, precision=… */
+  definition: string[];
+  /** The note's values of it (own or inherited), as attributes. */
+  values: EffectiveAttribute[];
+}
+
 export class ReplicaQueries {
   private readonly holder: NoteIndexHolder;
 
@@ -37,6 +63,41 @@ export class ReplicaQueries {
 
   async savedSearch(noteId: string, now?: Date): Promise<SearchHit[]> {
     return runSavedSearch(await this.holder.get(), this.connection(), noteId, now);
+  }
+
+  /** The note's attributes as Trilium applies them: own first, then inherited, each with its owner. */
+  async effectiveAttributes(noteId: string): Promise<EffectiveAttribute[]> {
+    const index = await this.holder.get();
+    const note = index.notes.get(noteId);
+    if (!note) return [];
+    return index.effectiveAttributes(note).map((a) => {
+      const owner = index.notes.get(a.noteId);
+      const target = a.type === 'relation' ? index.notes.get(a.value) : undefined;
+      return {
+        attributeId: a.attributeId, type: a.type, name: a.name, value: a.value, isInheritable: a.isInheritable, position: a.position,
+        ownerNoteId: a.noteId, ownerTitle: owner ? (owner.isProtected ? '[protected]' : owner.title) : a.noteId, inherited: a.noteId !== noteId,
+        ...(a.type === 'relation' ? { targetTitle: target ? (target.isProtected ? '[protected]' : target.title) : undefined } : {}),
+      };
+    });
+  }
+
+  /** Promoted attribute definitions that apply to the note, with its values of each (Trilium's promoted fields). */
+  async promotedFields(noteId: string): Promise<PromotedField[]> {
+    const attrs = await this.effectiveAttributes(noteId);
+    const out: PromotedField[] = [];
+    const seen = new Set<string>();
+    for (const def of attrs) {
+      const m = def.type === 'label' ? /^(label|relation):(.+)$/.exec(def.name) : null;
+      if (!m) continue;
+      const definition = def.value.split(',').map((w) => w.trim()).filter(Boolean);
+      if (!definition.includes('promoted')) continue;
+      const type = m[1] as 'label' | 'relation';
+      const key = `${type}:${m[2]}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ type, name: m[2], definition, values: attrs.filter((a) => a.type === type && a.name === m[2]) });
+    }
+    return out;
   }
 
   /** Relations of other notes pointing at the note (links first), one per source note and relation. */

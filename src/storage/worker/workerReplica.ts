@@ -21,7 +21,7 @@ const METHODS = [
   'addAttachment', 'getChangesToPush', 'buildRecords', 'getChangedForPull', 'applyRecords', 'maxSyncedEntityChangeId',
   'hasUnsentChanges', 'eraseUnusedBlobs', 'sectorHashes', 'requeueSector', 'runEntityChangeChecks', 'finishBulkLoad',
   'verifyHashes', 'listConflicts', 'resolveConflict', 'migrateTo', 'discardMigrationBackups',
-  'search', 'runSavedSearch', 'getBacklinks',
+  'search', 'runSavedSearch', 'getBacklinks', 'getEffectiveAttributes', 'getPromotedFields',
   'unlock', 'lock', 'isUnlocked', 'protectSubtree', 'setDocumentPassword',
 ] as const;
 
