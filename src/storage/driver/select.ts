@@ -31,8 +31,8 @@ export function chooseDriver(env: NodeJS.ProcessEnv = process.env): DriverName {
 
 function noDriver(message: string): TriliumError {
   return new TriliumError('NO_SQLITE_DRIVER', message,
-    'Use VS Code 1.101 or newer (its Node has node:sqlite), or install the linux-x64 package of the extension, ' +
-    'which carries @vscode/sqlite3; for the CLI use Node 22.13 or newer.');
+    'Update VS Code: current releases run a Node with node:sqlite (VS Code 1.100 does not). On VS Code 1.100, ' +
+    'install the linux-x64 package of the extension, which carries @vscode/sqlite3. For the CLI, use Node 22.13 or newer.');
 }
 
 export async function openConnection(file: string, opts: OpenOptions, driver: DriverName = chooseDriver()): Promise<Connection> {
