@@ -117,7 +117,8 @@ async function runOne(test, target, vsix, options) {
       if (options.verbose) process.stderr.write(`[browser] ${message.text()}\n`);
       else if (message.type() === 'error') browserErrors.push(message.text());
     });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`);
+    // (not 'load': on a busy machine the workbench's many resources can take longer than goto's 30 s)
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await waitForWorkbench(page);
 
     const t = {
