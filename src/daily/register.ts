@@ -2,21 +2,28 @@
 import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import { showTriliumError } from '../commands/showError';
+import { attributeCommands, AttributesProvider } from './attributesView';
 import { BacklinksProvider, goToLinkedNoteCommand } from './backlinksView';
 import { journalCommands } from './journalCommands';
 import { searchCommands } from './searchCommand';
 
 export interface DailyFeatures {
   backlinks: BacklinksProvider;
+  attributes: AttributesProvider;
   disposables: vscode.Disposable[];
 }
 
 export function registerDailyFeatures(services: Services): DailyFeatures {
   const backlinks = new BacklinksProvider(services);
-  const commands = { ...searchCommands(services), ...journalCommands(services), ...goToLinkedNoteCommand(services) };
+  const attributes = new AttributesProvider(services);
+  const commands = {
+    ...searchCommands(services), ...journalCommands(services), ...goToLinkedNoteCommand(services), ...attributeCommands(services, attributes),
+  };
   const disposables: vscode.Disposable[] = [
     backlinks,
+    attributes,
     vscode.window.createTreeView('trilium.backlinks', { treeDataProvider: backlinks }),
+    vscode.window.createTreeView('trilium.attributes', { treeDataProvider: attributes }),
     ...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await fn(...args);
@@ -26,5 +33,5 @@ export function registerDailyFeatures(services: Services): DailyFeatures {
       }
     })),
   ];
-  return { backlinks, disposables };
+  return { backlinks, attributes, disposables };
 }

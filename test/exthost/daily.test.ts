@@ -2,6 +2,7 @@
 // and Go to Linked Note, in the real extension host against our own sync server.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import type { AttributeItem } from '../../src/daily/attributesView';
 import type { SearchHit } from '../../src/storage/query/search';
 import { setUpFromServer, UiFixture, waitFor } from './uiFixture';
 
@@ -33,6 +34,38 @@ describe('extension host: search, journal, links (issue 14)', function () {
     assert.deepStrictEqual(words?.map((h) => h.noteId), [ids.hobbit]);
     const bad = await run<SearchHit[]>('trilium.searchNotes', '#book and or #year');
     assert.strictEqual(bad, undefined, 'a syntax error is shown, not thrown');
+  });
+
+  it('the Attributes view shows own, inherited and promoted attributes, and edits them', async () => {
+    const r = fx.replica();
+    const tpl = (await r.createNote({ parentNoteId: 'root', title: 'Book template' })).noteId;
+    await r.addAttribute(tpl, 'label', 'template');
+    await r.addAttribute(tpl, 'label', 'label:rating', 'promoted,single,number');
+    await r.addAttribute(ids.dune, 'relation', 'template', tpl);
+    await r.addAttribute(ids.books, 'label', 'shelf', 'A', true);
+    const view = fx.api.daily.attributes;
+    view.showFor(ids.dune);
+    const rows = async () => (await view.getChildren()).map((it) => {
+      const t = view.getTreeItem(it);
+      return `${t.label} ${t.description ?? ''}`.trim();
+    });
+    assert.deepStrictEqual(await rows(), [
+      'rating (empty: click to set)', '#book', '#year = 1965', '~template = Book template',
+      '#shelf = A (inheritable) from Books', '#label:rating = promoted,single,number from Book template',
+    ]);
+    const promoted = (await view.getChildren())[0] as AttributeItem;
+    await run('trilium.attributes.setPromoted', promoted, '5');
+    assert.strictEqual((await rows())[0], 'rating 5');
+    const id = await run<string>('trilium.attributes.add', { noteId: ids.dune, text: '#status=reading' });
+    assert.ok(id);
+    const status = (await view.getChildren()).find((it) => it.kind === 'attribute' && it.attribute.name === 'status')!;
+    await run('trilium.attributes.edit', status, 'done');
+    assert.ok((await rows()).includes('#status = done'));
+    const edited = (await view.getChildren()).find((it) => it.kind === 'attribute' && it.attribute.name === 'status')!;
+    await run('trilium.attributes.delete', edited);
+    assert.ok(!(await rows()).some((x) => x.startsWith('#status')));
+    const hits = await run<SearchHit[]>('trilium.searchNotes', '#rating >= 5');
+    assert.deepStrictEqual(hits?.map((h) => h.noteId), [ids.dune], 'the promoted value is an ordinary label');
   });
 
   it('a saved search note shows its results as children in the tree, and follows edits', async () => {
