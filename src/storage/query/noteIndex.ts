@@ -86,7 +86,19 @@ export class NoteIndex {
       for (const t of await jsonRows<NoteTuple>(c, `SELECT ${NOTE_COLS} FROM notes WHERE isDeleted = 0`, NOTE_COLS)) this.putNote(t);
       for (const t of await jsonRows<BranchTuple>(c, `SELECT ${BRANCH_COLS} FROM branches WHERE isDeleted = 0`, BRANCH_COLS)) this.putBranch(t);
       for (const t of await jsonRows<AttributeTuple>(c, `SELECT ${ATTR_COLS} FROM attributes WHERE isDeleted = 0`, ATTR_COLS)) this.putAttribute(t);
+      this.link(null);
     } else {
+      // caches of notes whose attributes, titles or paths may change: the changed notes' subtrees (and template users),
+      // before and after the change
+      const affected = new Set<string>();
+      const collect = () => {
+        for (const id of ids.noteIds) {
+          const n = this.notes.get(id);
+          if (n) for (const x of this.subtreeIncludingTemplated(n)) affected.add(x.noteId);
+          affected.add(id);
+        }
+      };
+      collect();
       const noteIds = JSON.stringify([...ids.noteIds]);
       const parentIds = JSON.stringify([...new Set([...ids.parentNoteIds, ...ids.noteIds])]);
       this.removed = new Map();
@@ -104,8 +116,27 @@ export class NoteIndex {
         BRANCH_COLS, [noteIds, parentIds])) this.putBranch(t);
       for (const t of await jsonRows<AttributeTuple>(c,
         `SELECT ${ATTR_COLS} FROM attributes WHERE isDeleted = 0 AND noteId IN (SELECT value FROM json_each(?))`, ATTR_COLS, [noteIds])) this.putAttribute(t);
+      this.link(affected);
+      const before = affected.size;
+      collect();
+      if (affected.size !== before) this.forget(affected);
     }
-    this.link();
+  }
+
+  /** Drops the per-note caches of these notes (the start sets are rebuilt from the flags, cheaply). */
+  private forget(noteIds: Set<string>): void {
+    for (const id of noteIds) {
+      this.effectiveCache.delete(id);
+      this.inheritableCache.delete(id);
+      this.flatTextCache.delete(id);
+      this.ancestorsCache.delete(id);
+      this.pathCache.delete(id);
+      this.ownedTextCache.delete(id);
+      this.flags.delete(id);
+      const n = this.notes.get(id);
+      if (n) for (const b of n.parentBranches) this.titleCache.delete(`${id}|${b.parentNoteId}`);
+    }
+    this.baseSets.clear();
   }
 
   /** Whether a change can be patched in (small) or needs a full reload. */
@@ -133,17 +164,21 @@ export class NoteIndex {
   }
 
   /** Rebuilds parents, children, owned and target lists from the rows (cheap next to SQL: ~n map lookups). */
-  private link(): void {
+  private link(affected: Set<string> | null): void {
     this.version++;
-    this.effectiveCache = new Map();
-    this.inheritableCache = new Map();
-    this.flatTextCache = new Map();
-    this.ancestorsCache = new Map();
-    this.pathCache = new Map();
-    this.titleCache = new Map();
-    this.ownedTextCache = new Map();
-    this.flags.clear();
-    this.baseSets.clear();
+    if (affected) {
+      this.forget(affected);
+    } else {
+      this.effectiveCache = new Map();
+      this.inheritableCache = new Map();
+      this.flatTextCache = new Map();
+      this.ancestorsCache = new Map();
+      this.pathCache = new Map();
+      this.titleCache = new Map();
+      this.ownedTextCache = new Map();
+      this.flags.clear();
+      this.baseSets.clear();
+    }
     this.removed = new Map();
     this.byName = new Map();
     for (const n of this.notes.values()) {

@@ -172,6 +172,26 @@ describe('search language', () => {
     });
   });
 
+  describe('the index follows inheritance changes', () => {
+    it('an inheritable #archived added and removed, a template value changed, a note moved under another parent', async () => {
+      await same('#project', ['projects', 'alpha', 'alphaTasks']);
+      const arch = await f.replica.addAttribute(f.id.projects, 'label', 'archived', '', true);
+      await same('#project', []);
+      await f.replica.deleteAttribute(arch);
+      await same('#project', ['projects', 'alpha', 'alphaTasks']);
+      const status = (await f.replica.getAttributes(f.id.taskTemplate)).find((a) => a.name === 'taskStatus')!;
+      await f.replica.updateAttribute(status.attributeId, 'closed');
+      await same('#taskStatus = closed', ['taskTemplate', 'taskOne']);
+      await f.replica.updateAttribute(status.attributeId, 'open');
+      const [branch] = await f.replica.getParentBranches(f.id.taskOne);
+      const moved = await f.replica.moveBranch(branch.branchId, f.id.alpha);
+      await same('#project', ['projects', 'alpha', 'alphaTasks', 'taskOne']);
+      await same('note.ancestors.title = projects #taskStatus', ['taskOne']);
+      await f.replica.moveBranch(moved, 'root');
+      await same('#project', ['projects', 'alpha', 'alphaTasks']);
+    });
+  });
+
   describe('syntax errors point at the token', () => {
     const fails = async (query: string, token: string) => {
       await assert.rejects(f.replica.search(query), (e: unknown) => {
