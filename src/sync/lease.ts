@@ -1,8 +1,7 @@
 // One sync at a time per replica, across processes: a lease file next to document.db. The holder renews it every
 // few seconds; a lease that was not renewed within its time to live, or whose holder process on this machine is
-// gone, is taken over. Taking over writes the file atomically (rename) and reads it back after a short pause, so of
-// two processes taking over at once only one ends up holding it; a holder that finds someone else's record at
-// its next renewal knows it lost the lease.
+// gone, is taken over: one taker at a time, writing the file atomically (rename). A holder that finds someone
+// else's record at its next renewal (it was frozen longer than the time to live) knows it lost the lease.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -137,11 +136,33 @@ export class SyncLease {
     }
     const current = await this.read();
     if (current && leaseIsLive(current, this.now())) return false;
-    if (!current && (await this.youngFile())) return false; // being written right now
-    await this.replace();
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    const after = await this.read();
-    return after?.holderId === this.holderId ? this.won() : false;
+    return this.takeOver();
+  }
+
+  /**
+   * Replaces a stale record. Takers go one at a time (a directory made with mkdir, which only one can create)
+   * and look again inside, so of several processes that saw the same stale record only the first replaces it.
+   */
+  private async takeOver(): Promise<boolean> {
+    const gate = `${this.file}.takeover`;
+    try {
+      await fs.mkdir(gate);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // A taker that died inside leaves the directory behind: clear it for the next attempt.
+      const age = await fs.stat(gate).then((st) => Date.now() - st.mtimeMs, () => 0);
+      if (age > 10_000) await fs.rm(gate, { recursive: true, force: true });
+      return false;
+    }
+    try {
+      const current = await this.read();
+      if (current && leaseIsLive(current, this.now())) return false;
+      if (!current && (await this.youngFile())) return false; // being written right now
+      await this.replace();
+      return this.won();
+    } finally {
+      await fs.rmdir(gate).catch(() => undefined);
+    }
   }
 
   /** A file that cannot be parsed yet but was touched a moment ago is someone's write in progress. */
