@@ -10,25 +10,23 @@ import {
 } from './contentCheck';
 import { openConnection, WriteQueue, type Connection } from './db';
 import type { DriverInfo } from './driver/connection';
-import { entityHash, hashedBlobId } from './hash';
-import { newEntityId, randomString } from './ids';
+import { entityHash } from './hash';
+import { randomString } from './ids';
 import { getProfile, type SchemaProfile } from './profiles';
 import { discardBackups, migrateDocument, TRILIUM_DB_VERSIONS, type ReplicaMigration } from './migrations';
 import { buildRecords, changedForPull } from './records';
 import type { ApplyOptions, ApplyResult, CreateNoteInput, DocumentInfo, ReplicaApi } from './replicaApi';
-import { snapshotIfNeeded, writeRevision } from './revisions';
-import { isStale, resolveStaleSave, type ContentBase, type ContentSaveResult } from './staleSave';
+import type { ContentBase, ContentSaveResult } from './staleSave';
 import { RETIRED_INDEXES, SECONDARY_INDEXES, schemaSql } from './schema';
 import { ftsQuery, rebuildSearch, refreshSearch, stripTags } from './search';
 import {
   systemClock, type AttachmentRow, type AttributeRow, type BranchRow, type Clock, type ConflictRecord, type EntityChange,
   type NoteRow, type ReplicaChange, type RevisionRow, type Row, type SyncRecord, type TreeChild,
 } from './types';
+import * as ops from './operations';
 import { WriteContext } from './writeContext';
-import { saveLinks } from './links/saveLinks';
 import { ReplicaQueries, type Backlink, type EffectiveAttribute, type PromotedField } from './query/replicaQueries';
 import type { SearchHit, SearchOptions } from './query/search';
-import { protectedBlobId, saveProtectedBlob, sealTitle, shownTitle } from './protected/entities';
 import { ReplicaProtection } from './protected/replicaProtection';
 import { scrubFreedPages } from './protected/scrub';
 
@@ -36,12 +34,6 @@ export const DB_FILE = 'document.db';
 
 /** Trilium's database version for each sync version (stored as the local option dbVersion). */
 const DB_VERSIONS = TRILIUM_DB_VERSIONS;
-
-const DEFAULT_MIME: Record<string, string> = {
-  text: 'text/html', code: 'text/plain', mermaid: 'text/vnd.mermaid', canvas: 'application/json', relationMap: 'application/json',
-  mindMap: 'application/json', geoMap: 'application/json', search: 'application/json', spreadsheet: 'application/json',
-  file: 'application/octet-stream', image: 'image/png',
-};
 
 /** Synced options a new document starts with (a subset of Trilium's defaults). */
 const DEFAULT_SYNCED_OPTIONS: Array<[string, string]> = [
@@ -64,10 +56,6 @@ export interface CreateReplicaOptions {
 const PAGE_SIZE = 16384;
 
 type Meta = 'syncVersion' | 'bulkLoad' | 'searchStale';
-
-function normalizePrefix(prefix: string | null | undefined): string | null {
-  return prefix === null || prefix === undefined || prefix.trim() === '' ? null : prefix;
-}
 
 export class Replica implements ReplicaApi {
   readonly instanceId = randomString(12);
@@ -93,6 +81,7 @@ export class Replica implements ReplicaApi {
     }));
   }
   private changeWatch: ChangeWatch | undefined;
+  private readonly keyFor = (what: string): Buffer => this.protection.session.requireKey(what);
 
   private constructor(
     readonly dataDir: string,
@@ -521,349 +510,59 @@ export class Replica implements ReplicaApi {
 
   // ----- local operations -----
 
-  private async requireNote(w: WriteContext, noteId: string): Promise<NoteRow> {
-    const n = await w.getRow<NoteRow>('notes', noteId);
-    if (!n) throw new TriliumError('NOT_FOUND', `Note ${noteId} does not exist.`, 'Refresh the tree; it may have been erased by a sync.');
-    return n;
-  }
-
-  private async requireBranch(w: WriteContext, branchId: string): Promise<BranchRow> {
-    const b = await w.getRow<BranchRow>('branches', branchId);
-    if (!b) throw new TriliumError('NOT_FOUND', `Branch ${branchId} does not exist.`, 'Refresh the tree; it may have been erased by a sync.');
-    return b;
-  }
-
-  /** Position for a new child: after `afterBranchId` (shifting later siblings), else last (or first with #newNotesOnTop). */
-  private async newPosition(w: WriteContext, parentNoteId: string, afterBranchId?: string): Promise<number> {
-    if (afterBranchId) {
-      const after = await this.requireBranch(w, afterBranchId);
-      await w.c.run('UPDATE branches SET notePosition = notePosition + 10 WHERE parentNoteId = ? AND notePosition > ? AND isDeleted = 0',
-        [parentNoteId, after.notePosition]);
-      await w.putEntityChange('note_reordering', parentNoteId, 'N/A', w.utcNow);
-      w.change.parentNoteIds.add(parentNoteId);
-      return after.notePosition + 10;
-    }
-    const onTop = await w.c.get(
-      "SELECT 1 AS x FROM attributes WHERE noteId = ? AND type = 'label' AND name = 'newNotesOnTop' AND isDeleted = 0", [parentNoteId]);
-    const r = await w.c.get<{ mx: number | null; mn: number | null }>(
-      "SELECT MAX(notePosition) AS mx, MIN(notePosition) AS mn FROM branches WHERE parentNoteId = ? AND isDeleted = 0 AND noteId != '_hidden'",
-      [parentNoteId]);
-    if (onTop) return (r?.mn ?? 10) - 10;
-    return (r?.mx ?? 0) + 10;
-  }
-
-  private async assertNoCycle(w: WriteContext, noteId: string, newParentNoteId: string): Promise<void> {
-    if (noteId === newParentNoteId) throw new TriliumError('INVALID_OPERATION', 'A note cannot be its own parent.', 'Choose another parent.');
-    const hit = await w.c.get(
-      `WITH RECURSIVE up(id) AS (SELECT ? UNION SELECT b.parentNoteId FROM branches b JOIN up ON b.noteId = up.id WHERE b.isDeleted = 0)
-       SELECT 1 AS x FROM up WHERE id = ? LIMIT 1`, [newParentNoteId, noteId]);
-    if (hit) {
-      throw new TriliumError('INVALID_OPERATION', `Moving or cloning note ${noteId} under ${newParentNoteId} would create a cycle.`,
-        'Choose a parent outside the note\'s own subtree.');
-    }
-  }
-
-  private async saveNote(w: WriteContext, note: NoteRow, touch = true): Promise<void> {
-    if (touch) { note.dateModified = w.localNow; note.utcDateModified = w.utcNow; }
-    await w.saveRow('notes', note as unknown as Row);
-    w.change.noteIds.add(note.noteId);
-    w.searchDirty.add(note.noteId);
-  }
-
   async createNote(input: CreateNoteInput): Promise<{ noteId: string; branchId: string }> {
-    return this.op(async (w) => {
-      const parent = await this.requireNote(w, input.parentNoteId);
-      if (parent.isDeleted) throw new TriliumError('INVALID_OPERATION', `Parent note ${parent.noteId} is deleted.`, 'Undelete it first.');
-      const type = input.type ?? 'text';
-      const mime = input.mime ?? DEFAULT_MIME[type] ?? '';
-      const noteId = newEntityId();
-      const key = (input.isProtected ?? !!parent.isProtected) ? this.protection.session.requireKey('The new note') : null;
-      const blobId = key ? await saveProtectedBlob(w, key, input.content ?? '') : await w.saveBlob(input.content ?? '');
-      const note: NoteRow = {
-        noteId, title: key ? sealTitle(key, input.title) : input.title, isProtected: key ? 1 : 0, type, mime, blobId, isDeleted: 0, deleteId: null,
-        dateCreated: w.localNow, dateModified: w.localNow, utcDateCreated: w.utcNow, utcDateModified: w.utcNow,
-      };
-      await this.saveNote(w, note, false);
-      const branchId = `${input.parentNoteId}_${noteId}`;
-      const notePosition = await this.newPosition(w, input.parentNoteId, input.afterBranchId);
-      await w.saveRow('branches', {
-        branchId, noteId, parentNoteId: input.parentNoteId, notePosition, prefix: normalizePrefix(input.prefix),
-        isExpanded: 0, isDeleted: 0, deleteId: null, utcDateModified: w.utcNow,
-      });
-      w.change.parentNoteIds.add(input.parentNoteId);
-      return { noteId, branchId };
-    });
+    return this.op((w) => ops.createNote(w, this.keyFor, input));
   }
-
   async renameNote(noteId: string, title: string): Promise<void> {
-    await this.op(async (w) => {
-      const note = await this.requireNote(w, noteId);
-      const key = note.isProtected ? this.protection.session.requireKey(`Note ${noteId}`) : null;
-      if (shownTitle(note.title, note.isProtected, key) === title) return;
-      note.title = key ? sealTitle(key, title) : title;
-      await this.saveNote(w, note);
-      for (const b of await w.c.all<{ parentNoteId: string }>('SELECT parentNoteId FROM branches WHERE noteId = ? AND isDeleted = 0', [noteId])) {
-        w.change.parentNoteIds.add(b.parentNoteId);
-      }
-    });
+    await this.op((w) => ops.renameNote(w, this.keyFor, noteId, title));
   }
-
   async setNoteContent(noteId: string, content: string | Buffer, base?: ContentBase): Promise<ContentSaveResult> {
-    return this.op(async (w) => {
-      const note = await this.requireNote(w, noteId);
-      const key = note.isProtected ? this.protection.session.requireKey(`Note ${noteId}`) : null;
-      if (note.blobId === (key ? protectedBlobId(content) : hashedBlobId(content))) return { saved: false, conflict: null };
-      const saveBlob = () => (key ? saveProtectedBlob(w, key, content) : w.saveBlob(content));
-      const stale = isStale(note, base) ? await resolveStaleSave(w, note, saveBlob, base!) : null;
-      if (stale && !stale.saveWins) return { saved: false, conflict: stale.conflict };
-      if (!stale) await snapshotIfNeeded(w, note);
-      const oldBlobId = note.blobId;
-      note.blobId = await saveBlob();
-      await this.saveNote(w, note);
-      await saveLinks(w, note, content);
-      await w.deleteBlobIfUnused(oldBlobId);
-      return { saved: true, conflict: stale?.conflict ?? null };
-    });
+    return this.op((w) => ops.setNoteContent(w, this.keyFor, noteId, content, base));
   }
-
   async setNoteTypeMime(noteId: string, type: string, mime: string): Promise<void> {
-    await this.op(async (w) => {
-      const note = await this.requireNote(w, noteId);
-      if (note.type === type && note.mime === mime) return;
-      note.type = type;
-      note.mime = mime;
-      await this.saveNote(w, note);
-    });
+    await this.op((w) => ops.setNoteTypeMime(w, noteId, type, mime));
   }
-
-  private async addBranch(w: WriteContext, noteId: string, parentNoteId: string, prefix: string | null, afterBranchId?: string): Promise<string> {
-    await this.requireNote(w, noteId);
-    const parent = await this.requireNote(w, parentNoteId);
-    if (parent.isDeleted) throw new TriliumError('INVALID_OPERATION', `Note ${parentNoteId} is deleted.`, 'Undelete it first.');
-    await this.assertNoCycle(w, noteId, parentNoteId);
-    const branchId = `${parentNoteId}_${noteId}`;
-    const existing = await w.getRow<BranchRow>('branches', branchId);
-    if (existing && !existing.isDeleted) {
-      throw new TriliumError('INVALID_OPERATION', `Note ${noteId} is already a child of ${parentNoteId}.`, 'Pick another parent.');
-    }
-    const notePosition = await this.newPosition(w, parentNoteId, afterBranchId);
-    await w.saveRow('branches', {
-      branchId, noteId, parentNoteId, notePosition, prefix: normalizePrefix(prefix), isExpanded: existing?.isExpanded ?? 0,
-      isDeleted: 0, deleteId: null, utcDateModified: w.utcNow,
-    });
-    w.change.parentNoteIds.add(parentNoteId);
-    w.change.noteIds.add(noteId);
-    return branchId;
-  }
-
   async moveBranch(branchId: string, newParentNoteId: string, afterBranchId?: string): Promise<string> {
-    return this.op(async (w) => {
-      const old = await this.requireBranch(w, branchId);
-      if (old.isDeleted) throw new TriliumError('INVALID_OPERATION', `Branch ${branchId} is deleted.`, 'Refresh the tree.');
-      if (old.parentNoteId === newParentNoteId) {
-        throw new TriliumError('INVALID_OPERATION', 'The note is already under this parent.', 'Use reorder to change its position.');
-      }
-      const newBranchId = await this.addBranch(w, old.noteId, newParentNoteId, old.prefix, afterBranchId);
-      await this.markDeleted(w, 'branches', old as unknown as Row, randomString(10));
-      w.change.parentNoteIds.add(old.parentNoteId);
-      return newBranchId;
-    });
+    return this.op((w) => ops.moveBranch(w, branchId, newParentNoteId, afterBranchId));
   }
-
   async cloneNote(noteId: string, parentNoteId: string, prefix: string | null = null): Promise<string> {
-    return this.op((w) => this.addBranch(w, noteId, parentNoteId, prefix));
+    return this.op((w) => ops.addBranch(w, noteId, parentNoteId, prefix));
   }
 
   async reorderChildren(parentNoteId: string, branchIdsInOrder: string[]): Promise<void> {
-    await this.op(async (w) => {
-      await w.c.run(
-        `UPDATE branches SET notePosition = (j.key + 1) * 10 FROM json_each(?) j
-         WHERE branches.branchId = j.value AND branches.parentNoteId = ?`, [JSON.stringify(branchIdsInOrder), parentNoteId]);
-      await w.putEntityChange('note_reordering', parentNoteId, 'N/A', w.utcNow);
-      w.change.parentNoteIds.add(parentNoteId);
-    });
+    await this.op((w) => ops.reorderChildren(w, parentNoteId, branchIdsInOrder));
   }
-
   async setPrefix(branchId: string, prefix: string | null): Promise<void> {
-    await this.op(async (w) => {
-      const b = await this.requireBranch(w, branchId);
-      b.prefix = normalizePrefix(prefix);
-      b.utcDateModified = w.utcNow;
-      await w.saveRow('branches', b as unknown as Row);
-      w.change.parentNoteIds.add(b.parentNoteId);
-    });
+    await this.op((w) => ops.setPrefix(w, branchId, prefix));
   }
-
   async setExpanded(branchId: string, expanded: boolean): Promise<void> {
     await this.queue.transaction((c) => c.run('UPDATE branches SET isExpanded = ? WHERE branchId = ?', [expanded ? 1 : 0, branchId]));
   }
 
-  private async markDeleted(w: WriteContext, table: string, row: Row, deleteId: string): Promise<void> {
-    row.isDeleted = 1;
-    row.deleteId = deleteId;
-    row.utcDateModified = w.utcNow;
-    if ('dateModified' in row) row.dateModified = w.localNow;
-    await w.saveRow(table, row);
-  }
-
-  /** Trilium's deleteBranch: the note and its subtree go too when no other parent is left. */
-  private async deleteBranchRec(w: WriteContext, branch: BranchRow, deleteId: string): Promise<void> {
-    if (branch.branchId === 'none_root' || branch.noteId === 'root' || (branch.noteId === '_hidden' && branch.parentNoteId === 'root')) {
-      throw new TriliumError('INVALID_OPERATION', `The note ${branch.noteId} cannot be deleted.`, 'Delete its children instead.');
-    }
-    if (!branch.isDeleted) await this.markDeleted(w, 'branches', branch as unknown as Row, deleteId);
-    if (branch.parentNoteId) w.change.parentNoteIds.add(branch.parentNoteId);
-    const left = await w.c.get('SELECT 1 AS x FROM branches WHERE noteId = ? AND isDeleted = 0', [branch.noteId]);
-    if (left) return;
-    const note = await w.getRow<NoteRow>('notes', branch.noteId);
-    for (const child of await w.c.all<BranchRow>('SELECT * FROM branches WHERE parentNoteId = ? AND isDeleted = 0', [branch.noteId])) {
-      await this.deleteBranchRec(w, child, deleteId);
-    }
-    for (const a of await w.c.all<Row>(
-      "SELECT * FROM attributes WHERE isDeleted = 0 AND (noteId = ? OR (type = 'relation' AND value = ?))", [branch.noteId, branch.noteId])) {
-      await this.markDeleted(w, 'attributes', a, deleteId);
-      w.change.noteIds.add(String(a.noteId));
-    }
-    for (const a of await w.c.all<Row>('SELECT * FROM attachments WHERE ownerId = ? AND isDeleted = 0', [branch.noteId])) {
-      await this.markDeleted(w, 'attachments', a, deleteId);
-    }
-    if (note && !note.isDeleted) {
-      await this.markDeleted(w, 'notes', note as unknown as Row, deleteId);
-      w.change.noteIds.add(note.noteId);
-      w.searchDirty.add(note.noteId);
-    }
-  }
-
   async deleteBranch(branchId: string): Promise<string> {
-    return this.op(async (w) => {
-      const b = await this.requireBranch(w, branchId);
-      const deleteId = randomString(10);
-      await this.deleteBranchRec(w, b, deleteId);
-      return deleteId;
-    });
+    return this.op((w) => ops.deleteBranch(w, branchId));
   }
-
   async deleteNote(noteId: string): Promise<string> {
-    return this.op(async (w) => {
-      const note = await this.requireNote(w, noteId);
-      if (note.isDeleted) return note.deleteId ?? '';
-      if (noteId === 'root' || noteId === '_hidden') {
-        throw new TriliumError('INVALID_OPERATION', `The note ${noteId} cannot be deleted.`, 'Delete its children instead.');
-      }
-      const deleteId = randomString(10);
-      const branches = await w.c.all<BranchRow>('SELECT * FROM branches WHERE noteId = ? AND isDeleted = 0', [noteId]);
-      for (const b of branches) {
-        const fresh = await w.getRow<BranchRow>('branches', b.branchId);
-        if (fresh) await this.deleteBranchRec(w, fresh, deleteId);
-      }
-      if (branches.length === 0) {
-        // A note without any parent left (e.g. its branches were erased by a sync): delete the note itself.
-        await this.deleteBranchRec(w, { branchId: '', noteId, parentNoteId: '', isDeleted: 1 } as BranchRow, deleteId);
-      }
-      return deleteId;
-    });
+    return this.op((w) => ops.deleteNote(w, noteId));
   }
-
   async undeleteNote(noteId: string): Promise<void> {
-    await this.op(async (w) => {
-      const note = await this.requireNote(w, noteId);
-      if (!note.isDeleted || !note.deleteId) return;
-      const parents = await w.c.all<BranchRow>(
-        `SELECT b.* FROM branches b LEFT JOIN notes p ON p.noteId = b.parentNoteId
-         WHERE b.noteId = ? AND b.isDeleted = 1 AND b.deleteId = ? AND (b.parentNoteId = 'none' OR p.isDeleted = 0)`,
-        [noteId, note.deleteId]);
-      if (parents.length === 0) {
-        throw new TriliumError('INVALID_OPERATION', `Note ${noteId} cannot be undeleted: its parent is deleted too.`, 'Undelete the parent first.');
-      }
-      for (const b of parents) await this.undeleteBranch(w, b, note.deleteId);
-    });
+    await this.op((w) => ops.undeleteNote(w, noteId));
   }
-
-  private async undeleteBranch(w: WriteContext, branch: BranchRow, deleteId: string): Promise<void> {
-    if (!branch.isDeleted) return;
-    const note = await w.getRow<NoteRow>('notes', branch.noteId);
-    if (note && note.isDeleted && note.deleteId !== deleteId) return;
-    await w.saveRow('branches', { ...branch, isDeleted: 0, deleteId: null, utcDateModified: w.utcNow } as unknown as Row);
-    w.change.parentNoteIds.add(branch.parentNoteId);
-    if (!note || !note.isDeleted) return;
-    await this.saveNote(w, { ...note, isDeleted: 0, deleteId: null });
-    for (const a of await w.c.all<Row>(
-      "SELECT * FROM attributes WHERE isDeleted = 1 AND deleteId = ? AND (noteId = ? OR (type = 'relation' AND value = ?))",
-      [deleteId, note.noteId, note.noteId])) {
-      await w.saveRow('attributes', { ...a, isDeleted: 0, deleteId: null, utcDateModified: w.utcNow });
-    }
-    for (const a of await w.c.all<Row>('SELECT * FROM attachments WHERE isDeleted = 1 AND deleteId = ? AND ownerId = ?', [deleteId, note.noteId])) {
-      await w.saveRow('attachments', { ...a, isDeleted: 0, deleteId: null, utcDateModified: w.utcNow, dateModified: w.localNow });
-    }
-    for (const child of await w.c.all<BranchRow>(
-      'SELECT * FROM branches WHERE isDeleted = 1 AND deleteId = ? AND parentNoteId = ?', [deleteId, note.noteId])) {
-      await this.undeleteBranch(w, child, deleteId);
-    }
-  }
-
   async addAttribute(noteId: string, type: 'label' | 'relation', name: string, value = '', isInheritable = false): Promise<string> {
-    return this.op(async (w) => {
-      await this.requireNote(w, noteId);
-      if (!name.trim()) throw new TriliumError('INVALID_OPERATION', 'An attribute needs a name.', 'Give the attribute a name.');
-      const attributeId = newEntityId();
-      const r = await w.c.get<{ mx: number | null }>('SELECT MAX(position) AS mx FROM attributes WHERE noteId = ?', [noteId]);
-      await w.saveRow('attributes', {
-        attributeId, noteId, type, name, value: value ?? '', position: (r?.mx ?? 0) + 10, utcDateModified: w.utcNow,
-        isDeleted: 0, deleteId: null, isInheritable: isInheritable ? 1 : 0,
-      });
-      this.touchAttributeOwner(w, noteId, name);
-      return attributeId;
-    });
+    return this.op((w) => ops.addAttribute(w, noteId, type, name, value, isInheritable));
   }
-
-  private touchAttributeOwner(w: WriteContext, noteId: string, name: string): void {
-    w.change.noteIds.add(noteId);
-    if (name === 'iconClass') w.change.noteIds.add(noteId);
-  }
-
   async updateAttribute(attributeId: string, value: string): Promise<void> {
-    await this.op(async (w) => {
-      const a = await w.getRow<AttributeRow>('attributes', attributeId);
-      if (!a) throw new TriliumError('NOT_FOUND', `Attribute ${attributeId} does not exist.`, 'Refresh the note.');
-      await w.saveRow('attributes', { ...a, value: value ?? '', utcDateModified: w.utcNow } as unknown as Row);
-      this.touchAttributeOwner(w, a.noteId, a.name);
-    });
+    await this.op((w) => ops.updateAttribute(w, attributeId, value));
   }
-
   async deleteAttribute(attributeId: string): Promise<void> {
-    await this.op(async (w) => {
-      const a = await w.getRow<Row>('attributes', attributeId);
-      if (!a) throw new TriliumError('NOT_FOUND', `Attribute ${attributeId} does not exist.`, 'Refresh the note.');
-      if (a.isDeleted) return;
-      await this.markDeleted(w, 'attributes', a, randomString(10));
-      w.change.noteIds.add(String(a.noteId));
-    });
+    await this.op((w) => ops.deleteAttribute(w, attributeId));
   }
-
   async saveRevision(noteId: string, opts: { description?: string; source?: string } = {}): Promise<string> {
-    return this.op(async (w) => {
-      const note = await this.requireNote(w, noteId);
-      return writeRevision(w, { note, description: opts.description, source: opts.source ?? 'manual' });
-    });
+    return this.op((w) => ops.saveRevision(w, noteId, opts));
   }
-
   async addAttachment(ownerId: string, input: { role: string; mime: string; title: string; content: string | Buffer }): Promise<string> {
-    return this.op(async (w) => {
-      const owner = await this.requireNote(w, ownerId);
-      const key = owner.isProtected ? this.protection.session.requireKey(`Note ${ownerId}`) : null;
-      const attachmentId = newEntityId();
-      const blobId = key ? await saveProtectedBlob(w, key, input.content) : await w.saveBlob(input.content);
-      const r = await w.c.get<{ mx: number | null }>('SELECT MAX(position) AS mx FROM attachments WHERE ownerId = ?', [ownerId]);
-      await w.saveRow('attachments', {
-        attachmentId, ownerId, role: input.role, mime: input.mime, title: key ? sealTitle(key, input.title) : input.title, isProtected: key ? 1 : 0,
-        position: (r?.mx ?? 0) + 10, blobId, dateModified: w.localNow, utcDateModified: w.utcNow,
-        utcDateScheduledForErasureSince: null, isDeleted: 0, deleteId: null,
-      });
-      w.change.noteIds.add(ownerId);
-      return attachmentId;
-    });
+    return this.op((w) => ops.addAttachment(w, this.keyFor, ownerId, input));
   }
-
   // ----- protected notes -----
 
   async unlock(password: string): Promise<void> {
