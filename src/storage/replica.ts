@@ -18,12 +18,13 @@ import { buildRecords, changedForPull } from './records';
 import type { ApplyOptions, ApplyResult, CreateNoteInput, DocumentInfo, ReplicaApi } from './replicaApi';
 import type { ContentBase, ContentSaveResult } from './staleSave';
 import { RETIRED_INDEXES, SECONDARY_INDEXES, schemaSql } from './schema';
-import { ftsQuery, rebuildSearch, refreshSearch, stripTags } from './search';
+import { ftsQuery, rebuildSearch, refreshSearch } from './search';
 import {
   systemClock, type AttachmentRow, type AttributeRow, type BranchRow, type Clock, type ConflictRecord, type EntityChange,
   type NoteRow, type ReplicaChange, type RevisionRow, type Row, type SyncRecord, type TreeChild,
 } from './types';
 import * as ops from './operations';
+import * as reads from './treeReads';
 import { WriteContext } from './writeContext';
 import { ReplicaQueries, type Backlink, type EffectiveAttribute, type PromotedField } from './query/replicaQueries';
 import type { SearchHit, SearchOptions } from './query/search';
@@ -356,23 +357,7 @@ export class Replica implements ReplicaApi {
   }
 
   async getChildren(parentNoteId: string, opts: { includeHidden?: boolean } = {}): Promise<TreeChild[]> {
-    // One JSON row instead of 10k row objects: the driver's per-row cost dominates otherwise.
-    const r = await this.reader.get<{ j: string | null }>(
-      `SELECT json_group_array(json_array(branchId, noteId, notePosition, prefix, title, type, mime, isProtected, hasChildren, iconClass)) AS j
-       FROM (SELECT b.branchId, b.noteId, b.notePosition, b.prefix, n.title, n.type, n.mime, n.isProtected,
-         EXISTS (SELECT 1 FROM branches c WHERE c.parentNoteId = b.noteId AND c.isDeleted = 0) AS hasChildren,
-         (SELECT a.value FROM attributes a WHERE a.noteId = b.noteId AND a.type = 'label' AND a.name = 'iconClass'
-            AND a.isDeleted = 0 ORDER BY a.position LIMIT 1) AS iconClass
-       FROM branches b JOIN notes n ON n.noteId = b.noteId
-       WHERE b.parentNoteId = ? AND b.isDeleted = 0 AND n.isDeleted = 0 ${opts.includeHidden ? '' : "AND b.noteId != '_hidden'"}
-       ORDER BY b.notePosition, b.branchId)`, [parentNoteId]);
-    const list = JSON.parse(r?.j ?? '[]') as Array<[string, string, number, string | null, string, string, string, number, number, string | null]>;
-    const out = list.map(([branchId, noteId, notePosition, prefix, title, type, mime, isProtected, hasChildren, iconClass]) => ({
-      branchId, noteId, parentNoteId, notePosition, prefix, title, type, mime, isProtected, hasChildren: !!hasChildren, iconClass,
-    }));
-    // group_concat/json_group_array follow the subquery's order in SQLite; keep the contract even if that changed.
-    out.sort((a, b) => a.notePosition - b.notePosition || (a.branchId < b.branchId ? -1 : a.branchId > b.branchId ? 1 : 0));
-    return this.protection.children(out);
+    return this.protection.children(await reads.childrenOf(this.reader, parentNoteId, opts.includeHidden ?? false));
   }
 
   async getBranch(branchId: string): Promise<BranchRow | null> {
@@ -384,28 +369,7 @@ export class Replica implements ReplicaApi {
   }
 
   async getNotePaths(noteId: string): Promise<string[][]> {
-    const parentsOf = new Map<string, string[]>();
-    const parents = async (id: string) => {
-      let p = parentsOf.get(id);
-      if (!p) {
-        p = (await this.reader.all<{ parentNoteId: string }>(
-          `SELECT b.parentNoteId FROM branches b LEFT JOIN notes n ON n.noteId = b.parentNoteId
-           WHERE b.noteId = ? AND b.isDeleted = 0 AND (b.parentNoteId = 'none' OR n.isDeleted = 0)`, [id])).map((r) => r.parentNoteId);
-        parentsOf.set(id, p);
-      }
-      return p;
-    };
-    const out: string[][] = [];
-    const walk = async (id: string, tail: string[]) => {
-      if (out.length >= 100) return;
-      if (id === 'root') { out.push(['root', ...tail]); return; }
-      for (const p of await parents(id)) {
-        if (p === 'none' || tail.includes(p) || p === noteId) continue;
-        await walk(p, [id, ...tail]);
-      }
-    };
-    await walk(noteId, []);
-    return out;
+    return reads.notePaths(this.reader, noteId);
   }
 
   async getAttributes(noteId: string): Promise<AttributeRow[]> {
@@ -435,12 +399,8 @@ export class Replica implements ReplicaApi {
   async searchTitles(query: string, limit = 50): Promise<Array<{ noteId: string; title: string; type: string }>> {
     const q = query.trim();
     if (!q) return [];
-    const like = `%${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
     const unlocked = await this.protection.searchTitles(q, limit);
-    return unlocked.concat(await this.reader.all<{ noteId: string; title: string; type: string }>(
-      `SELECT noteId, title, type FROM notes WHERE isDeleted = 0 AND isProtected = 0 AND title LIKE ? ESCAPE '\\' AND noteId NOT LIKE '\\_%' ESCAPE '\\'
-       ORDER BY (lower(title) = lower(?)) DESC, (lower(title) LIKE lower(?) ESCAPE '\\') DESC, length(title), title LIMIT ?`,
-      [like, q, `${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`, limit])).slice(0, limit);
+    return unlocked.concat(await reads.titleMatches(this.reader, q, limit)).slice(0, limit);
   }
 
   async searchContent(query: string, limit = 50): Promise<Array<{ noteId: string; title: string; snippet: string }>> {
@@ -454,11 +414,8 @@ export class Replica implements ReplicaApi {
       });
       this.searchStale = false;
     }
-    const rows = await this.reader.all<{ noteId: string; title: string; snippet: string }>(
-      `SELECT s.noteId, n.title, snippet(search_text, 1, '', '', '…', 16) AS snippet
-       FROM search_text JOIN search_ids s ON s.id = search_text.rowid JOIN notes n ON n.noteId = s.noteId
-       WHERE search_text MATCH ? AND n.isDeleted = 0 ORDER BY rank LIMIT ?`, [fts, limit]);
-    return rows.map((r) => ({ ...r, snippet: stripTags(r.snippet ?? '') })).concat(await this.protection.searchContent(query, limit)).slice(0, limit);
+    const rows = await reads.contentMatches(this.reader, fts, limit);
+    return rows.concat(await this.protection.searchContent(query, limit)).slice(0, limit);
   }
 
   async search(query: string, opts?: SearchOptions): Promise<SearchHit[]> {
@@ -484,28 +441,14 @@ export class Replica implements ReplicaApi {
   }
 
   async listAllNotes(): Promise<Array<{ noteId: string; title: string; type: string; parentTitle: string | null }>> {
-    const r = await this.reader.get<{ j: string | null }>(
-      `SELECT json_group_array(json_array(noteId, title, type, parentTitle, isProtected, parentProtected)) AS j FROM (
-         SELECT n.noteId, n.title, n.type, n.isProtected,
-           (SELECT p.title FROM branches b JOIN notes p ON p.noteId = b.parentNoteId WHERE b.noteId = n.noteId AND b.isDeleted = 0 LIMIT 1) AS parentTitle,
-           (SELECT p.isProtected FROM branches b JOIN notes p ON p.noteId = b.parentNoteId WHERE b.noteId = n.noteId AND b.isDeleted = 0 LIMIT 1) AS parentProtected
-         FROM notes n WHERE n.isDeleted = 0 AND n.noteId NOT LIKE '\\_%' ESCAPE '\\' ORDER BY n.title)`);
-    const list = JSON.parse(r?.j ?? '[]') as Array<[string, string, string, string | null, number, number | null]>;
-    return list.map(([noteId, title, type, parentTitle, isProtected, parentProtected]) => ({
+    return (await reads.allNotes(this.reader)).map(({ noteId, title, type, parentTitle, isProtected, parentProtected }) => ({
       noteId, title: this.protection.listTitle(title, isProtected), type,
       parentTitle: parentTitle === null ? null : this.protection.listTitle(parentTitle, parentProtected ?? 0),
     }));
   }
 
   async counts(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const def of Object.values(this.profile.tables)) {
-      const del = def.columns.some((c) => c.name === 'isDeleted') ? ' WHERE isDeleted = 0' : '';
-      out[def.name] = (await this.reader.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${def.name}${del}`))?.n ?? 0;
-    }
-    out.entity_changes = (await this.reader.get<{ n: number }>('SELECT COUNT(*) AS n FROM entity_changes'))?.n ?? 0;
-    out.conflicts = (await this.reader.get<{ n: number }>('SELECT COUNT(*) AS n FROM conflicts WHERE resolved = 0'))?.n ?? 0;
-    return out;
+    return reads.counts(this.reader, this.profile);
   }
 
   // ----- local operations -----
