@@ -36,3 +36,26 @@ export function isPlainBytes(v: unknown): v is Uint8Array {
 export function asBuffer(v: Uint8Array): Buffer {
   return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
+
+/**
+ * Turns the Uint8Arrays that arrived through postMessage back into Buffers (same memory), in place, in arrays and
+ * plain objects: the replica's callers and the replica itself expect Buffers for binary values.
+ */
+export function reviveBuffers<T>(value: T, depth = 0): T {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (isPlainBytes(value)) return asBuffer(value) as T;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v !== null && typeof v === 'object') value[i] = reviveBuffers(v, depth + 1);
+    }
+    return value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const v = record[key];
+    if (v !== null && typeof v === 'object') record[key] = reviveBuffers(v, depth + 1);
+  }
+  return value;
+}

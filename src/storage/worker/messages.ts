@@ -17,6 +17,9 @@ export interface ReplicaIdentity {
   driver: DriverInfo;
 }
 
+/** Replica methods whose results may hold binary values (Buffers travel as Uint8Arrays and are made Buffers again). */
+export const RETURNS_BYTES = new Set(['getNoteContent', 'getRevisionContent', 'getAttachmentContent', 'buildRecords', 'getChangedForPull']);
+
 export type HostToWorker = { type: 'call'; id: number; method: string; args: unknown[] };
 
 export type WorkerToHost =

@@ -3,8 +3,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Replica } from '../replica';
 import type { ApplyOptions } from '../replicaApi';
+import { reviveBuffers, transferablesOf } from '../transferables';
 import type { SyncRecord } from '../types';
-import { serializeError, type HostToWorker, type WorkerStart, type WorkerToHost } from './messages';
+import { RETURNS_BYTES, serializeError, type HostToWorker, type WorkerStart, type WorkerToHost } from './messages';
 
 const port = parentPort;
 if (!port) throw new Error('replicaWorker runs only as a worker thread');
@@ -47,6 +48,7 @@ const workerMethods: Record<string, (replica: Replica, ...args: never[]) => unkn
 
 async function answer(replica: Replica, m: HostToWorker): Promise<void> {
   try {
+    reviveBuffers(m.args);
     const own = workerMethods[m.method];
     if (own) {
       post({ type: 'result', id: m.id, value: await (own as (...a: unknown[]) => unknown)(replica, ...m.args) });
@@ -55,7 +57,8 @@ async function answer(replica: Replica, m: HostToWorker): Promise<void> {
     const fn = (replica as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[m.method];
     if (typeof fn !== 'function') throw new Error(`The replica has no method ${m.method}.`);
     const value = await fn.apply(replica, m.args);
-    post({ type: 'result', id: m.id, value });
+    // what the replica returns is the caller's now: large Buffers (note contents, push records) move, not copy
+    post({ type: 'result', id: m.id, value }, RETURNS_BYTES.has(m.method) ? transferablesOf(value) : []);
     if (m.method === 'close') port!.close();
   } catch (e) {
     post({ type: 'error', id: m.id, error: serializeError(e) });

@@ -6,7 +6,8 @@ import { Worker } from 'node:worker_threads';
 import type { DriverInfo } from '../driver/connection';
 import type { ApplyOptions, ReplicaApi } from '../replicaApi';
 import type { ReplicaChange, SyncRecord } from '../types';
-import { deserializeError, type ReplicaIdentity, type WorkerStart, type WorkerToHost } from './messages';
+import { reviveBuffers, transferablesOf } from '../transferables';
+import { deserializeError, RETURNS_BYTES, type ReplicaIdentity, type WorkerStart, type WorkerToHost } from './messages';
 
 /** Records per message of a large applyRecords call (about 10 ms of cloning each). */
 const SLICE_RECORDS = 1000;
@@ -44,7 +45,7 @@ function workerEntry(): { file: string; eval: boolean } {
 export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi> {
   const entry = workerEntry();
   const worker = new Worker(entry.file, { eval: entry.eval, workerData: start });
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; bytes: boolean }>();
   const listeners = new Set<(change: ReplicaChange) => void>();
   let nextId = 1;
   let exited: Error | null = null;
@@ -71,7 +72,7 @@ export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
-      if (m.type === 'result') p.resolve(m.value);
+      if (m.type === 'result') p.resolve(p.bytes ? reviveBuffers(m.value) : m.value);
       else p.reject(deserializeError(m.error));
     }
   });
@@ -85,12 +86,13 @@ export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi
     if (!exited) fail(new Error(`The replica worker has stopped (exit ${code}).`));
   });
 
-  const call = (method: string, args: unknown[]): Promise<unknown> => {
+  /** `move`: the caller is done with the arguments, so their large Buffers move to the worker instead of being copied. */
+  const call = (method: string, args: unknown[], move = false): Promise<unknown> => {
     if (exited) return Promise.reject(exited);
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ type: 'call', id, method, args });
+      pending.set(id, { resolve, reject, bytes: RETURNS_BYTES.has(method) });
+      worker.postMessage({ type: 'call', id, method, args }, move ? transferablesOf(args) : []);
     });
   };
 
@@ -125,10 +127,10 @@ export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi
   // slices, with the event loop free between them, and is applied as one transaction at the end.
   let nextBatch = 1;
   api.applyRecords = async (records: SyncRecord[], opts: ApplyOptions, cursor?: { name: 'lastSyncedPull'; value: number }) => {
-    if (records.length <= SLICE_RECORDS) return call('applyRecords', cursor ? [records, opts, cursor] : [records, opts]);
+    if (records.length <= SLICE_RECORDS) return call('applyRecords', cursor ? [records, opts, cursor] : [records, opts], true);
     const batch = nextBatch++;
     for (let i = 0; i < records.length; i += SLICE_RECORDS) {
-      await call('stageRecords', [batch, records.slice(i, i + SLICE_RECORDS)]);
+      await call('stageRecords', [batch, records.slice(i, i + SLICE_RECORDS)], true);
     }
     return call('applyStaged', cursor ? [batch, opts, cursor] : [batch, opts]);
   };

@@ -61,6 +61,21 @@ describe(`storage: the replica in a worker thread [${chooseDriver()}]`, function
     await again.close();
   });
 
+  it('gives binary contents back as Buffers, and takes them as Buffers, across the thread boundary', async () => {
+    const r = await createReplicaOn('worker', tempDir(), { syncVersion: 39, kind: 'newDocument' });
+    const big = Buffer.alloc(3 * 1024 * 1024, 7);
+    big[0] = 0;
+    const { noteId } = await r.createNote({ parentNoteId: 'root', title: 'bytes', type: 'file', mime: 'application/octet-stream', content: big });
+    const back = await r.getNoteContent(noteId);
+    assert.ok(Buffer.isBuffer(back), 'a Buffer, not a bare Uint8Array');
+    assert.ok(back.equals(big));
+    assert.equal(big.length, 3 * 1024 * 1024, 'an argument the caller keeps is copied, not moved');
+    const [attachment] = await Promise.all([r.addAttachment(noteId, { role: 'file', mime: 'application/pdf', title: 'a.pdf', content: Buffer.from('%PDF') })]);
+    const content = await r.getAttachmentContent(attachment);
+    assert.ok(Buffer.isBuffer(content) && content.toString() === '%PDF');
+    await r.close();
+  });
+
   it('reports a failure to open as the replica would', async () => {
     await assert.rejects(openReplicaOn('worker', tempDir()), (e: unknown) => isTriliumError(e, 'NO_REPLICA'));
   });
