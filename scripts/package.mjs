@@ -14,10 +14,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VSCE = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
 
 export const PACKAGES = {
-  universal: { fileName: (v) => `trilium-vscode-${v}.vsix`, args: ['--no-dependencies', '--ignoreFile', '.vscodeignore'] },
+  universal: { fileName: (v) => `trilium-vscode-${v}.vsix`, args: ['--no-dependencies', '--ignoreFile', '.vscodeignore', '--readme-path', 'MARKETPLACE.md'] },
   'linux-x64': {
     fileName: (v) => `trilium-vscode-linux-x64-${v}.vsix`,
-    args: ['--target', 'linux-x64', '--dependencies', '--ignoreFile', '.vscodeignore.linux-x64'],
+    args: ['--target', 'linux-x64', '--dependencies', '--ignoreFile', '.vscodeignore.linux-x64', '--readme-path', 'MARKETPLACE.md'],
   },
 };
 
