@@ -19,13 +19,5 @@ export function markersOnDisk(dir: string, markers: string[]): string[] {
 }
 
 /** Writes to a replica file behind its back, with a separate SQLite connection (as a damaged file or Trilium would). */
-export async function rawRun(dataDir: string, sql: string, params: unknown[] = []): Promise<void> {
-  const sqlite3 = (await import('@vscode/sqlite3')).default;
-  await new Promise<void>((resolve, reject) => {
-    const db = new sqlite3.Database(path.join(dataDir, 'document.db'), (err) => {
-      if (err) return reject(err);
-      db.configure('busyTimeout', 5000);
-      db.run(sql, params, (e) => db.close(() => (e ? reject(e) : resolve())));
-    });
-  });
-}
+/** Writes behind the replica's back through the same SQLite library (two SQLite builds in one process must not share a file). */
+export { rawRun } from '../storage/helpers';

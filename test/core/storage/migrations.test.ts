@@ -8,17 +8,17 @@ import { dataStepsBetween } from '../../../src/storage/migrations/dataSteps';
 import { schemaChanges, tablesToRehash } from '../../../src/storage/migrations/schemaChanges';
 import { getProfile } from '../../../src/storage/profiles';
 import { isTriliumError } from '../../../src/storage/errors';
+import { openConnection } from '../../../src/storage/db';
 import { cleanupDirs, newDoc, rawAll } from './helpers';
 
-/** Runs SQL on the file through a connection of its own, behind the replica's back. */
-function rawExec(dir: string, sql: string): Promise<void> {
-  const sqlite3 = require('@vscode/sqlite3') as typeof import('@vscode/sqlite3');
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(path.join(dir, 'document.db'), (e) => {
-      if (e) return reject(e);
-      db.exec(`PRAGMA busy_timeout = 5000; ${sql}`, (err) => db.close(() => (err ? reject(err) : resolve())));
-    });
-  });
+/** Runs SQL on the file through a connection of its own, behind the replica's back (same SQLite library as the replica). */
+async function rawExec(dir: string, sql: string): Promise<void> {
+  const db = await openConnection(path.join(dir, 'document.db'), { create: false });
+  try {
+    await db.exec(`PRAGMA busy_timeout = 5000; ${sql}`);
+  } finally {
+    await db.close();
+  }
 }
 
 function fingerprint(dir: string): string {
