@@ -30,7 +30,7 @@ function serveInChild(dataDir: string): Promise<{ child: ChildProcess; url: stri
   });
 }
 
-describe(`storage: the replica in a worker thread [${chooseDriver()}]`, function () {
+describe('storage: the replica in a worker thread', function () {
   this.timeout(300_000);
   after(cleanupDirs);
 
