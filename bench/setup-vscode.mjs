@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { node24Bin, selectVscodeTargets } from '../scripts/lib/codeServer.mjs';
+import { runExthostBench } from './lib/exthostBench.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -52,24 +53,8 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
   if (cli.status !== 0) throw new Error(`trilium-sync setup failed: ${cli.stderr || cli.stdout}`);
 
-  const figures = [];
-  const code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'run-exthost-tests.mjs'), '--vscode', VSCODE, path.join(ROOT, 'test', 'exthost', 'setupBench.bench.ts')], {
-      cwd: ROOT, env: { ...process.env, TRILIUM_BENCH: '1', TRILIUM_BENCH_SERVER_URL: url, TRILIUM_BENCH_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let buffer = '';
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      let nl;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        const m = /BENCH (\{.*\})/.exec(line);
-        if (m) figures.push(JSON.parse(m[1]));
-        else if (process.env.VERBOSE) process.stdout.write(line + '\n');
-      }
-    });
-    child.on('exit', (c) => resolve(c ?? 1));
+  const { code, figures } = await runExthostBench(['--vscode', VSCODE, path.join(ROOT, 'test', 'exthost', 'setupBench.bench.ts')], {
+    TRILIUM_BENCH_SERVER_URL: url, TRILIUM_BENCH_PASSWORD: PASSWORD,
   });
   const vs = figures.find((f) => f.name.startsWith('set up'));
   const stall = figures.find((f) => f.name.startsWith('extension host'));
