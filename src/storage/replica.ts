@@ -157,7 +157,7 @@ export class Replica implements ReplicaApi {
       const r = await Replica.finishOpen(dataDir, profile, writer, opts.clock ?? systemClock);
       r.bulk = bulk;
       r.searchStale = m.get('searchStale') === '1';
-      if (bulk === 'active') await writer.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 20000');
+      if (bulk === 'active') await writer.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 20000');
       return r;
     } catch (e) {
       await writer.close().catch(() => undefined);
@@ -253,7 +253,7 @@ export class Replica implements ReplicaApi {
       }
       for (const ix of SECONDARY_INDEXES) await c.run(`DROP INDEX IF EXISTS ${ix.name}`);
       await c.run("INSERT OR REPLACE INTO replica_meta (name, value) VALUES ('bulkLoad', 'active'), ('searchStale', '1')");
-      await c.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 20000');
+      await c.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 20000');
       this.bulk = 'active';
       this.searchStale = true;
     });
