@@ -1,10 +1,10 @@
 // Initial sync of a 10k- and a 100k-note document from our own sync server, against the time it takes merely to
 // fetch and parse the same pages. The server runs in its own process (its data generated once and cached under
 // bench/.data/), each client run in another, so that peak RSS is the client's alone.
-// The client syncs three ways: as the CLI does (the replica on the same thread) with @vscode/sqlite3 and with
-// node:sqlite (under the Node 24 that scripts/setup-code-server.sh caches, unless this Node has it), and as the
-// extension does on node:sqlite (the replica in a worker thread), where it also prints the longest stretch the
-// host's thread was busy.
+// The client syncs three ways: @vscode/sqlite3 on the calling thread, node:sqlite on the calling thread, and
+// node:sqlite in a worker thread as the extension and the CLI use it (node:sqlite under the Node 24 that
+// scripts/setup-code-server.sh caches, unless this Node has it). Each prints the longest stretch the calling thread
+// was busy.
 // Usage: npm run bench:sync [-- --sizes 10000,100000]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -156,9 +156,9 @@ async function main() {
       console.log(`  fetch+parse only: ${(fetch.ms / 1000).toFixed(1)} s (${Math.round(fetch.changes / (fetch.ms / 1000))} changes/s), peak RSS ${mb(fetch.rss)}`);
       const node24 = hasNodeSqlite ? process.execPath : node24Bin();
       const ways = [
-        { label: 'CLI, @vscode/sqlite3', node: process.execPath, driver: 'vscode-sqlite3', thread: 'same' },
-        { label: 'CLI, node:sqlite', node: node24, driver: 'node-sqlite', thread: 'same' },
-        { label: 'extension, node:sqlite in a worker', node: node24, driver: 'node-sqlite', thread: 'worker' },
+        { label: '@vscode/sqlite3 on the calling thread (the CLI and VS Code 1.100 on Node 20)', node: process.execPath, driver: 'vscode-sqlite3', thread: 'same' },
+        { label: 'node:sqlite on the calling thread', node: node24, driver: 'node-sqlite', thread: 'same' },
+        { label: 'node:sqlite in a worker (current VS Code, the CLI on Node ≥ 22.13)', node: node24, driver: 'node-sqlite', thread: 'worker' },
       ];
       for (const way of ways) {
         const sync = await run(['--sync', url, way.thread], { node: way.node, driver: way.driver });

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openReplica } from '../storage';
+import { openReplicaOn, type ReplicaThread } from '../storage';
 import type { ReplicaApi } from '../storage/replicaApi';
 import { systemClock } from '../storage/types';
 import { SyncEngine } from '../sync/engine';
@@ -58,12 +58,16 @@ function documentPassword(ctx: CommandContext): string {
   return value;
 }
 
-export async function withReplica<T>(ctx: CommandContext, work: (replica: ReplicaApi) => Promise<T>): Promise<T> {
+/**
+ * Opens the replica for one command. `thread: 'auto'` (the syncs) puts it in a worker thread when the driver is
+ * synchronous, so applying pulled pages overlaps fetching the next ones.
+ */
+export async function withReplica<T>(ctx: CommandContext, work: (replica: ReplicaApi) => Promise<T>, thread: ReplicaThread = 'same'): Promise<T> {
   const dir = dataDir(ctx);
   if (!existsSync(join(dir, 'document.db'))) {
     throw new TriliumError('NO_REPLICA', `There is no replica in ${dir}.`, 'Run `trilium-sync init` or `trilium-sync setup --server URL` first.');
   }
-  const replica = await openReplica(dir, { clock: systemClock });
+  const replica = await openReplicaOn(thread, dir, { clock: systemClock });
   try {
     if (['unlock', 'protected'].some((s) => ctx.args.switches.has(s))) await replica.unlock(documentPassword(ctx));
     return await work(replica);
@@ -117,7 +121,7 @@ async function setup(ctx: CommandContext): Promise<CommandOutput> {
   }
   const { replica, result } = await setupFromServer({
     dataDir: dir, serverUrl: requireFlag(ctx.args.flags, 'server'), password: password(ctx, true)!,
-    network: networkOptionsFrom(ctx.args.flags, ctx.env), onProgress: ctx.progress, logger: ctx.logger,
+    network: networkOptionsFrom(ctx.args.flags, ctx.env), onProgress: ctx.progress, logger: ctx.logger, thread: 'auto',
   });
   await replica.close();
   return syncSummary(result);
@@ -141,7 +145,7 @@ async function sync(ctx: CommandContext): Promise<CommandOutput> {
     const out = syncSummary(run.result);
     if (run.syncedBy !== 'self') out.text = `synced by ${run.syncedBy}: ${String(out.text)}`;
     return { ...out, json: { ...run.result, syncedBy: run.syncedBy, startedAt: run.startedAt, finishedAt: run.finishedAt } };
-  });
+  }, 'auto');
 }
 
 async function test(ctx: CommandContext): Promise<CommandOutput> {

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { bundleCli } from './bundleCli';
 import type { RunningSyncServer } from '../../../src/sync/server/syncServer';
 import { addSampleNotes } from '../../../src/sync/server/sampleNotes';
 import { PASSWORD, TempDirs, startServer } from '../sync/helpers';
@@ -28,11 +28,7 @@ describe('trilium-sync CLI', function () {
 
   before(async () => {
     // The CLI as it ships: bundled by esbuild (into a temp dir, so a parallel build of dist/ is not disturbed).
-    CLI = join(await dirs.make('trilium-cli-bundle-'), 'cli.js');
-    await build({
-      entryPoints: [join(ROOT, 'src/cli.ts')], outfile: CLI, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-      external: ['vscode', '@vscode/sqlite3'], nodePaths: [join(ROOT, 'node_modules')], logLevel: 'silent',
-    });
+    CLI = await bundleCli(await dirs.make('trilium-cli-bundle-'));
     server = await startServer(dirs, { populate: async (r) => { await addSampleNotes(r); } });
     data = await dirs.make('trilium-cli-');
   });

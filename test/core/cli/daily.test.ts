@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { bundleCli } from './bundleCli';
 import { TempDirs } from '../sync/helpers';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -18,11 +18,7 @@ describe('trilium-sync search and today', function () {
   });
 
   before(async () => {
-    CLI = join(await dirs.make('trilium-daily-cli-'), 'cli.js');
-    await build({
-      entryPoints: [join(ROOT, 'src/cli.ts')], outfile: CLI, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-      external: ['vscode', '@vscode/sqlite3'], nodePaths: [join(ROOT, 'node_modules')], logLevel: 'silent',
-    });
+    CLI = await bundleCli(await dirs.make('trilium-daily-cli-'));
     data = join(await dirs.make('trilium-daily-data-'), 'doc');
     assert.equal((await cli(['init'])).code, 0);
   });

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { bundleCli } from './bundleCli';
 import { TempDirs } from '../sync/helpers';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -23,11 +23,7 @@ describe('trilium-sync convert and cat --markdown', function () {
   const dirs = new TempDirs();
 
   before(async () => {
-    CLI = join(await dirs.make('trilium-cli-md-'), 'cli.js');
-    await build({
-      entryPoints: [join(ROOT, 'src/cli.ts')], outfile: CLI, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-      external: ['vscode', '@vscode/sqlite3'], nodePaths: [join(ROOT, 'node_modules')], logLevel: 'silent',
-    });
+    CLI = await bundleCli(await dirs.make('trilium-cli-md-'));
   });
   after(() => dirs.cleanup());
 

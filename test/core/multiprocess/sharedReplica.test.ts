@@ -5,7 +5,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
+import { bundleCli } from '../cli/bundleCli';
 import { openReplica } from '../../../src/storage';
 import { addSampleNotes } from '../../../src/sync/server/sampleNotes';
 import type { RunningSyncServer } from '../../../src/sync/server/syncServer';
@@ -111,11 +111,7 @@ describe('many processes on one replica', function () {
   }
 
   before(async () => {
-    cliPath = join(await dirs.make('trilium-mp-cli-'), 'cli.js');
-    await build({
-      entryPoints: [join(ROOT, 'src/cli.ts')], outfile: cliPath, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-      external: ['vscode', '@vscode/sqlite3'], nodePaths: [join(ROOT, 'node_modules')], logLevel: 'silent',
-    });
+    cliPath = await bundleCli(await dirs.make('trilium-mp-cli-'));
     server = await startServer(dirs, { populate: async (r) => { await addSampleNotes(r); } });
     dataDir = await dirs.make('trilium-mp-');
     const { replica } = await setupFromServer({ dataDir, serverUrl: server.url, password: PASSWORD, logger: quietLogger });

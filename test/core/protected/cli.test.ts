@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { bundleCli } from '../cli/bundleCli';
 import { TempDirs } from '../sync/helpers';
 import { markersOnDisk } from './diskScan';
 
@@ -29,11 +29,7 @@ describe('trilium-sync CLI: protected notes', function () {
 
   before(async () => {
     const out = await dirs.make('trilium-cli-bundle-');
-    CLI = join(out, 'cli.js');
-    await build({
-      entryPoints: [join(ROOT, 'src/cli.ts')], outfile: CLI, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-      external: ['vscode', '@vscode/sqlite3'], nodePaths: [join(ROOT, 'node_modules')], logLevel: 'silent',
-    });
+    CLI = await bundleCli(out);
     data = join(await dirs.make('trilium-cli-protected-'), 'doc');
     file = join(out, 'content.html');
   });
