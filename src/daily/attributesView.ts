@@ -1,45 +1,17 @@
 // The Attributes view of the active note: promoted fields first (Trilium's promoted attributes, to fill in), then the
 // note's own labels and relations, then inherited ones with the note they come from; add, edit and delete commands.
 import * as vscode from 'vscode';
+import { ActiveNoteView } from './activeNoteView';
 import type { Services } from '../commands/services';
-import { noteIdFromUri } from '../editor/noteFileSystem';
 import type { EffectiveAttribute, PromotedField } from '../storage/query/replicaQueries';
-import type { ReplicaApi } from '../storage/replicaApi';
 
 export type AttributeItem =
   | { kind: 'promoted'; noteId: string; field: PromotedField }
   | { kind: 'attribute'; noteId: string; attribute: EffectiveAttribute };
 
-export class AttributesProvider implements vscode.TreeDataProvider<AttributeItem>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<undefined>();
-  readonly onDidChangeTreeData = this.emitter.event;
-  private noteId: string | undefined;
-  private unsubscribe: (() => void) | undefined;
-  private readonly subs: vscode.Disposable[] = [];
-
-  constructor(private readonly services: Services) {
-    this.subs.push(
-      vscode.window.onDidChangeActiveTextEditor((e) => {
-        const id = e ? noteIdFromUri(e.document.uri) : undefined;
-        if (id && id !== this.noteId) this.showFor(id);
-      }),
-      services.session.onDidChangeReplica((r) => this.watch(r)),
-    );
-    this.watch(services.session.replica);
-  }
-
-  get currentNoteId(): string | undefined {
-    return this.noteId;
-  }
-
-  showFor(noteId: string | undefined): void {
-    this.noteId = noteId;
-    this.emitter.fire(undefined);
-  }
-
-  private watch(replica: ReplicaApi | undefined): void {
-    this.unsubscribe?.();
-    this.unsubscribe = replica?.onDidChange(() => this.emitter.fire(undefined));
+export class AttributesProvider extends ActiveNoteView<AttributeItem> {
+  constructor(services: Services) {
+    super(services, false);
   }
 
   getTreeItem(item: AttributeItem): vscode.TreeItem {
@@ -67,7 +39,7 @@ export class AttributesProvider implements vscode.TreeDataProvider<AttributeItem
 
   async getChildren(parent?: AttributeItem): Promise<AttributeItem[]> {
     const replica = this.services.session.replica;
-    const noteId = this.noteId;
+    const noteId = this.currentNoteId;
     if (parent || !replica || !noteId) return [];
     const [fields, attrs] = await Promise.all([replica.getPromotedFields(noteId), replica.getEffectiveAttributes(noteId)]);
     const definitions = (a: EffectiveAttribute) => a.type === 'label' && /^(label|relation):/.test(a.name);
@@ -76,12 +48,6 @@ export class AttributesProvider implements vscode.TreeDataProvider<AttributeItem
       ...fields.map((field): AttributeItem => ({ kind: 'promoted', noteId, field })),
       ...ordered.map((attribute): AttributeItem => ({ kind: 'attribute', noteId, attribute })),
     ];
-  }
-
-  dispose(): void {
-    this.unsubscribe?.();
-    this.subs.forEach((s) => s.dispose());
-    this.emitter.dispose();
   }
 }
 

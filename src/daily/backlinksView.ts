@@ -2,48 +2,17 @@
 // "Go to Linked Note": the notes the active note links to, the one under the cursor first.
 import * as vscode from 'vscode';
 import { noteIdFromUri } from '../editor/noteFileSystem';
+import { ActiveNoteView } from './activeNoteView';
 import type { Backlink } from '../storage/query/replicaQueries';
-import type { ReplicaApi } from '../storage/replicaApi';
 import type { Services } from '../commands/services';
 
 const LINK_LABELS: Record<string, string> = {
   internalLink: 'links here', imageLink: 'shows its image', includeNoteLink: 'includes it', relationMapLink: 'has it on a relation map',
 };
 
-export class BacklinksProvider implements vscode.TreeDataProvider<Backlink>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<undefined>();
-  readonly onDidChangeTreeData = this.emitter.event;
-  private noteId: string | undefined;
-  private unsubscribe: (() => void) | undefined;
-  private readonly subs: vscode.Disposable[] = [];
-
-  constructor(private readonly services: Services) {
-    this.subs.push(
-      vscode.window.onDidChangeActiveTextEditor((e) => this.follow(e)),
-      services.session.onDidChangeReplica((r) => this.watch(r)),
-    );
-    this.watch(services.session.replica);
-    this.follow(vscode.window.activeTextEditor);
-  }
-
-  /** The note the view shows backlinks of. */
-  get currentNoteId(): string | undefined {
-    return this.noteId;
-  }
-
-  showFor(noteId: string | undefined): void {
-    this.noteId = noteId;
-    this.emitter.fire(undefined);
-  }
-
-  private follow(editor: vscode.TextEditor | undefined): void {
-    const id = editor ? noteIdFromUri(editor.document.uri) : undefined;
-    if (id && id !== this.noteId) this.showFor(id);
-  }
-
-  private watch(replica: ReplicaApi | undefined): void {
-    this.unsubscribe?.();
-    this.unsubscribe = replica?.onDidChange(() => this.emitter.fire(undefined));
+export class BacklinksProvider extends ActiveNoteView<Backlink> {
+  constructor(services: Services) {
+    super(services, true);
   }
 
   getTreeItem(b: Backlink): vscode.TreeItem {
@@ -58,14 +27,8 @@ export class BacklinksProvider implements vscode.TreeDataProvider<Backlink>, vsc
 
   async getChildren(parent?: Backlink): Promise<Backlink[]> {
     const replica = this.services.session.replica;
-    if (parent || !replica || !this.noteId) return [];
-    return replica.getBacklinks(this.noteId);
-  }
-
-  dispose(): void {
-    this.unsubscribe?.();
-    this.subs.forEach((s) => s.dispose());
-    this.emitter.dispose();
+    if (parent || !replica || !this.currentNoteId) return [];
+    return replica.getBacklinks(this.currentNoteId);
   }
 }
 
