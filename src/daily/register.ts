@@ -1,27 +1,33 @@
-// Wires the daily features (Trilium search, the journal, backlinks and linked notes) into VS Code.
+// Wires the daily features (Trilium search, the journal, backlinks and linked notes, recent notes) into VS Code.
 import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import { showTriliumError } from '../commands/showError';
 import { attributeCommands, AttributesProvider } from './attributesView';
 import { BacklinksProvider, goToLinkedNoteCommand } from './backlinksView';
 import { journalCommands } from './journalCommands';
+import { recentNotesCommands, RecentNotesProvider } from './recentNotesView';
 import { searchCommands } from './searchCommand';
 
 export interface DailyFeatures {
   backlinks: BacklinksProvider;
   attributes: AttributesProvider;
+  recent: RecentNotesProvider;
   disposables: vscode.Disposable[];
 }
 
 export function registerDailyFeatures(services: Services): DailyFeatures {
   const backlinks = new BacklinksProvider(services);
   const attributes = new AttributesProvider(services);
+  const recent = new RecentNotesProvider(services);
   const commands = {
     ...searchCommands(services), ...journalCommands(services), ...goToLinkedNoteCommand(services), ...attributeCommands(services, attributes),
+    ...recentNotesCommands(recent),
   };
   const disposables: vscode.Disposable[] = [
     backlinks,
     attributes,
+    recent,
+    vscode.window.createTreeView('trilium.recentNotes', { treeDataProvider: recent }),
     vscode.window.createTreeView('trilium.backlinks', { treeDataProvider: backlinks }),
     vscode.window.createTreeView('trilium.attributes', { treeDataProvider: attributes }),
     ...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -33,5 +39,5 @@ export function registerDailyFeatures(services: Services): DailyFeatures {
       }
     })),
   ];
-  return { backlinks, attributes, disposables };
+  return { backlinks, attributes, recent, disposables };
 }

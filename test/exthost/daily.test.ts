@@ -98,6 +98,50 @@ describe('extension host: search, journal, links (issue 14)', function () {
     assert.strictEqual(calendar?.length, 1, 'one calendar root');
   });
 
+  it('Recent Notes lists the notes opened or saved here, most recent first; the quick pick opens one; deleted notes drop out', async () => {
+    await run('workbench.action.closeAllEditors');
+    const recent = fx.api.daily.recent;
+    const openAndWait = async (noteId: string) => {
+      await run('trilium.openNote', noteId, { preview: false });
+      await waitFor(`the editor of ${noteId}`, () => vscode.window.activeTextEditor?.document.uri.path.startsWith(`/${noteId}/`));
+    };
+    const listed = async () => (await recent.getChildren()).map((r) => r.noteId);
+    const scratch = (await fx.replica().createNote({ parentNoteId: 'root', title: 'Scratch', content: '<p>x</p>' })).noteId;
+    await openAndWait(ids.hobbit);
+    await openAndWait(scratch);
+    await openAndWait(ids.lotr);
+    await waitFor('lotr first', async () => (await listed())[0] === ids.lotr);
+    assert.deepStrictEqual((await listed()).slice(0, 3), [ids.lotr, scratch, ids.hobbit]);
+    const item = recent.getTreeItem((await recent.getChildren())[0]);
+    assert.strictEqual(item.label, 'The Lord of the Rings');
+    assert.deepStrictEqual(item.command?.arguments, [ids.lotr]);
+
+    // saving a note that is open but not active moves it to the front
+    const hobbitDoc = vscode.workspace.textDocuments.find((d) => d.uri.path.startsWith(`/${ids.hobbit}/`));
+    assert.ok(hobbitDoc, 'the hobbit document is still open');
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(hobbitDoc.uri, hobbitDoc.positionAt(0), ' ');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await hobbitDoc.save());
+    await waitFor('hobbit first after its save', async () => (await listed())[0] === ids.hobbit);
+    assert.deepStrictEqual((await listed()).slice(0, 3), [ids.hobbit, ids.lotr, scratch]);
+
+    // the quick pick offers the same list: accepting its first row opens that note
+    await run('workbench.action.closeAllEditors');
+    const picked = run<string>('trilium.openRecentNote');
+    await new Promise((r) => setTimeout(r, 500));
+    await run('workbench.action.acceptSelectedQuickOpenItem');
+    assert.strictEqual(await picked, ids.hobbit);
+    await waitFor('the picked note\'s editor', () => vscode.window.activeTextEditor?.document.uri.path.startsWith(`/${ids.hobbit}/`));
+
+    // a deleted note drops out, from the view and from what is stored
+    await run('workbench.action.closeAllEditors');
+    await fx.replica().deleteNote(scratch);
+    assert.ok(!(await listed()).includes(scratch));
+    const stored = fx.api.services.context.globalState.get<Array<{ noteId: string }>>(`trilium.recentNotes:${fx.api.services.session.documentName}`);
+    assert.ok(stored && stored.length >= 2 && !stored.some((r) => r.noteId === scratch), JSON.stringify(stored));
+  });
+
   it('a link written in the editor becomes an internalLink relation on save; Backlinks and Go to Linked Note follow it', async () => {
     const uri = await run<vscode.Uri>('trilium.openNote', ids.reading, { preview: false });
     assert.ok(uri);
