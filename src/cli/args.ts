@@ -49,7 +49,7 @@ export const COMMAND_OPTIONS: Record<string, string[]> = {
   init: ['sync-version'], setup: NETWORK_OPTIONS, 'push-to': NETWORK_OPTIONS, sync: NETWORK_OPTIONS, test: NETWORK_OPTIONS,
   status: [], tree: ['depth', 'unlock'], cat: ['unlock', 'markdown'], create: ['parent', 'title', 'type', 'mime', 'content-file', 'protected', 'unlock'],
   write: ['content-file', 'base', 'unlock'], rename: ['unlock'], move: ['parent', 'from'], delete: [], revisions: ['unlock'], verify: [],
-  conflicts: ['all'], search: ['limit', 'ancestor', 'unlock'], today: ['date', 'unlock'], 'set-password': [], protect: ['unlock'], unprotect: ['unlock'],
+  conflicts: ['all'], search: ['limit', 'ancestor', 'unlock'], today: ['date', 'unlock'], 'set-password': [], 'change-password': [], protect: ['unlock'], unprotect: ['unlock'],
   convert: ['to'],
 };
 
@@ -119,6 +119,7 @@ Usage: trilium-sync COMMAND --data DIR [--json] [options]
   delete NOTE_ID                         delete a note
   revisions NOTE_ID [--unlock]           list a note's revisions
   set-password                           give a local document its password (TRILIUM_PASSWORD) for protected notes
+  change-password                        change the document password from TRILIUM_PASSWORD to TRILIUM_NEW_PASSWORD
   protect NOTE_ID / unprotect NOTE_ID    encrypt / decrypt a note and its subtree (needs TRILIUM_PASSWORD)
   verify                                 recompute every entity hash and report mismatches
   conflicts                              list sync conflicts

@@ -36,7 +36,7 @@ const TEXT_TYPES = new Set(['text', 'code', 'mermaid', 'canvas', 'relationMap', 
 export const COMMANDS: Record<string, (ctx: CommandContext) => Promise<CommandOutput>> = {
   init, setup, 'push-to': pushTo, sync, test, status, tree, cat, create, write, rename, move, delete: remove, revisions, verify, conflicts,
   search: searchCommand, today: todayCommand, convert: convertCommand,
-  'set-password': setDocumentPassword, protect: (ctx) => protectSubtree(ctx, true), unprotect: (ctx) => protectSubtree(ctx, false),
+  'set-password': setDocumentPassword, 'change-password': changeDocumentPassword, protect: (ctx) => protectSubtree(ctx, true), unprotect: (ctx) => protectSubtree(ctx, false),
 };
 
 function dataDir(ctx: CommandContext): string {
@@ -321,6 +321,15 @@ async function setDocumentPassword(ctx: CommandContext): Promise<CommandOutput> 
   return withReplica(ctx, async (replica) => {
     await replica.setDocumentPassword(documentPassword(ctx));
     return { text: 'the document has a password now; protected notes can be made with --protected\n', json: { ok: true } };
+  });
+}
+
+async function changeDocumentPassword(ctx: CommandContext): Promise<CommandOutput> {
+  const newPassword = ctx.env.TRILIUM_NEW_PASSWORD;
+  if (!newPassword) throw new TriliumError('PASSWORD_NOT_SET', 'No new password given.', 'Set TRILIUM_NEW_PASSWORD to the new document password (and TRILIUM_PASSWORD to the current one).');
+  return withReplica(ctx, async (replica) => {
+    await replica.changeDocumentPassword(documentPassword(ctx), newPassword);
+    return { text: 'the document password is changed; other devices take it at their next sync\n', json: { ok: true } };
   });
 }
 

@@ -50,6 +50,7 @@ export class ProtectedNotes implements vscode.Disposable {
       vscode.commands.registerCommand('trilium.unlockProtectedNotes', (password?: unknown) => this.unlock(typeof password === 'string' ? password : undefined)),
       vscode.commands.registerCommand('trilium.lockProtectedNotes', () => this.lock()),
       vscode.commands.registerCommand('trilium.setDocumentPassword', () => this.setDocumentPassword()),
+      vscode.commands.registerCommand('trilium.changeDocumentPassword', () => this.changeDocumentPassword()),
       vscode.commands.registerCommand('trilium.protectSubtree', (arg?: unknown) => this.protectSubtree(arg, true)),
       vscode.commands.registerCommand('trilium.unprotectSubtree', (arg?: unknown) => this.protectSubtree(arg, false)),
     );
@@ -63,6 +64,15 @@ export class ProtectedNotes implements vscode.Disposable {
   }
 
   private onReplicaChange(change: ReplicaChange): void {
+    if (change.passwordChanged && this.unlocked) {
+      this.services.log.info('The document password changed on another instance; the protected session was locked.');
+      void vscode.window.showWarningMessage(
+        'Trilium: the document password was changed on another device, so protected notes were locked. Unlock them with the new password.', 'Unlock…',
+      ).then((choice) => { if (choice === 'Unlock…') void this.unlock(); });
+      void this.refresh();
+      void this.closeProtectedEditors();
+      return;
+    }
     if (!change.protectedSession) return;
     void this.refresh();
     if (change.protectedSession === 'locked') void this.closeProtectedEditors();
@@ -125,6 +135,28 @@ export class ProtectedNotes implements vscode.Disposable {
       return true;
     } catch (e) {
       void showTriliumError(e, this.services.log, 'Set Document Password failed');
+      return false;
+    }
+  }
+
+  private async changeDocumentPassword(): Promise<boolean> {
+    const replica = this.services.session.requireReplica();
+    const ask = (prompt: string) => vscode.window.showInputBox({ title: 'Change Document Password', prompt, password: true, ignoreFocusOut: true });
+    const old = await ask('The current document password');
+    if (old === undefined) return false;
+    const first = await ask('The new password');
+    if (!first) return false;
+    const again = await ask('The new password again');
+    if (again !== first) {
+      if (again !== undefined) void vscode.window.showErrorMessage('Trilium: the two new passwords differ; nothing was changed.');
+      return false;
+    }
+    try {
+      await replica.changeDocumentPassword(old, first);
+      void vscode.window.showInformationMessage('Trilium: the document password is changed. Other devices take it at their next sync.');
+      return true;
+    } catch (e) {
+      void showTriliumError(e, this.services.log, 'Change Document Password failed');
       return false;
     }
   }

@@ -5,6 +5,7 @@ import { randomString } from './ids';
 import { asBuffer, isPlainBytes } from './transferables';
 import { ERASABLE_TABLES, getProfile, supportedSyncVersions, type SchemaProfile } from './profiles';
 import type { ApplyOptions } from './replicaApi';
+import { isPasswordOption } from './protected/documentPassword';
 import { writeRevision } from './revisions';
 import type { BranchRow, ConflictRecord, EntityChange, NoteRow, Row, SqlValue, SyncRecord } from './types';
 import { EC_COLUMNS, type WriteContext } from './writeContext';
@@ -392,6 +393,7 @@ function collectChanges(w: WriteContext, upserts: Map<string, Map<string, Row>>,
       else if (t === 'branches') { ch.parentNoteIds.add(String(row.parentNoteId)); ch.noteIds.add(String(row.noteId)); }
       else if (t === 'attributes' || t === 'revisions') ch.noteIds.add(String(row.noteId));
       else if (t === 'attachments') ch.noteIds.add(String(row.ownerId));
+      else if (t === 'options' && isPasswordOption(String(row.name))) ch.passwordChanged = true;
     }
   }
   for (const [t, ids] of deletes) {

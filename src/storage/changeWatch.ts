@@ -1,6 +1,7 @@
 // Commits made by other processes on the same document.db (another VS Code window, the CLI): SQLite's
 // `PRAGMA data_version` on our own connection changes only when another connection committed, so polling it is
 // cheap; when it moves, the entity changes and conflicts written since the last look become one ReplicaChange.
+import { isPasswordOption } from './protected/documentPassword';
 import type { Row, ReplicaChange, SqlValue } from './types';
 
 /** The part of a connection the watch uses (any driver behind the replica's Connection). */
@@ -85,7 +86,7 @@ export class ChangeWatch {
     }
     for (const [id, was] of this.conflicts) if (!conflicts.has(id)) this.conflictChanged(change, was);
     this.conflicts = conflicts;
-    if (change.noteIds.size === 0 && change.parentNoteIds.size === 0) return null;
+    if (change.noteIds.size === 0 && change.parentNoteIds.size === 0 && !change.passwordChanged) return null;
     return change;
   }
 
@@ -114,6 +115,7 @@ async function affectedNotes(c: WatchConnection, rows: ChangedRow[], change: Rep
   for (const r of rows) {
     if (r.entityName === 'notes') change.noteIds.add(r.entityId);
     else if (r.entityName === 'note_reordering') change.parentNoteIds.add(r.entityId);
+    else if (r.entityName === 'options' && isPasswordOption(r.entityId)) change.passwordChanged = true;
   }
   const lookups: Array<[string, string]> = [
     ['branches', 'SELECT noteId, parentNoteId FROM branches WHERE branchId IN (SELECT value FROM json_each(?))'],

@@ -213,7 +213,8 @@ export class Replica implements ReplicaApi {
   }
 
   private emit(change: ReplicaChange): void {
-    if (change.noteIds.size === 0 && change.parentNoteIds.size === 0) return;
+    if (change.passwordChanged) this.protectionInstance?.passwordChangedElsewhere();
+    if (change.noteIds.size === 0 && change.parentNoteIds.size === 0 && !change.passwordChanged) return;
     this.queries.noteChanged(change);
     for (const l of this.listeners) {
       try { l(change); } catch { /* a listener's failure is not the replica's */ }
@@ -531,6 +532,10 @@ export class Replica implements ReplicaApi {
 
   async setDocumentPassword(password: string): Promise<void> {
     await this.protection.setDocumentPassword(password);
+  }
+
+  async changeDocumentPassword(oldPassword: string, newPassword: string): Promise<void> {
+    await this.protection.changeDocumentPassword(oldPassword, newPassword);
   }
 
   // ----- sync support -----

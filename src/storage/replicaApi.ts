@@ -150,6 +150,11 @@ export interface ReplicaApi {
   protectSubtree(noteId: string, protect: boolean): Promise<number>;
   /** Writes Trilium's password options (with a new data key) to a document that has no password yet. */
   setDocumentPassword(password: string): Promise<void>;
+  /**
+   * Trilium's change of password: the data key is re-encrypted with the new password (protected notes stay as
+   * they are); WRONG_PASSWORD when `oldPassword` is not the document's. Other instances lock on receiving it.
+   */
+  changeDocumentPassword(oldPassword: string, newPassword: string): Promise<void>;
 
   // ----- sync support -----
   /** Own changes to push: isSynced = 1, id > afterId, instanceId != excludeInstanceId, id order. */

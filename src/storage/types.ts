@@ -139,6 +139,8 @@ export interface ReplicaChange {
   conflictsChanged?: boolean;
   /** The protected session was unlocked or locked (noteIds: every protected note, whose title and content changed for readers). */
   protectedSession?: 'unlocked' | 'locked';
+  /** The document password's options arrived from elsewhere (a password change on another instance). */
+  passwordChanged?: boolean;
 }
 
 /** A sync conflict kept in the local `conflicts` table (never synced). */

@@ -13,6 +13,10 @@ export const PASSWORD_OPTION_NAMES = ['passwordVerificationSalt', 'passwordDeriv
 export type PasswordOptionName = typeof PASSWORD_OPTION_NAMES[number];
 export type PasswordOptions = Record<PasswordOptionName, string>;
 
+export function isPasswordOption(name: string): name is PasswordOptionName {
+  return (PASSWORD_OPTION_NAMES as readonly string[]).includes(name);
+}
+
 export function scryptKey(password: string, salt: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scryptCb(password, salt, 32, SCRYPT, (err, key) => (err ? reject(err) : resolve(key)));

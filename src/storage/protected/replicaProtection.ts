@@ -84,6 +84,15 @@ export class ReplicaProtection {
     });
   }
 
+  /**
+   * New password options arrived from another instance. Trilium keeps the data key through a password change,
+   * but a reset gives the document a new one, and the session cannot tell which without the new password:
+   * it locks, so nothing is written with a key the document may no longer use.
+   */
+  passwordChangedElsewhere(): void {
+    this.session.lock();
+  }
+
   /** "Set Document Password" for a document that has none yet (Trilium's setPassword). */
   async setDocumentPassword(password: string): Promise<void> {
     if (!password) throw new TriliumError('INVALID_OPERATION', 'The password is empty.', 'Type a password.');
@@ -94,6 +103,19 @@ export class ReplicaProtection {
     await this.host.op(async (w) => {
       for (const name of PASSWORD_OPTION_NAMES) await w.saveRow('options', { name, value: options[name], isSynced: 1, utcDateModified: w.utcNow });
     });
+  }
+
+  async changeDocumentPassword(oldPassword: string, newPassword: string): Promise<void> {
+    if (!newPassword) throw new TriliumError('INVALID_OPERATION', 'The new password is empty.', 'Type a new password.');
+    const dataKey = await unlockDataKey(oldPassword, await this.passwordOptions());
+    try {
+      const options = await newPasswordOptions(newPassword, dataKey);
+      await this.host.op(async (w) => {
+        for (const name of PASSWORD_OPTION_NAMES) await w.saveRow('options', { name, value: options[name], isSynced: 1, utcDateModified: w.utcNow });
+      });
+    } finally {
+      dataKey.fill(0);
+    }
   }
 
   async protectSubtree(noteId: string, protect: boolean): Promise<number> {

@@ -23,7 +23,7 @@ const METHODS = [
   'hasUnsentChanges', 'eraseUnusedBlobs', 'sectorHashes', 'requeueSector', 'runEntityChangeChecks', 'finishBulkLoad',
   'verifyHashes', 'listConflicts', 'resolveConflict', 'migrateTo', 'discardMigrationBackups',
   'search', 'runSavedSearch', 'getBacklinks', 'getEffectiveAttributes', 'getPromotedFields',
-  'unlock', 'lock', 'isUnlocked', 'protectSubtree', 'setDocumentPassword',
+  'unlock', 'lock', 'isUnlocked', 'protectSubtree', 'setDocumentPassword', 'changeDocumentPassword',
 ] as const;
 
 type Forwarded = (typeof METHODS)[number];

@@ -92,6 +92,18 @@ describe('trilium-sync CLI: protected notes', function () {
     assert.equal((await cli(['cat', id, '--data', data])).stdout, 'PLAIN-BODY');
   });
 
+  it('change-password: the old password is checked, the new one unlocks afterwards and the old one no longer does', async () => {
+    const missing = await cli(['change-password', '--data', data], { TRILIUM_PASSWORD: PW });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /TRILIUM_NEW_PASSWORD/);
+    const wrong = await cli(['change-password', '--data', data, '--json'], { TRILIUM_PASSWORD: 'nope', TRILIUM_NEW_PASSWORD: 'cli new password' });
+    assert.equal(JSON.parse(wrong.stdout).error.code, 'WRONG_PASSWORD');
+    assert.equal((await cli(['change-password', '--data', data], { TRILIUM_PASSWORD: PW, TRILIUM_NEW_PASSWORD: 'cli new password' })).code, 0);
+    assert.equal((await cli(['cat', noteId, '--data', data, '--unlock'], { TRILIUM_PASSWORD: 'cli new password' })).stdout, '<p>SECRET-BODY-2</p>');
+    assert.equal(JSON.parse((await cli(['cat', noteId, '--data', data, '--unlock', '--json'], { TRILIUM_PASSWORD: PW })).stdout).error.code, 'WRONG_PASSWORD');
+    assert.equal((await cli(['change-password', '--data', data], { TRILIUM_PASSWORD: 'cli new password', TRILIUM_NEW_PASSWORD: PW })).code, 0);
+  });
+
   it('every command rejects a flag it does not know with a usage error (exit 2)', async () => {
     for (const args of [['tree', '--protected'], ['cat', noteId, '--bogus', 'x'], ['status', '--unlock'], ['init', '--server', 'http://x'],
       ['revisions', noteId, '--depth', '2'], ['sync', '--unlock'], ['conflicts', '--title', 'x']]) {

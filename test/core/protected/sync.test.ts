@@ -66,4 +66,42 @@ describe('protected notes: sync between two replicas and our server', function (
       await server.close();
     }
   });
+
+  it('a password changed on one replica locks the other at its next sync; the old password no longer unlocks, the new one reads everything', async () => {
+    const server = await startServer(dirs);
+    let a: Client | undefined;
+    let b: Client | undefined;
+    try {
+      a = await newClient(dirs, server);
+      b = await newClient(dirs, server);
+      await a.replica.unlock(PASSWORD);
+      const { noteId } = await a.replica.createNote({ parentNoteId: 'root', title: 'Secret plans', content: '<p>kept</p>', isProtected: true });
+      await syncAll([a, b]);
+      await b.replica.unlock(PASSWORD);
+      assert.equal((await b.replica.getNote(noteId))!.title, 'Secret plans');
+
+      await assert.rejects(a.replica.changeDocumentPassword('not-the-password', 'new-pass-2'), (e: unknown) => isTriliumError(e, 'WRONG_PASSWORD'));
+      await a.replica.changeDocumentPassword(PASSWORD, 'new-pass-2');
+      const seen: Array<{ passwordChanged?: boolean; protectedSession?: string }> = [];
+      b.replica.onDidChange((c) => seen.push({ passwordChanged: c.passwordChanged, protectedSession: c.protectedSession }));
+      await syncAll([a, b]);
+
+      assert.equal(await b.replica.isUnlocked(), false, 'B locked when the new password options arrived');
+      assert.ok(seen.some((c) => c.passwordChanged), 'B announced the password change');
+      assert.equal((await b.replica.getNote(noteId))!.title, '[protected]');
+      await assert.rejects(b.replica.unlock(PASSWORD), (e: unknown) => isTriliumError(e, 'WRONG_PASSWORD'));
+      await b.replica.unlock('new-pass-2');
+      assert.equal((await b.replica.getNote(noteId))!.title, 'Secret plans');
+      assert.equal(await b.replica.getNoteContent(noteId), '<p>kept</p>');
+      // The data key stayed: a note B writes now reads on A with A's still-open session.
+      await b.replica.setNoteContent(noteId, '<p>edited on B</p>');
+      await syncAll([b, a]);
+      assert.equal(await a.replica.getNoteContent(noteId), '<p>edited on B</p>');
+      assert.deepEqual((await b.replica.verifyHashes()).mismatches, []);
+    } finally {
+      await a?.replica.close();
+      await b?.replica.close();
+      await server.close();
+    }
+  });
 });
