@@ -125,7 +125,7 @@ if (args.floor) {
   const { schemaSql, SECONDARY_INDEXES } = require('../src/storage/schema.ts');
   const { getProfile } = require('../src/storage/profiles.ts');
   const { WriteContext } = require('../src/storage/writeContext.ts');
-  const { applyBatch } = require('../src/storage/apply.ts');
+  const { applyBatch } = require('../src/storage/apply/index.ts');
   const c = await openConnection(':memory:', { create: true });
   const profile = getProfile(SYNC_VERSION);
   await c.exec(`PRAGMA page_size = ${Number(args['page-size'] ?? 16384)}`);
