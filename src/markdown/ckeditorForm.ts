@@ -148,8 +148,8 @@ function admonition(quote: HtmlElement, parent: HtmlParent): HtmlElement | undef
 }
 
 /** markdown-it output → CKEditor's form of the same content, as a tree. */
-export function ckeditorTree(html: string): HtmlParent {
-  const root = parseHtml(html);
+export function ckeditorTree(html: string, onParseError?: () => void): HtmlParent {
+  const root = parseHtml(html, false, onParseError);
   visit(root, false);
   return root;
 }

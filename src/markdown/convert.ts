@@ -29,19 +29,6 @@ export function renderMarkdown(markdown: string): string {
   return toCkeditorForm(triliumMarkdownIt().render(markdown));
 }
 
-/** Comparison form of what the Markdown renders to. */
-function renderedForm(markdown: string): string {
-  return normalizeNodes(ckeditorTree(triliumMarkdownIt().render(markdown)).childNodes);
-}
-
-function sameNodes(markdown: string, nodes: HtmlNode[]): boolean {
-  try {
-    return renderedForm(markdown) === normalizeNodes(nodes);
-  } catch {
-    return false;
-  }
-}
-
 /** Raw HTML that markdown-it passes through as one HTML block: no blank lines (they would end it). */
 function rawIsland(html: string): string {
   return html
@@ -56,11 +43,6 @@ function fencedIsland(html: string): string {
   const longest = Math.max(2, ...Array.from(html.matchAll(/^[ \t]*(`{3,})/gm), (m) => m[1].length));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${HTML_FENCE}\n${html}\n${fence}`;
-}
-
-function island(block: HtmlBlock): string {
-  const raw = rawIsland(block.html);
-  return /^<[A-Za-z!]/.test(raw) && sameNodes(raw, block.nodes) ? raw : fencedIsland(block.html);
 }
 
 const BULLET = /^([-*]) /;
@@ -83,17 +65,36 @@ function separateLists(prev: string, next: string): string {
   return next;
 }
 
-function join(blocks: MarkdownBlock[]): string {
-  for (let i = 1; i < blocks.length; i++) {
-    if (!blocks[i].island) blocks[i].markdown = separateLists(blocks[i - 1].markdown, blocks[i].markdown);
+/** What each block is written as: dialect Markdown, a raw HTML island, or a fenced island (holds always). */
+const enum Form { Markdown, RawIsland, FencedIsland }
+
+interface Working extends MarkdownBlock {
+  form: Form;
+  /** The block's Markdown as written before the separation of lists (what `join` starts from). */
+  own: string;
+  /** The Markdown this block was last proven with, at the line it was proven at. */
+  proven?: string;
+}
+
+function join(blocks: Working[]): string {
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
+    b.markdown = i > 0 && b.form === Form.Markdown ? separateLists(blocks[i - 1].markdown, b.own) : b.own;
   }
   return blocks.map((b) => b.markdown).join('\n\n') + (blocks.length ? '\n' : '');
 }
 
-function toIsland(b: MarkdownBlock): void {
-  if (b.island) return;
-  b.markdown = island(b);
+function demote(b: Working): void {
+  if (b.form === Form.Markdown) {
+    const raw = rawIsland(b.html);
+    b.form = /^<[A-Za-z!]/.test(raw) ? Form.RawIsland : Form.FencedIsland;
+    b.own = b.form === Form.RawIsland ? raw : fencedIsland(b.html);
+  } else {
+    b.form = Form.FencedIsland;
+    b.own = fencedIsland(b.html);
+  }
   b.island = true;
+  b.proven = undefined;
 }
 
 /** Characters of raw HTML in the Markdown: HTML blocks, inline HTML and fenced HTML islands. */
@@ -110,66 +111,135 @@ const INLINE_TAG = /(?<!\\)<\/?[A-Za-z][\w-]*(?:\s[^<>]*)?>/g;
 
 function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
   let islandChars = 0;
+  const out: MarkdownBlock[] = [];
   for (const b of blocks) {
+    out.push({ html: b.html, gap: b.gap, nodes: b.nodes, markdown: b.markdown, island: b.island });
     if (b.island) islandChars += b.markdown.length;
     else if (b.markdown.includes('<')) for (const m of b.markdown.matchAll(INLINE_TAG)) islandChars += m[0].length;
   }
-  return { markdown, blocks, islandChars };
+  return { markdown, blocks: out, islandChars };
 }
 
-function blockToMarkdown(block: HtmlBlock): MarkdownBlock {
+function blockToMarkdown(block: HtmlBlock): Working {
   const first = block.nodes[0];
+  const b: Working = { ...block, markdown: '', own: '', island: false, form: Form.Markdown };
   try {
-    const markdown = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first) : inlineRunMarkdown(block.nodes);
-    return { ...block, markdown, island: false };
+    b.own = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first) : inlineRunMarkdown(block.nodes);
   } catch {
     // NotExpressible, or anything unexpected: the block stays as its HTML rather than failing the whole note.
-    const b: MarkdownBlock = { ...block, markdown: '', island: false };
-    toIsland(b);
-    return b;
+    demote(b);
+  }
+  return b;
+}
+
+const lineCount = (s: string): number => {
+  let n = 1;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+};
+
+const RAW_HTML = new Set(['html_block', 'html_inline']);
+
+function hasRawHtml(tokens: Token[]): boolean {
+  for (const t of tokens) {
+    if (RAW_HTML.has(t.type) || (t.type === 'fence' && t.info.trim() === HTML_FENCE)) return true;
+    if (t.children && hasRawHtml(t.children)) return true;
+  }
+  return false;
+}
+
+/**
+ * Proves each block of the joined Markdown against its HTML: the Markdown is parsed once as a whole (so whatever
+ * one block does to the next shows), each top-level token run must start exactly at its block's first line and
+ * end before the next block, and its rendering must be the block (same bytes, or the same comparison form). The
+ * renderings of the blocks concatenate to the note's rendering: token runs render independently, and runs with raw
+ * HTML must parse without errors (balanced), so none reaches into the next. Returns the blocks that fail.
+ */
+function unproven(blocks: Working[], markdown: string): Working[] {
+  const md = triliumMarkdownIt();
+  const env = {};
+  const tokens = md.parse(markdown, env);
+  const starts: number[] = [];
+  let line = 0;
+  for (const b of blocks) {
+    starts.push(line);
+    line += lineCount(b.markdown) + 1;
+  }
+  const byStart = new Map<number, Segment>();
+  const strays = new Set<number>();
+  const segs = segments(markdown, tokens);
+  let k = 0;
+  for (const seg of segs) {
+    const first = tokens[seg.from].map![0];
+    while (k + 1 < blocks.length && starts[k + 1] <= first) k++;
+    if (starts[k] === first && !byStart.has(k)) byStart.set(k, seg);
+    else strays.add(k);
+  }
+  const failed: Working[] = [];
+  blocks.forEach((b, i) => {
+    const seg = byStart.get(i);
+    const end = i + 1 < blocks.length ? starts[i + 1] : Infinity;
+    if (!seg || strays.has(i) || tokens[seg.from].map![1] > end) {
+      failed.push(b);
+      return;
+    }
+    if (b.proven === b.markdown) return;
+    const run = tokens.slice(seg.from, seg.to);
+    const raw = hasRawHtml(run);
+    let balanced = true;
+    const tree = ckeditorTree(md.renderer.render(run, md.options, env), raw ? () => (balanced = false) : undefined);
+    const same = balanced && (serializeChildren(tree) === b.html || sameForm(tree.childNodes, b.nodes));
+    if (same) b.proven = b.markdown;
+    else failed.push(b);
+  });
+  return failed;
+}
+
+function sameForm(nodes: HtmlNode[], original: HtmlNode[]): boolean {
+  try {
+    return normalizeNodes(nodes) === normalizeNodes(original);
+  } catch {
+    return false;
   }
 }
 
-/** A note's HTML as Markdown that renders back to the same note (proven before returning). */
+/** The last conversion: saving a note converts the HTML it was opened from again, to find the unchanged blocks. */
+let last: { html: string; converted: NoteAsMarkdown } | undefined;
+
+/** A note's HTML as Markdown that renders back to the same note (proven before returning). Treat it as read-only. */
 export function noteToMarkdown(html: string): NoteAsMarkdown {
+  if (last?.html === html) return last.converted;
+  const converted = convertNote(html);
+  last = { html, converted };
+  return converted;
+}
+
+/** Forgets the last conversion (benchmarks time a cold conversion with it). */
+export function forgetLastConversion(): void {
+  last = undefined;
+}
+
+function convertNote(html: string): NoteAsMarkdown {
   if (html.trim() === '') return { markdown: '', blocks: [], islandChars: 0 };
   const note = splitNote(html);
-  let original: string | undefined;
-  const holds = (markdown: string): boolean => {
-    try {
-      const tree = ckeditorTree(triliumMarkdownIt().render(markdown));
-      if (serializeChildren(tree) === html) return true; // already in CKEditor's form: equal bytes, no need to normalize
-      original ??= normalizeNodes(note.nodes);
-      return normalizeNodes(tree.childNodes) === original;
-    } catch {
-      return false;
-    }
-  };
   const blocks = note.blocks.map(blockToMarkdown);
-  let markdown = join(blocks);
-  if (holds(markdown)) return result(blocks, markdown);
-
-  for (const b of blocks) if (!b.island && !sameNodes(b.markdown, b.nodes)) toIsland(b);
-  markdown = join(blocks);
-  if (holds(markdown)) return result(blocks, markdown);
-
-  for (let i = 1; i < blocks.length; i++) {
-    if (!sameNodes(`${blocks[i - 1].markdown}\n\n${blocks[i].markdown}`, [...blocks[i - 1].nodes, ...blocks[i].nodes])) {
-      toIsland(blocks[i - 1]);
-      toIsland(blocks[i]);
-    }
+  // Each round turns the failing blocks into islands (raw, then fenced); a fenced island renders its HTML as is.
+  for (let round = 0; round < 4; round++) {
+    const markdown = join(blocks);
+    const failed = unproven(blocks, markdown);
+    if (failed.length === 0) return result(blocks, markdown);
+    if (round === 3 || failed.every((b) => b.form === Form.FencedIsland)) break;
+    for (const b of failed) if (b.form !== Form.FencedIsland) demote(b);
   }
-  markdown = join(blocks);
-  if (holds(markdown)) return result(blocks, markdown);
-
   const whole: MarkdownBlock = { html, gap: '', nodes: note.nodes, markdown: fencedIsland(html), island: true };
   return result([whole], `${whole.markdown}\n`);
 }
 
+type Token = ReturnType<ReturnType<typeof triliumMarkdownIt>['parse']>[number];
 interface Segment { source: string; from: number; to: number }
 
 /** The top-level blocks of a Markdown document: their source text and their tokens. */
-function segments(markdown: string, tokens: ReturnType<ReturnType<typeof triliumMarkdownIt>['parse']>): Segment[] {
+function segments(markdown: string, tokens: Token[]): Segment[] {
   const lines = markdown.split('\n');
   const out: Segment[] = [];
   for (let i = 0; i < tokens.length; i++) {

@@ -1,4 +1,5 @@
 // A small typed view of parse5's default tree, with the helpers the Markdown converter needs.
+import * as parse5 from 'parse5';
 import { parseFragment, serialize } from 'parse5';
 
 export interface HtmlNode {
@@ -16,8 +17,30 @@ export interface HtmlElement extends HtmlNode {
 }
 export interface HtmlParent extends HtmlNode { childNodes: HtmlNode[] }
 
-export function parseHtml(html: string, withLocations = false): HtmlParent {
-  return parseFragment(html, { sourceCodeLocationInfo: withLocations }) as unknown as HtmlParent;
+/** The parts of parse5's fragment parser that parseHtml drives itself (exported by parse5, marked internal). */
+interface FragmentParser {
+  tokenizer: { write(html: string, last: boolean): void };
+  document: HtmlParent;
+}
+const fragmentParser = (parse5 as unknown as {
+  Parser?: { getFragmentParser?(context: null, options: object): FragmentParser };
+}).Parser?.getFragmentParser?.bind((parse5 as unknown as { Parser: unknown }).Parser);
+
+/**
+ * A fragment as parse5 parses it (in a <template> context). parse5's own parseFragment moves the top-level nodes
+ * into the fragment one splice at a time, which is quadratic in their number (seconds for a 1 MB note); this takes
+ * the whole child list over at once.
+ */
+export function parseHtml(html: string, withLocations = false, onParseError?: () => void): HtmlParent {
+  const options = { sourceCodeLocationInfo: withLocations, onParseError };
+  if (!fragmentParser) return parseFragment(html, options) as unknown as HtmlParent;
+  const parser = fragmentParser(null, options);
+  parser.tokenizer.write(html, true);
+  const root = parser.document.childNodes[0] as HtmlParent;
+  const fragment = { nodeName: '#document-fragment', childNodes: root.childNodes } as HtmlParent;
+  root.childNodes = [];
+  for (const child of fragment.childNodes) child.parentNode = fragment;
+  return fragment;
 }
 
 export function serializeChildren(parent: HtmlParent): string {
