@@ -4,7 +4,7 @@
 import type { Connection } from '../db';
 
 export const SEARCHED_TYPES = ['text', 'code', 'mermaid', 'canvas', 'mindMap', 'spreadsheet'];
-const MAX_CONTENT = 2 * 1024 * 1024;
+export const MAX_CONTENT = 2 * 1024 * 1024;
 
 export interface ContentRow {
   noteId: string;

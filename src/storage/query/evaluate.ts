@@ -187,16 +187,25 @@ export class Evaluator {
       }
       return found;
     };
+    // siblings ask the same of their parent: answers per (note, remaining tokens), for this query
+    const memo = new Map<IndexedNote, Map<string, boolean>>();
     const towardsRoot = (n: IndexedNote, remaining: string[], depth: number): boolean => {
       if (remaining.length === 0) return true;
       if (n.parents.length === 0 || n.noteId === 'root' || depth > 200) return false;
+      const key = remaining.length === 1 ? remaining[0] : remaining.join('\u0000');
+      let known = memo.get(n);
+      const answer = known?.get(key);
+      if (answer !== undefined) return answer;
+      let result = false;
       const found = ownTokens(n, remaining);
       for (const p of n.parents) {
         const title = idx.normalizedTitleUnder(n, p.noteId);
         const rest = remaining.filter((t) => !found.includes(t) && !title.includes(t));
-        if (towardsRoot(p, rest, depth + 1)) return true;
+        if (towardsRoot(p, rest, depth + 1)) { result = true; break; }
       }
-      return false;
+      if (!known) memo.set(n, (known = new Map()));
+      known.set(key, result);
+      return result;
     };
     for (const n of input) {
       const flat = idx.flatText(n);
@@ -221,12 +230,37 @@ export class Evaluator {
     const out: NoteSet = new Set();
     const searched = [...input].filter((n) => !n.isProtected && SEARCHED_TYPES.includes(n.type));
     if (searched.length === 0) return out;
-    const ids = searched.length <= BY_ID_LIMIT ? searched.map((n) => n.noteId) : null;
-    const canPrefilter = (op === '=' || op === '*=' || op === '=*' || op === '*=*') && tokens.every((t) => t.length > 0);
+    const regex = op === '%=' ? cachedRegex(tokens[0], 'ms') : null;
     const multi = tokens.length > 1;
+    const matches = (note: IndexedNote, text: string): boolean => {
+      if (!multi) {
+        const [t] = tokens;
+        return op === '=' ? text === t : op === '!=' ? text !== t : op === '*=' ? text.endsWith(t)
+          : op === '=*' ? text.startsWith(t) : op === '*=*' ? text.includes(t) : op === '%=' ? regex!.test(text) : false;
+      }
+      let flat: string | undefined;
+      return tokens.every((t) => text.includes(t) || (withFlatText && (flat ??= this.index.flatText(note)).includes(t)));
+    };
+    let fromSql = searched;
+    if (!raw) {
+      // the in-memory contents: only notes too large to keep there are read from SQL
+      const cache = await this.index.contentCache(this.c);
+      fromSql = [];
+      for (const note of searched) {
+        const text = cache.text(note);
+        if (text !== undefined) {
+          if (matches(note, text)) out.add(note);
+        } else if (cache.isLarge(note.noteId)) {
+          fromSql.push(note);
+        }
+      }
+      if (fromSql.length === 0) return out;
+    }
+    const ids = fromSql.length <= BY_ID_LIMIT ? fromSql.map((n) => n.noteId) : null;
+    const canPrefilter = (op === '=' || op === '*=' || op === '=*' || op === '*=*') && tokens.every((t) => t.length > 0);
     if (multi && withFlatText) {
       // notes holding every token in their flat text match on any non-empty content: no need to read it
-      const allFlat = searched.filter((n) => { const f = this.index.flatText(n); return tokens.every((t) => f.includes(t)); });
+      const allFlat = fromSql.filter((n) => { const f = this.index.flatText(n); return tokens.every((t) => f.includes(t)); });
       if (allFlat.length) {
         for (const r of await loadContents(this.c, allFlat.map((n) => n.noteId), null, { idsOnly: true })) out.add(this.index.notes.get(r.noteId)!);
       }
@@ -236,27 +270,18 @@ export class Evaluator {
       // each token must be in the content unless the note's flat text has it: tokens rare in flat texts filter in SQL
       const allOf: Array<{ token: string; orIn: string[] }> = [];
       for (const t of tokens) {
-        const orIn = searched.filter((n) => this.index.flatText(n).includes(t)).map((n) => n.noteId);
+        const orIn = fromSql.filter((n) => this.index.flatText(n).includes(t)).map((n) => n.noteId);
         if (orIn.length <= BY_ID_LIMIT / 4) allOf.push({ token: t, orIn });
       }
       rows = await loadContents(this.c, ids, null, { allOf });
     } else {
       rows = await loadContents(this.c, ids, canPrefilter ? tokens : null);
     }
-    const regex = op === '%=' ? cachedRegex(tokens[0], 'ms') : null;
+    const inSql = new Set(fromSql);
     for (const row of rows) {
       const note = this.index.notes.get(row.noteId);
-      if (!note || !input.has(note) || out.has(note) || !row.content) continue;
-      const text = searchableContent(row.content, row.type, row.mime, raw);
-      if (!multi) {
-        const [t] = tokens;
-        const ok = op === '=' ? text === t : op === '!=' ? text !== t : op === '*=' ? text.endsWith(t)
-          : op === '=*' ? text.startsWith(t) : op === '*=*' ? text.includes(t) : op === '%=' ? regex!.test(text) : false;
-        if (ok) out.add(note);
-      } else {
-        const flat = withFlatText ? this.index.flatText(note) : '';
-        if (tokens.every((t) => text.includes(t) || (withFlatText && flat.includes(t)))) out.add(note);
-      }
+      if (!note || !inSql.has(note) || out.has(note) || !row.content) continue;
+      if (matches(note, searchableContent(row.content, row.type, row.mime, raw))) out.add(note);
     }
     return out;
   }

@@ -2,6 +2,7 @@
 // search, backlinks and inheritance read it instead of SQL. Loaded once, then patched from change events.
 import type { Connection } from '../db';
 import type { ReplicaChange } from '../types';
+import { ContentCache } from './contentCache';
 import { normalize } from './normalize';
 
 export interface IndexedAttribute {
@@ -66,10 +67,13 @@ export class NoteIndex {
   private flatTextCache = new Map<string, string>();
   private ancestorsCache = new Map<string, Set<IndexedNote>>();
   private pathCache = new Map<string, string[]>();
-  private titleCache = new Map<string, string>();
+  /** noteId → parentNoteId → normalized title there (two levels: no key string built per lookup). */
+  private titleCache = new Map<string, Map<string, string>>();
   private ownedTextCache = new Map<string, string[]>();
   /** Bumped on every change: caches built from the index (e.g. per-query) compare it. */
   version = 0;
+  /** Searchable note contents, loaded by the first content query. */
+  private contents: Promise<ContentCache> | null = null;
 
   static async load(c: Connection): Promise<NoteIndex> {
     const index = new NoteIndex();
@@ -80,6 +84,7 @@ export class NoteIndex {
   /** Reloads rows of the given notes (their row, owned attributes and branches) or everything (null). */
   async reload(c: Connection, ids: { noteIds: Set<string>; parentNoteIds: Set<string> } | null): Promise<void> {
     if (ids === null) {
+      this.contents = null;
       this.notes.clear();
       this.branches.clear();
       this.attributes.clear();
@@ -99,6 +104,7 @@ export class NoteIndex {
         }
       };
       collect();
+      void this.contents?.then((cache) => cache.forget(ids.noteIds), () => undefined);
       const noteIds = JSON.stringify([...ids.noteIds]);
       const parentIds = JSON.stringify([...new Set([...ids.parentNoteIds, ...ids.noteIds])]);
       this.removed = new Map();
@@ -123,6 +129,17 @@ export class NoteIndex {
     }
   }
 
+  /** The searchable contents (see ContentCache): loaded once, then patched with the notes changed since. */
+  async contentCache(c: Connection): Promise<ContentCache> {
+    if (!this.contents) {
+      this.contents = ContentCache.load(c, this.notes);
+      this.contents.catch(() => { this.contents = null; });
+    }
+    const cache = await this.contents;
+    await cache.refresh(c);
+    return cache;
+  }
+
   /** Drops the per-note caches of these notes (the start sets are rebuilt from the flags, cheaply). */
   private forget(noteIds: Set<string>): void {
     for (const id of noteIds) {
@@ -134,7 +151,7 @@ export class NoteIndex {
       this.ownedTextCache.delete(id);
       this.flags.delete(id);
       const n = this.notes.get(id);
-      if (n) for (const b of n.parentBranches) this.titleCache.delete(`${id}|${b.parentNoteId}`);
+      this.titleCache.delete(id);
     }
     this.baseSets.clear();
   }
@@ -409,9 +426,10 @@ export class NoteIndex {
 
   /** titleUnder(), normalized (memoized per version). */
   normalizedTitleUnder(note: IndexedNote, parentNoteId: string): string {
-    const key = `${note.noteId}|${parentNoteId}`;
-    let t = this.titleCache.get(key);
-    if (t === undefined) this.titleCache.set(key, (t = normalize(this.titleUnder(note, parentNoteId))));
+    let byParent = this.titleCache.get(note.noteId);
+    if (!byParent) this.titleCache.set(note.noteId, (byParent = new Map()));
+    let t = byParent.get(parentNoteId);
+    if (t === undefined) byParent.set(parentNoteId, (t = normalize(this.titleUnder(note, parentNoteId))));
     return t;
   }
 

@@ -172,6 +172,27 @@ describe('search language', () => {
     });
   });
 
+  describe('full text follows content edits', () => {
+    it('a changed content is searched by its new words only; a large note is searched too; a deleted one drops out', async () => {
+      const n = await f.replica.createNote({ parentNoteId: f.id.books, title: 'Solaris', content: '<p>the ocean <b>thi</b>nks</p>' });
+      assert.deepEqual((await f.replica.search('ocean')).map((h) => h.noteId), [n.noteId]);
+      assert.deepEqual((await f.replica.search('thinks')).map((h) => h.noteId), [n.noteId], 'inline tags do not split words');
+      await f.replica.setNoteContent(n.noteId, '<p>a planet of mimoids</p>');
+      assert.ok(!(await f.replica.search('ocean')).some((h) => h.noteId === n.noteId), 'the old word is gone');
+      assert.deepEqual((await f.replica.search('mimoids')).map((h) => h.noteId), [n.noteId]);
+      assert.deepEqual((await f.replica.search('note.content *=* "planet of"')).map((h) => h.noteId), [n.noteId]);
+      // over 64 KiB: not kept in memory, read from SQL for the query
+      const big = await f.replica.createNote({ parentNoteId: f.id.books, title: 'Big', content: `<p>${'filler '.repeat(12000)}gravitation</p>` });
+      assert.deepEqual((await f.replica.search('gravitation')).map((h) => h.noteId), [big.noteId]);
+      assert.deepEqual((await f.replica.search('gravitation mimoids')).map((h) => h.noteId), []);
+      await f.replica.setNoteContent(big.noteId, '<p>short now, mimoids</p>');
+      assert.deepEqual((await f.replica.search('mimoids')).map((h) => h.noteId).sort(), [n.noteId, big.noteId].sort());
+      await f.replica.deleteNote(n.noteId);
+      await f.replica.deleteNote(big.noteId);
+      assert.deepEqual(await f.replica.search('mimoids'), []);
+    });
+  });
+
   describe('the index follows inheritance changes', () => {
     it('an inheritable #archived added and removed, a template value changed, a note moved under another parent', async () => {
       await same('#project', ['projects', 'alpha', 'alphaTasks']);
