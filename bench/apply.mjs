@@ -44,7 +44,8 @@ let peakRss = 0;
 let phasePeak = 0;
 const phases = [];
 const sampler = setInterval(() => { const r = process.memoryUsage().rss; peakRss = Math.max(peakRss, r); phasePeak = Math.max(phasePeak, r); }, 20);
-const phase = (name) => { phases.push(`${name} ${(Math.max(phasePeak, process.memoryUsage().rss) / 1048576).toFixed(0)} MB`); phasePeak = 0; };
+// (the sampler cannot run while a synchronous driver holds the thread, so each phase also reads RSS at its end)
+const phase = (name) => { const m = process.memoryUsage(); phases.push(`${name} ${(Math.max(phasePeak, m.rss) / 1048576).toFixed(0)} MB (JS heap ${(m.heapUsed / 1048576).toFixed(0)} of ${(m.heapTotal / 1048576).toFixed(0)} MB, buffers ${((m.external + m.arrayBuffers) / 1048576).toFixed(0)} MB)`); phasePeak = 0; };
 
 const ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const rid = (n) => { let s = ''; const b = randomBytes(n); for (let i = 0; i < n; i++) s += ALPHA[b[i] % 62]; return s; };
