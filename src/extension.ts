@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   const log = vscode.window.createOutputChannel('Trilium Sync', { log: true });
   const secrets = new Secrets(context.secrets);
   const session = new DocumentSession(context, realCore, log, secrets);
-  const tree = new NoteTreeProvider(() => readSettings().trilium.showHidden);
+  const tree = new NoteTreeProvider(() => readSettings().trilium.showHidden, () => readSettings().trilium.showArchived);
   const fs = new NoteFileSystem(() => readSettings().trilium.textNotesAsMarkdown);
   const previews = new NotePreviews();
   const dnd = new NoteDragAndDrop(() => session.replica, (id) => fs.uriFor(id), (e) => void showTriliumError(e, log, 'Move failed'));
@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
       return undefined;
     }),
     onDidChangeSettings((e) => {
-      if (e.affectsConfiguration('trilium.tree.showHidden')) tree.refreshAll();
+      if (e.affectsConfiguration('trilium.tree.showHidden') || e.affectsConfiguration('trilium.tree.showArchived')) tree.refreshAll();
       if (e.affectsConfiguration('trilium.sync') || e.affectsConfiguration('http')) session.settingsChanged();
     }),
     vscode.window.onDidChangeActiveTextEditor((editor) => {

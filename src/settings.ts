@@ -13,6 +13,7 @@ export interface TriliumSettings {
   autoSync: boolean;
   intervalSeconds: number;
   showHidden: boolean;
+  showArchived: boolean;
   revealActiveNote: boolean;
   textNotesAsMarkdown: boolean;
 }
@@ -46,6 +47,7 @@ export function readSettings(): AllSettings {
       autoSync: t.get<boolean>('sync.autoSync') ?? true,
       intervalSeconds: t.get<number>('sync.intervalSeconds') ?? 60,
       showHidden: t.get<boolean>('tree.showHidden') ?? false,
+      showArchived: t.get<boolean>('tree.showArchived') ?? false,
       revealActiveNote: t.get<boolean>('tree.revealActiveNote') ?? true,
       textNotesAsMarkdown: t.get<boolean>('editor.textNotesAsMarkdown') ?? true,
     },
@@ -67,6 +69,11 @@ export function onDidChangeSettings(listener: (e: vscode.ConfigurationChangeEven
 
 export async function setServerUrl(url: string): Promise<void> {
   await vscode.workspace.getConfiguration('trilium').update('sync.serverUrl', url, vscode.ConfigurationTarget.Global);
+}
+
+/** "Show Archived Notes" / "Hide Archived Notes": the tree setting, for the user. */
+export async function setShowArchived(show: boolean): Promise<void> {
+  await vscode.workspace.getConfiguration('trilium').update('tree.showArchived', show, vscode.ConfigurationTarget.Global);
 }
 
 /** Remember a self-signed certificate the user accepted, by "host:port". */

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import { showTriliumError } from '../commands/showError';
+import { archivedNotesCommands } from './archivedNotes';
 import { attributeCommands, AttributesProvider } from './attributesView';
 import { BacklinksProvider, goToLinkedNoteCommand } from './backlinksView';
 import { journalCommands } from './journalCommands';
@@ -21,7 +22,7 @@ export function registerDailyFeatures(services: Services): DailyFeatures {
   const recent = new RecentNotesProvider(services);
   const commands = {
     ...searchCommands(services), ...journalCommands(services), ...goToLinkedNoteCommand(services), ...attributeCommands(services, attributes),
-    ...recentNotesCommands(recent),
+    ...recentNotesCommands(recent), ...archivedNotesCommands(),
   };
   const disposables: vscode.Disposable[] = [
     backlinks,

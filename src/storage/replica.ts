@@ -361,6 +361,11 @@ export class Replica implements ReplicaApi {
     return this.protection.children(await reads.childrenOf(this.reader, parentNoteId, opts.includeHidden ?? false));
   }
 
+  async getTreeChildren(parentNoteId: string, opts: { includeHidden?: boolean; includeArchived?: boolean } = {}): Promise<TreeChild[]> {
+    const children = await this.getChildren(parentNoteId, opts);
+    return this.queries.treeChildren(parentNoteId, children, { includeArchived: opts.includeArchived ?? false });
+  }
+
   async getBranch(branchId: string): Promise<BranchRow | null> {
     return (await this.reader.get<BranchRow>('SELECT * FROM branches WHERE branchId = ?', [branchId])) ?? null;
   }

@@ -80,6 +80,12 @@ export interface ReplicaApi {
   getNote(noteId: string): Promise<NoteRow | null>;
   getNoteContent(noteId: string): Promise<string | Buffer | null>;
   getChildren(parentNoteId: string, opts?: { includeHidden?: boolean }): Promise<TreeChild[]>;
+  /**
+   * The children as the note tree shows them: archived ones (own or inherited #archived) left out unless
+   * `includeArchived`, the effective #iconClass, Trilium's order under a #sorted parent (#sortDirection,
+   * #sortFoldersFirst, #sortNatural, #top, #bottom).
+   */
+  getTreeChildren(parentNoteId: string, opts?: { includeHidden?: boolean; includeArchived?: boolean }): Promise<TreeChild[]>;
   getBranch(branchId: string): Promise<BranchRow | null>;
   getParentBranches(noteId: string): Promise<BranchRow[]>;
   /** Every path from root to the note, as noteId arrays starting with 'root'. */

@@ -124,6 +124,8 @@ export interface TreeChild {
   iconClass: string | null;
   /** Number of non-deleted parent branches of the note (> 1: a clone); optional until the replica fills it. */
   parentCount?: number;
+  /** Set by getTreeChildren when the note is archived (own or inherited #archived) and archived notes are shown. */
+  isArchived?: boolean;
 }
 
 /** What changed in one applied batch or local operation, so that views refresh only what they must. */

@@ -1,5 +1,6 @@
-// The note tree: lazy children in notePosition order (one query per expanded note), nodes keyed by branchId so that
-// reveal and incremental refresh work, and only the nodes a replica change touched are refreshed.
+// The note tree: lazy children in notePosition order, or Trilium's order under a #sorted note (one query per expanded
+// note), archived notes left out unless shown, nodes keyed by branchId so that reveal and incremental refresh work,
+// and only the nodes a replica change touched are refreshed.
 import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
 import type { ReplicaChange, TreeChild } from '../storage/types';
@@ -18,7 +19,7 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   /** Nodes listed per noteId: a note's own rows (several when cloned). */
   private readonly nodesByNote = new Map<string, Set<TreeNode>>();
 
-  constructor(private readonly showHidden: () => boolean) {}
+  constructor(private readonly showHidden: () => boolean, private readonly showArchived: () => boolean = () => false) {}
 
   setReplica(replica: ReplicaApi | undefined): void {
     this.unsubscribe?.();
@@ -53,6 +54,7 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     const marks: string[] = [];
     if (node.isClone) marks.push('⧉ clone');
     if (node.isProtected) marks.push('protected');
+    if (node.isArchived) marks.push('archived');
     item.description = marks.join(' · ') || undefined;
     item.tooltip = `${displayTitle(node)}\n${node.type}${node.type === 'code' ? ` (${node.mime})` : ''} · ${node.noteId}`;
     item.command = { command: 'trilium.openNote', title: 'Open Note', arguments: [node] };
@@ -65,7 +67,7 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     if (parent?.type === 'search' && !isSearchResult(parent)) return this.rememberAll(await searchResultNodes(replica, parent), parent);
     const parentNoteId = parent?.noteId ?? ROOT_NOTE_ID;
     const showHidden = this.showHidden();
-    const children = await replica.getChildren(parentNoteId, { includeHidden: showHidden });
+    const children = await replica.getTreeChildren(parentNoteId, { includeHidden: showHidden, includeArchived: this.showArchived() });
     const out: TreeNode[] = [];
     for (const child of children) {
       if (!showHidden && child.noteId === HIDDEN_NOTE_ID) continue;
@@ -120,7 +122,7 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     if (listedElsewhere && child.parentCount === undefined) for (const other of listed!) other.isClone = true;
     let node = this.nodes.get(child.branchId);
     if (node) {
-      Object.assign(node, child, { parent, isClone });
+      Object.assign(node, child, { parent, isClone, isArchived: child.isArchived });
     } else {
       node = { ...child, parent, isClone };
       this.nodes.set(node.branchId, node);
@@ -157,10 +159,19 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       if (nodes.length === 0) continue;
       const note = await replica.getNote(noteId);
       if (!note || note.isDeleted) continue; // its parent's change removes the row
-      const attrs = await replica.getAttributes(noteId);
-      const iconClass = attrs.find((a) => a.type === 'label' && a.name === 'iconClass' && !a.isDeleted)?.value ?? null;
+      const labels = (await replica.getEffectiveAttributes(noteId)).filter((a) => a.type === 'label');
+      const iconClass = labels.find((a) => a.name === 'iconClass')?.value ?? null;
+      const labelSignature = labels.map((a) => `${a.name}=${a.value}`).join('\n');
       for (const node of nodes) {
-        Object.assign(node, { title: note.title, type: note.type, mime: note.mime, isProtected: note.isProtected, iconClass });
+        // a new title or label can move the row under a #sorted parent, or hide it (#archived): its parent relists
+        if (node.title !== note.title || node.labelSignature !== labelSignature) {
+          if (!node.parent) {
+            this.changeEmitter.fire(undefined);
+            return;
+          }
+          affected.add(node.parent);
+        }
+        Object.assign(node, { title: note.title, type: note.type, mime: note.mime, isProtected: note.isProtected, iconClass, labelSignature });
         affected.add(node);
       }
     }

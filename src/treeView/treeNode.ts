@@ -9,6 +9,8 @@ export interface TreeNode extends TreeChild {
   parent: TreeNode | undefined;
   /** The note has more than one parent branch. */
   isClone: boolean;
+  /** The note's effective labels when last seen by a change (a change to them may move or hide it under its parent). */
+  labelSignature?: string;
 }
 
 export function displayTitle(node: Pick<TreeChild, 'prefix' | 'title'>): string {

@@ -68,6 +68,55 @@ describe('extension host: search, journal, links (issue 14)', function () {
     assert.deepStrictEqual(hits?.map((h) => h.noteId), [ids.dune], 'the promoted value is an ordinary label');
   });
 
+  it('the Attributes view adds a relation with its target and changes the target', async () => {
+    const view = fx.api.daily.attributes;
+    view.showFor(ids.hobbit);
+    const relId = await run<string>('trilium.attributes.add', { noteId: ids.hobbit, text: '~sequel', target: ids.lotr });
+    assert.ok(relId);
+    const row = async () => {
+      const it = (await view.getChildren()).find((x) => x.kind === 'attribute' && x.attribute.name === 'sequel');
+      return it && { it, text: `${view.getTreeItem(it).label} ${view.getTreeItem(it).description ?? ''}`.trim() };
+    };
+    assert.strictEqual((await row())?.text, '~sequel = The Lord of the Rings');
+    await run('trilium.attributes.edit', (await row())!.it, ids.dune);
+    assert.strictEqual((await row())?.text, '~sequel = Dune');
+    const rel = (await fx.replica().getAttributes(ids.hobbit)).find((a) => a.name === 'sequel' && !a.isDeleted);
+    assert.strictEqual(rel?.value, ids.dune, 'the relation now points at Dune');
+    const hits = await run<SearchHit[]>('trilium.searchNotes', '~sequel.title = Dune');
+    assert.deepStrictEqual(hits?.map((h) => h.noteId), [ids.hobbit], 'search sees the new target');
+    await run('trilium.attributes.delete', (await row())!.it);
+    assert.strictEqual(await row(), undefined);
+  });
+
+  it('the tree follows #sorted, #sortDirection, #iconClass and hides #archived notes unless shown', async () => {
+    const tree = fx.api.services.tree;
+    const r = fx.replica();
+    const shelf = (await r.createNote({ parentNoteId: 'root', title: 'Shelf' })).noteId;
+    const kid: Record<string, string> = {};
+    for (const t of ['Cherry', 'apple', 'Banana']) kid[t] = (await r.createNote({ parentNoteId: shelf, title: t })).noteId;
+    const shelfNode = await waitFor('the shelf row', async () => (await tree.getChildren()).find((n) => n.noteId === shelf));
+    const titles = async () => (await tree.getChildren(shelfNode)).map((n) => n.title);
+    assert.deepStrictEqual(await titles(), ['Cherry', 'apple', 'Banana']);
+    await r.addAttribute(shelf, 'label', 'sorted');
+    assert.deepStrictEqual(await titles(), ['apple', 'Banana', 'Cherry']);
+    const dir = await r.addAttribute(shelf, 'label', 'sortDirection', 'desc');
+    assert.deepStrictEqual(await titles(), ['Cherry', 'Banana', 'apple']);
+    await r.deleteAttribute(dir);
+
+    await r.addAttribute(kid.apple, 'label', 'iconClass', 'bx bx-book');
+    const apple = (await tree.getChildren(shelfNode)).find((n) => n.noteId === kid.apple)!;
+    assert.strictEqual((tree.getTreeItem(apple).iconPath as vscode.ThemeIcon).id, 'book');
+
+    await r.addAttribute(kid.Banana, 'label', 'archived');
+    assert.deepStrictEqual(await titles(), ['apple', 'Cherry'], 'archived notes are hidden');
+    assert.strictEqual(await run<boolean>('trilium.showArchivedNotes'), true);
+    assert.deepStrictEqual(await titles(), ['apple', 'Banana', 'Cherry']);
+    const banana = (await tree.getChildren(shelfNode)).find((n) => n.noteId === kid.Banana)!;
+    assert.strictEqual(tree.getTreeItem(banana).description, 'archived');
+    assert.strictEqual(await run<boolean>('trilium.hideArchivedNotes'), false);
+    assert.deepStrictEqual(await titles(), ['apple', 'Cherry']);
+  });
+
   it('a saved search note shows its results as children in the tree, and follows edits', async () => {
     const tree = fx.api.services.tree;
     const node = (await tree.getChildren()).find((n) => n.noteId === ids.saved);

@@ -1,6 +1,7 @@
 // What the replica answers from its note index: Trilium searches, saved searches and backlinks.
 import type { Connection } from '../db';
-import type { ReplicaChange } from '../types';
+import type { ReplicaChange, TreeChild } from '../types';
+import { childSortOf, sortChildren } from './childOrder';
 import { NoteIndexHolder } from './indexHolder';
 import { runSavedSearch } from './savedSearch';
 import { runSearch, type SearchHit, type SearchOptions } from './search';
@@ -98,6 +99,37 @@ export class ReplicaQueries {
       out.push({ type, name: m[2], definition, values: attrs.filter((a) => a.type === type && a.name === m[2]) });
     }
     return out;
+  }
+
+  /**
+   * What the note tree shows of these children of `parentNoteId`: archived notes (own or inherited #archived) left
+   * out unless `includeArchived` (kept ones carry isArchived), the effective #iconClass, and Trilium's order when the
+   * parent is #sorted.
+   */
+  async treeChildren(parentNoteId: string, children: TreeChild[], opts: { includeArchived: boolean }): Promise<TreeChild[]> {
+    const index = await this.holder.get();
+    const labelsOf = (noteId: string) => {
+      const note = index.notes.get(noteId);
+      return note ? index.effectiveAttributes(note).filter((a) => a.type === 'label') : [];
+    };
+    const out: TreeChild[] = [];
+    for (const child of children) {
+      const note = index.notes.get(child.noteId);
+      const isArchived = !!note && index.isArchived(note);
+      if (isArchived && !opts.includeArchived) continue;
+      const iconClass = labelsOf(child.noteId).find((a) => a.name === 'iconClass')?.value ?? child.iconClass;
+      out.push({ ...child, iconClass, ...(isArchived ? { isArchived } : {}) });
+    }
+    const sort = childSortOf(labelsOf(parentNoteId));
+    if (!sort) return out;
+    return sortChildren(out, sort, (c) => {
+      const note = index.notes.get(c.noteId);
+      const labels = labelsOf(c.noteId);
+      return {
+        title: c.title, prefix: c.prefix, hasChildren: c.hasChildren,
+        value: (key) => (key === 'dateCreated' || key === 'dateModified' ? note?.[key] ?? null : labels.find((a) => a.name === key)?.value ?? null),
+      };
+    });
   }
 
   /** Relations of other notes pointing at the note (links first), one per source note and relation. */

@@ -22,7 +22,7 @@ const METHODS = [
   'addAttachment', 'getChangesToPush', 'buildRecords', 'getChangedForPull', 'applyRecords', 'maxSyncedEntityChangeId',
   'hasUnsentChanges', 'eraseUnusedBlobs', 'sectorHashes', 'requeueSector', 'runEntityChangeChecks', 'finishBulkLoad',
   'verifyHashes', 'listConflicts', 'resolveConflict', 'migrateTo', 'discardMigrationBackups',
-  'search', 'runSavedSearch', 'getBacklinks', 'getEffectiveAttributes', 'getPromotedFields',
+  'search', 'runSavedSearch', 'getBacklinks', 'getEffectiveAttributes', 'getPromotedFields', 'getTreeChildren',
   'unlock', 'lock', 'isUnlocked', 'protectSubtree', 'setDocumentPassword', 'changeDocumentPassword',
 ] as const;
 
