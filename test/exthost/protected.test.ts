@@ -144,4 +144,17 @@ describe('extension host: protected notes (issue 12)', function () {
     assert.strictEqual(await vscode.commands.executeCommand('trilium.unprotectSubtree', plainId), 1);
     assert.strictEqual((await fx.replica().getNote(plainId))!.isProtected, 0);
   });
+
+  it('a password changed on another instance locks the session at the next sync; only the new password unlocks', async () => {
+    await vscode.commands.executeCommand('trilium.unlockProtectedNotes', 'pw-prot');
+    assert.strictEqual(await fx.replica().isUnlocked(), true);
+    await fx.server.replica!.changeDocumentPassword('pw-prot', 'pw-prot-new');
+    await vscode.commands.executeCommand('trilium.syncNow');
+    await waitFor('the lock after the password change arrived', async () => !(await fx.replica().isUnlocked()), 30_000);
+    await waitFor('the placeholder title back', async () => (await rootItems()).some((x) => x.node.noteId === protectedId && x.item.label === '[protected]'));
+    assert.strictEqual(await vscode.commands.executeCommand('trilium.unlockProtectedNotes', 'pw-prot'), false, 'the old password no longer unlocks');
+    assert.strictEqual(await vscode.commands.executeCommand('trilium.unlockProtectedNotes', 'pw-prot-new'), true);
+    assert.match(text(await fx.replica().getNoteContent(protectedId)), /PROT-BODY-MARK|EDIT-MARK-ONE/);
+    await fx.server.replica!.changeDocumentPassword('pw-prot-new', 'pw-prot');
+  });
 });
