@@ -5,6 +5,10 @@ import type { Services } from './commands/services';
 import { showTriliumError } from './commands/showError';
 import { registerSyncCommands } from './commands/syncCommands';
 import { NoteFileSystem, noteIdFromUri } from './editor/noteFileSystem';
+import { registerImagePaste, type ImagePasteProviders } from './editor/imagePaste';
+import type MarkdownIt from 'markdown-it';
+import { triliumPreviewPlugin } from './markdown/previewPlugin';
+import { registerNoteLinks } from './editor/noteLinkProviders';
 import { SCHEME } from './editor/noteUri';
 import { NotePreviews } from './preview/notePreview';
 import { Secrets } from './secrets';
@@ -31,6 +35,10 @@ export interface TriliumExtensionApi {
   conflicts: ConflictsApi;
   /** Search, journal and links (the Backlinks view's provider). */
   daily: DailyFeatures;
+  /** The paste and drop providers that turn images into attachments (tests call them with their own data). */
+  images: ImagePasteProviders;
+  /** VS Code's Markdown preview calls this (`markdown.markdownItPlugins`): `trilium:` notes render in Trilium's dialect. */
+  extendMarkdownIt(md: MarkdownIt.MarkdownIt): MarkdownIt.MarkdownIt;
 }
 
 export function activate(context: vscode.ExtensionContext): TriliumExtensionApi {
@@ -49,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   const services: Services = { context, session, log, tree, treeView, dnd, fs, statusBar };
   const daily = registerDailyFeatures(services);
   context.subscriptions.push(...daily.disposables);
+  const images = registerImagePaste(() => session.replica);
+  context.subscriptions.push(...images.disposables);
 
   context.subscriptions.push(
     log, session, tree, fs, previews, treeView, statusBar,
@@ -60,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
     }),
     ...registerSyncCommands(services),
     ...registerNoteCommands(services),
+    ...registerNoteLinks({ replica: () => session.replica, onDidChangeReplica: (l) => session.onDidChangeReplica(l), uriFor: (id) => fs.uriFor(id) }),
     new ProtectedNotes(services),
     vscode.commands.registerCommand('trilium.previewNote', async (arg?: unknown) => {
       const noteId = await targetNoteId(services, arg);
@@ -98,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   });
   const activationMs = performance.now() - started;
   log.info(`Trilium extension activated in ${activationMs.toFixed(1)} ms`);
-  return { services, ready, activationMs, conflicts, daily };
+  return { services, ready, activationMs, conflicts, daily, images, extendMarkdownIt: (md) => triliumPreviewPlugin(md) };
 }
 
 export function deactivate(): void {

@@ -5,6 +5,7 @@ import MarkdownIt from 'markdown-it';
 
 type StateInline = MarkdownIt.StateInline;
 type Token = MarkdownIt.Token;
+type RenderRule = NonNullable<MarkdownIt.Renderer["rules"]["image"]>;
 type Markdown = MarkdownIt.MarkdownIt;
 type Attrs = Array<[string, string]>;
 const attrsOf = (token: Token): Attrs => ((token.meta as { attrs?: Attrs } | null)?.attrs ?? []);
@@ -12,7 +13,7 @@ import { HTML_FENCE } from './dialect';
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function mathRule(state: StateInline, silent: boolean): boolean {
+export function mathRule(state: StateInline, silent: boolean): boolean {
   const src = state.src;
   const start = state.pos;
   if (src.charCodeAt(start) !== 0x24 /* $ */) return false;
@@ -39,7 +40,7 @@ function mathRule(state: StateInline, silent: boolean): boolean {
 /** `{.class name=value name="value"}` right after an image or a link. */
 const ATTR_LIST = /^\{((?:\s*(?:\.[\w-]+|[\w-]+=(?:"[^"]*"|[^\s}"]+)))+)\s*\}/;
 
-function attrsRule(state: StateInline, silent: boolean): boolean {
+export function attrsRule(state: StateInline, silent: boolean): boolean {
   if (state.src.charCodeAt(state.pos) !== 0x7b /* { */ || state.pending !== '') return false;
   const prev = state.tokens[state.tokens.length - 1];
   if (!prev || (prev.type !== 'image' && prev.type !== 'link_close')) return false;
@@ -68,6 +69,32 @@ function findLinkOpen(tokens: Token[]): Token | undefined {
   return undefined;
 }
 
+/** Math as CKEditor's math plugin writes it: TeX in `\\(…\\)` or `\\[…\\]` inside span.math-tex. */
+export const renderMath: RenderRule = (tokens, i) => {
+  const t = tokens[i];
+  return t.type === 'math_display' ? `<span class="math-tex">\\[${escapeHtml(t.content)}\\]</span>` : `<span class="math-tex">\\(${escapeHtml(t.content)}\\)</span>`;
+};
+
+/** An image with its `{…}` attributes; figure classes and style travel on data attributes to toCkeditorForm. */
+export const renderImage: RenderRule = (tokens, i, options, env, self) => {
+  const token = tokens[i];
+  const alt = self.renderInlineAsText(token.children ?? [], options, env);
+  const attrs: Array<[string, string]> = [];
+  const extra = attrsOf(token);
+  const imgStyle = extra.find(([k]) => k === 'img-style');
+  if (imgStyle) attrs.push(['style', imgStyle[1]]);
+  attrs.push(['src', String(token.attrGet('src') ?? '')]);
+  if (alt) attrs.push(['alt', alt]);
+  const title = token.attrGet('title') as string | null;
+  if (title) attrs.push(['title', title]);
+  for (const [k, v] of extra) if (k === 'width' || k === 'height') attrs.push([k, v]);
+  const figureClasses = extra.filter(([k]) => k === 'class').map(([, v]) => v).join(' ');
+  if (figureClasses) attrs.push(['data-trilium-figure-class', figureClasses]);
+  const figureStyle = extra.find(([k]) => k === 'style');
+  if (figureStyle) attrs.push(['data-trilium-figure-style', figureStyle[1]]);
+  return `<img${attrs.map(([k, v]) => ` ${k}="${escapeHtml(v)}"`).join('')}>`;
+};
+
 function createMarkdownIt(): Markdown {
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false, breaks: false });
   md.normalizeLink = (url: string) => url;
@@ -78,8 +105,8 @@ function createMarkdownIt(): Markdown {
   const rules = md.renderer.rules;
   rules.em_open = () => '<i>'; // CKEditor 5 writes italic as <i>
   rules.em_close = () => '</i>';
-  rules.math_inline = (tokens, i) => `<span class="math-tex">\\(${escapeHtml(tokens[i].content)}\\)</span>`;
-  rules.math_display = (tokens, i) => `<span class="math-tex">\\[${escapeHtml(tokens[i].content)}\\]</span>`;
+  rules.math_inline = renderMath;
+  rules.math_display = renderMath;
   rules.fence = (tokens, i) => {
     const token = tokens[i];
     const content = token.content.replace(/\n$/, '');
@@ -88,24 +115,7 @@ function createMarkdownIt(): Markdown {
     return `<pre><code${lang ? ` class="language-${escapeHtml(lang)}"` : ''}>${escapeHtml(content)}</code></pre>`;
   };
   rules.code_block = (tokens, i) => `<pre><code>${escapeHtml(tokens[i].content.replace(/\n$/, ''))}</code></pre>`;
-  rules.image = (tokens, i, options, env, self) => {
-    const token = tokens[i];
-    const alt = self.renderInlineAsText(token.children ?? [], options, env);
-    const attrs: Array<[string, string]> = [];
-    const extra = attrsOf(token);
-    const imgStyle = extra.find(([k]) => k === 'img-style');
-    if (imgStyle) attrs.push(['style', imgStyle[1]]);
-    attrs.push(['src', String(token.attrGet('src') ?? '')]);
-    if (alt) attrs.push(['alt', alt]);
-    const title = token.attrGet('title') as string | null;
-    if (title) attrs.push(['title', title]);
-    for (const [k, v] of extra) if (k === 'width' || k === 'height') attrs.push([k, v]);
-    const figureClasses = extra.filter(([k]) => k === 'class').map(([, v]) => v).join(' ');
-    if (figureClasses) attrs.push(['data-trilium-figure-class', figureClasses]);
-    const figureStyle = extra.find(([k]) => k === 'style');
-    if (figureStyle) attrs.push(['data-trilium-figure-style', figureStyle[1]]);
-    return `<img${attrs.map(([k, v]) => ` ${k}="${escapeHtml(v)}"`).join('')}>`;
-  };
+  rules.image = renderImage;
   const defaultLinkOpen = rules.link_open ?? ((tokens, i, options, _env, self) => self.renderToken(tokens, i, options));
   rules.link_open = (tokens, i, options, env, self) => {
     const token = tokens[i];

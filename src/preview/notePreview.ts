@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
+import { imageTypeOf } from '../markdown/imageAttachments';
 import { sanitizeNoteHtml } from './sanitize';
 
 const MAX_INLINE_IMAGE = 8 * 1024 * 1024;
@@ -25,10 +26,11 @@ async function loadImages(replica: ReplicaApi, refs: Array<{ kind: 'note' | 'att
       content = await replica.getNoteContent(ref.id);
     } else {
       content = await replica.getAttachmentContent(ref.id);
-      mime = 'image/png';
+      mime = 'image/*'; // the attachment's own type is read from its bytes below
     }
     if (content === null || !mime?.startsWith('image/')) continue;
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    if (mime === 'image/*') mime = imageTypeOf(bytes)?.mime ?? 'image/png';
     if (bytes.length <= MAX_INLINE_IMAGE) out.set(key, `data:${mime};base64,${bytes.toString('base64')}`);
   }
   return out;
@@ -69,6 +71,18 @@ pre { padding: 0.6em; overflow-x: auto; }
 table { border-collapse: collapse; } td, th { border: 1px solid var(--vscode-panel-border); padding: 0.2em 0.5em; }
 img { max-width: 100%; }
 blockquote { border-left: 3px solid var(--vscode-textBlockQuote-border); margin-left: 0; padding-left: 1em; }
+ul.todo-list { list-style: none; padding-left: 1.2em; } ul.todo-list input { margin: 0 0.4em 0 -1.2em; }
+aside.admonition { border-left: 4px solid var(--tv-adm, var(--vscode-textLink-foreground)); background: var(--vscode-textBlockQuote-background); margin: 0.8em 0; padding: 0.1em 1em; }
+aside.admonition::before { display: block; font-weight: bold; margin-top: 0.4em; color: var(--tv-adm); content: var(--tv-adm-title); }
+aside.admonition.note { --tv-adm: #4493f8; --tv-adm-title: "Note"; } aside.admonition.tip { --tv-adm: #3fb950; --tv-adm-title: "Tip"; }
+aside.admonition.important { --tv-adm: #ab7df8; --tv-adm-title: "Important"; } aside.admonition.caution { --tv-adm: #f85149; --tv-adm-title: "Caution"; }
+aside.admonition.warning { --tv-adm: #d29922; --tv-adm-title: "Warning"; }
+span.math-tex { font-family: var(--vscode-editor-font-family); font-style: italic; color: var(--vscode-textPreformat-foreground); }
+figure.image { margin: 0.8em 0; } figure.image-style-align-center { text-align: center; } figure.image-style-align-right, figure.image-style-side { text-align: right; }
+figure.table { margin: 0.8em 0; } th { background: var(--vscode-editorWidget-background); }
+ol.footnote-section { border-top: 1px solid var(--vscode-panel-border); padding-top: 0.5em; font-size: 0.9em; }
+span.footnote-back-link { display: none; } div.footnote-content > p { margin: 0; }
+section.include-note { border: 1px dashed var(--vscode-panel-border); padding: 0.2em 0.8em; }
 </style></head>
 <body><h1>${escapeHtml(title)}</h1>
 <div class="note-content">${body}</div>

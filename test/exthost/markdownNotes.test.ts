@@ -3,7 +3,7 @@
 // puts the same bytes on the server.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { setUpFromServer, text, UiFixture, waitFor } from './uiFixture';
+import { activate, setUpFromServer, text, UiFixture, waitFor } from './uiFixture';
 
 const NOTES: Record<string, { html: string; from: string; to: string }> = {
   paragraphs: { html: '<h2>Plan</h2><p>Some <strong>bold</strong>, <i>italic</i> and <u>underlined</u> words.</p>', from: 'Some', to: 'Many' },
@@ -33,6 +33,10 @@ describe('extension host: text notes as Markdown, edited word by word (issue 13)
   before(async () => {
     fx = await setUpFromServer('markdown', async (r) => {
       for (const [name, note] of Object.entries(NOTES)) ids[name] = (await r.createNote({ parentNoteId: 'root', title: name, content: note.html })).noteId;
+      ids.folder = (await r.createNote({ parentNoteId: 'root', title: 'Folder', content: '' })).noteId;
+      ids.target = (await r.createNote({ parentNoteId: ids.folder, title: 'Link target', content: '<p>The target.</p>' })).noteId;
+      ids.links = (await r.createNote({ parentNoteId: 'root', title: 'Links', content: `<p>Go to <a href="#root/${ids.folder}/${ids.target}">the target</a>.</p><p>Type here:</p>` })).noteId;
+      ids.paste = (await r.createNote({ parentNoteId: 'root', title: 'Paste here', content: '<p>Before the image.</p>' })).noteId;
     });
   });
   after(() => fx?.dispose());
@@ -61,4 +65,102 @@ describe('extension host: text notes as Markdown, edited word by word (issue 13)
       assert.strictEqual(text(await fx.server.replica!.getNoteContent(ids[name])), note.html.replace(note.from, note.to), name);
     }
   });
+
+  it('a link to another note is clickable and opens that note', async () => {
+    const doc = await vscode.workspace.openTextDocument(await fx.api.services.fs.uriFor(ids.links));
+    await vscode.window.showTextDocument(doc);
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', doc.uri, 10);
+    const link = links.find((l) => doc.getText(l.range) === `#root/${ids.folder}/${ids.target}`);
+    assert.ok(link, `a link on the href among ${JSON.stringify(links.map((l) => doc.getText(l.range)))}`);
+    assert.ok(link.target, 'the link is resolved to a document');
+    await vscode.commands.executeCommand('vscode.open', link.target);
+    const opened = await waitFor('the linked note in the editor', () => {
+      const active = vscode.window.activeTextEditor?.document;
+      return active && active.uri.toString() !== doc.uri.toString() ? active : undefined;
+    });
+    assert.strictEqual(opened.uri.path, `/${ids.target}/Link target.md`);
+    assert.match(opened.getText(), /The target\./);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('typing [[ offers note titles and inserts a reference link', async () => {
+    const doc = await vscode.workspace.openTextDocument(await fx.api.services.fs.uriFor(ids.links));
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.positionAt(doc.getText().indexOf('Type here:')).line;
+    const end = doc.lineAt(line).range.end;
+    await editor.edit((e) => e.insert(end, ' [[Link ta'));
+    const position = doc.lineAt(line).range.end;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position, '[');
+    const item = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'Link target');
+    assert.ok(item, `"Link target" is offered among ${list.items.length} items`);
+    assert.strictEqual(item.insertText, `[Link target](#root/${ids.folder}/${ids.target}){.reference-link}`);
+    const range = item.range as vscode.Range;
+    await editor.edit((e) => e.replace(range, item.insertText as string));
+    assert.match(doc.lineAt(line).text, new RegExp(`Type here: \\[Link target\\]\\(#root/${ids.folder}/${ids.target}\\)\\{\\.reference-link\\}$`));
+    await waitFor('the save', async () => (await doc.save()) || !doc.isDirty, 60_000);
+    const stored = text(await fx.replica().getNoteContent(ids.links));
+    assert.ok(stored.endsWith(`<p>Type here: <a class="reference-link" href="#root/${ids.folder}/${ids.target}">Link target</a></p>`), stored);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a pasted image becomes an image attachment of the note, linked as figure.image, and syncs to the server', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const doc = await vscode.workspace.openTextDocument(await fx.api.services.fs.uriFor(ids.paste));
+    const editor = await vscode.window.showTextDocument(doc);
+    const end = doc.lineAt(doc.lineCount - 1).range.end;
+    await editor.edit((e) => e.insert(end, '\n\n'));
+    const at = doc.lineAt(doc.lineCount - 1).range.end;
+    const data = new vscode.DataTransfer();
+    data.set('image/png', new ImageItem(png, 'pasted shot.png'));
+    const cancel = new vscode.CancellationTokenSource();
+    const edits = await fx.api.images.paste.provideDocumentPasteEdits!(doc, [new vscode.Range(at, at)], data, { only: undefined, triggerKind: vscode.DocumentPasteTriggerKind.Automatic }, cancel.token);
+    assert.ok(edits && edits.length === 1, 'one paste edit');
+    const insert = edits[0].insertText as string;
+    const m = /^!\[pasted shot\]\(api\/attachments\/([A-Za-z0-9]+)\/image\/pasted_shot\.png\)$/.exec(insert);
+    assert.ok(m, insert);
+    const attachmentId = m[1];
+    const attachments = await fx.replica().getAttachments(ids.paste);
+    const att = attachments.find((a) => a.attachmentId === attachmentId);
+    assert.ok(att, 'the attachment is in the replica');
+    assert.deepEqual([att.role, att.mime, att.title], ['image', 'image/png', 'pasted shot.png']);
+    await editor.edit((e) => e.insert(at, insert));
+    await waitFor('the save', async () => (await doc.save()) || !doc.isDirty, 60_000);
+    const html = `<p>Before the image.</p><figure class="image"><img src="api/attachments/${attachmentId}/image/pasted_shot.png" alt="pasted shot"></figure>`;
+    assert.strictEqual(text(await fx.replica().getNoteContent(ids.paste)), html);
+    await vscode.commands.executeCommand('trilium.syncNow');
+    const server = fx.server.replica!;
+    assert.strictEqual(text(await server.getNoteContent(ids.paste)), html);
+    const onServer = (await server.getAttachments(ids.paste)).find((a) => a.attachmentId === attachmentId);
+    assert.ok(onServer, 'the attachment is on the server');
+    assert.deepEqual([onServer.role, onServer.mime], ['image', 'image/png']);
+    assert.deepEqual(Buffer.from(await server.getAttachmentContent(attachmentId) as Buffer), png);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 });
+
+describe('extension host: VS Code\'s Markdown preview renders trilium: notes as Trilium shows them', function () {
+  this.timeout(60_000);
+  it('markdown.api.render gives figure.table, ul.todo-list, aside.admonition and span.math-tex', async () => {
+    const api = await activate();
+    const noteId = (await api.services.session.requireReplica().createNote({ parentNoteId: 'root', title: 'Rendered', content: NOTES.table.html + NOTES.todo.html + NOTES.admonition.html + NOTES.math.html })).noteId;
+    const doc = await vscode.workspace.openTextDocument(await api.services.fs.uriFor(noteId));
+    assert.strictEqual(doc.languageId, 'markdown');
+    const html = await vscode.commands.executeCommand<string>('markdown.api.render', doc);
+    assert.match(html, /<figure class="table"><table[^>]*><thead[^>]*><tr[^>]*><th>Name<\/th>/);
+    assert.match(html, /<ul class="todo-list"[^>]*><li[^>]*><label class="todo-list__label"><input type="checkbox" checked="checked" disabled="disabled">/);
+    assert.match(html, /<aside class="admonition warning"[^>]*>/);
+    assert.match(html, /<span class="math-tex">\\\(e\^\{i\\pi\} \+ 1 = 0\\\)<\/span>/);
+    const plain = await vscode.commands.executeCommand<string>('markdown.api.render', '- [ ] not a trilium note');
+    assert.ok(!plain.includes('todo-list'), plain);
+  });
+});
+
+/** A pasted file as the clipboard hands it to a paste provider. */
+class ImageItem extends vscode.DataTransferItem {
+  constructor(private readonly bytes: Uint8Array, private readonly name: string) {
+    super('');
+  }
+  override asFile(): vscode.DataTransferFile {
+    return { name: this.name, uri: undefined, data: async () => this.bytes };
+  }
+}
