@@ -345,7 +345,11 @@ async function protectSubtree(ctx: CommandContext, protect: boolean): Promise<Co
 async function verify(ctx: CommandContext): Promise<CommandOutput> {
   return withReplica(ctx, async (replica) => {
     const result = await replica.verifyHashes();
-    const variants = result.triliumVariants ? ` (${result.triliumVariants} more match Trilium's hash of a newly created entity, where unset columns hash as "undefined")` : '';
+    const notes = [
+      result.triliumVariants ? `${result.triliumVariants} more match Trilium's hash of a newly created entity, where unset columns hash as "undefined"` : '',
+      result.olderFormula ? `${result.olderFormula} more keep the hash of an older sync version, as Trilium keeps it through its migrations` : '',
+    ].filter(Boolean);
+    const variants = notes.length ? ` (${notes.join('; ')})` : '';
     const text = `checked ${result.checked} entity hashes, ${result.mismatches.length} mismatch(es)${variants}\n`
       + result.mismatches.map((m) => `  ${m.entityName} ${m.entityId}: stored ${m.stored}, computed ${m.computed}\n`).join('');
     return { text, json: result, exitCode: result.mismatches.length ? 1 : 0 };

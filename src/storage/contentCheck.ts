@@ -4,7 +4,7 @@ import type { Connection } from './db';
 import { insertRows } from './db';
 import { blobHash, entityHash, hash } from './hash';
 import { randomString } from './ids';
-import { CHECKED_TABLES, type SchemaProfile } from './profiles';
+import { CHECKED_TABLES, getProfile, supportedSyncVersions, type SchemaProfile, type TableDef } from './profiles';
 import type { EntityChange, Row, SqlValue } from './types';
 import { EC_COLUMNS } from './writeContext';
 
@@ -95,7 +95,9 @@ export async function verifyStoredHashes(c: Connection, profile: SchemaProfile) 
   const mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }> = [];
   let checked = 0;
   let triliumVariants = 0;
+  let olderFormula = 0;
   for (const def of Object.values(profile.tables)) {
+    const olderDefs = olderHashDefs(profile, def.name);
     const rows = await c.all<Row & { __hash: string }>(
       `SELECT r.*, e.hash AS __hash FROM ${def.name} r JOIN entity_changes e
          ON e.entityName = '${def.name}' AND e.entityId = r."${def.pk}" AND e.isErased = 0`);
@@ -114,10 +116,35 @@ export async function verifyStoredHashes(c: Connection, profile: SchemaProfile) 
         triliumVariants++;
         continue;
       }
+      if (olderDefs.some((old) => entityHash(old, row, isDeleted) === stored)) {
+        olderFormula++;
+        continue;
+      }
       mismatches.push({ entityName: def.name, entityId: String(row[def.pk]), stored, computed });
     }
   }
-  return { checked, mismatches, triliumVariants };
+  return { checked, mismatches, triliumVariants, olderFormula };
+}
+
+/**
+ * The table as older sync versions hashed it, where its hashed columns differ from `profile`'s. Trilium's
+ * migrations keep stored hashes (a revision from before 0.103 keeps a hash without description and source), so
+ * such a hash is the entity's own, not damage.
+ */
+function olderHashDefs(profile: SchemaProfile, table: string): TableDef[] {
+  const current = profile.tables[table];
+  const seen = new Set([current.hashed.join('|') + '/' + current.booleans.join('|')]);
+  const out: TableDef[] = [];
+  for (const v of supportedSyncVersions()) {
+    if (v >= profile.syncVersion) continue;
+    const old = getProfile(v).tables[table];
+    if (!old || old.hashed.length === 0) continue;
+    const key = old.hashed.join('|') + '/' + old.booleans.join('|');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(old);
+  }
+  return out;
 }
 
 /**

@@ -184,9 +184,10 @@ export interface ReplicaApi {
   finishBulkLoad(): Promise<void>;
   /**
    * Recompute every stored entity hash (CLI `verify`). `triliumVariants` counts stored hashes that match Trilium's
-   * hash of a freshly created entity (unset columns as `undefined`), which Trilium itself writes.
+   * hash of a freshly created entity (unset columns as `undefined`), which Trilium itself writes; `olderFormula`
+   * those that match the hashed columns of an older sync version (kept through a migration, as Trilium keeps them).
    */
-  verifyHashes(): Promise<{ checked: number; mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }>; triliumVariants?: number }>;
+  verifyHashes(): Promise<{ checked: number; mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }>; triliumVariants?: number; olderFormula?: number }>;
 
   // ----- following server upgrades (issue 16) -----
   /**

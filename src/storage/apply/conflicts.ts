@@ -81,6 +81,8 @@ function conflictNoteId(entityName: string, row: Row | undefined): string | null
 export async function captureConflict(w: WriteContext, c: Candidate, localRow: Row | undefined, sender: string): Promise<ConflictRecord | null> {
   const name = c.remote.entityName;
   if (name === 'blobs') return null; // content-addressed: the notes row decides
+  // Only the hashes differed (e.g. one kept from before a migration, as Trilium keeps it): neither side loses anything.
+  if (localRow && c.entity && !c.remote.isErased && sameValues(localRow, c.entity)) return null;
   const base = {
     entityName: name, entityId: c.remote.entityId, loser: c.loser,
     localUtcDateChanged: c.local.utcDateChanged, remoteUtcDateChanged: c.remote.utcDateChanged,
@@ -169,6 +171,16 @@ async function reviveAfterLostDelete(w: WriteContext, noteId: string, deleteId: 
   w.change.noteIds.add(noteId);
   w.change.parentNoteIds.add(noteId);
   w.searchDirty.add(noteId);
+}
+
+function sameValues(local: Row, remote: Row): boolean {
+  for (const [k, v] of Object.entries(remote)) {
+    const l = local[k];
+    if (Buffer.isBuffer(l) || Buffer.isBuffer(v)) {
+      if (!(Buffer.isBuffer(l) && Buffer.isBuffer(v) && l.equals(v))) return false;
+    } else if ((l ?? null) !== (v ?? null) && !(typeof v === 'boolean' && l === (v ? 1 : 0))) return false;
+  }
+  return true;
 }
 
 function rowForDetails(row: Row | undefined): Row | null {

@@ -8,9 +8,8 @@ import { entityHash } from '../hash';
 import { getProfile, type SchemaProfile } from '../profiles';
 import { copyReplicaFile, recordBackup } from './backup';
 import { dataStepsBetween } from './dataSteps';
-import { rehashTable } from './rehash';
 import type { ReplicaMigration } from './report';
-import { applySchemaChanges, schemaChanges, tablesToRehash } from './schemaChanges';
+import { applySchemaChanges, schemaChanges, tablesWithNewHashColumns } from './schemaChanges';
 import { TRILIUM_DB_VERSIONS } from './versions';
 
 export interface MigrateOptions {
@@ -66,9 +65,10 @@ export async function migrateDocument(c: Connection, opts: MigrateOptions): Prom
       steps.push(`[${step.dbVersion}] ${r.line}`);
       if (r.removedNoteIds) removedNoteIds.push(...r.removedNoteIds);
     }
-    for (const def of tablesToRehash(from, to)) {
-      const n = await rehashTable(c, def);
-      steps.push(`Recomputed ${n} ${def.name} hash${n === 1 ? '' : 'es'} with the columns of sync version ${to.syncVersion}.`);
+    // Stored entity hashes stay as they are, as in Trilium's own migrations: a real server keeps, for example, the
+    // pre-0.103 hash of every old revision, so recomputing them here would fail the first content hash check.
+    for (const def of tablesWithNewHashColumns(from, to)) {
+      steps.push(`${def.name}: stored hashes kept as Trilium keeps them; rows written from now on hash with the columns of sync version ${to.syncVersion}.`);
     }
     const fromDb = TRILIUM_DB_VERSIONS[from.syncVersion];
     const toDb = TRILIUM_DB_VERSIONS[to.syncVersion];

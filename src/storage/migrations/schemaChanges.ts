@@ -52,7 +52,7 @@ export async function applySchemaChanges(c: Connection, changes: SchemaChange[])
 }
 
 /** Tables whose entity hash takes other columns in `to` than in `from` (revisions at 39). */
-export function tablesToRehash(from: SchemaProfile, to: SchemaProfile): TableDef[] {
+export function tablesWithNewHashColumns(from: SchemaProfile, to: SchemaProfile): TableDef[] {
   return Object.values(to.tables).filter((t) => {
     const old = from.tables[t.name];
     return old && t.hashed.length > 0

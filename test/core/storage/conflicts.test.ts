@@ -2,7 +2,7 @@
 // conflicts row records what happened.
 import { strict as assert } from 'node:assert';
 import { createReplica, type Replica } from '../../../src/storage';
-import { changesOf, cleanupDirs, newDoc, pullAll, pushAll, tempDir, TestClock } from './helpers';
+import { changesOf, cleanupDirs, newDoc, pullAll, pushAll, rawRun, tempDir, TestClock } from './helpers';
 
 describe('storage: conflict capture', function () {
   this.timeout(180_000);
@@ -52,6 +52,22 @@ describe('storage: conflict capture', function () {
     await a.resolveConflict(c.conflictId);
     assert.equal((await a.listConflicts()).length, 0);
     assert.equal((await a.listConflicts({ includeResolved: true }))[0].resolved, 1);
+  });
+
+  it('only the hashes differ (a hash kept from before a migration, re-sent after a requeue): no conflict, the remote hash is taken', async () => {
+    const revisionId = await server.saveRevision(noteId);
+    await pullAll(server, a);
+    const sector = revisionId[0];
+    await a.requeueSector('revisions', sector);
+    // A Trilium server names itself anew at each start: the change came from the server's previous run.
+    await rawRun(a.dataDir, "UPDATE entity_changes SET instanceId = 'serverRunBefore' WHERE entityName = 'revisions' AND entityId = ?", [revisionId]);
+    await rawRun(server.dataDir, "UPDATE entity_changes SET hash = 'legacyHash' WHERE entityName = 'revisions' AND entityId = ?", [revisionId]);
+    await server.requeueSector('revisions', sector);
+    const { conflicts } = await pullAll(server, a, { unsent: await unsent() });
+    assert.equal(conflicts, 0);
+    assert.deepEqual(await a.listConflicts(), []);
+    const [ec] = await changesOf(a.dataDir, 'revisions', revisionId);
+    assert.equal(ec.hash, 'legacyHash');
   });
 
   it('local newer: the pulled version is kept as a revision, loser remote, and ours bounces', async () => {

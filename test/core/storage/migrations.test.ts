@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { openReplica } from '../../../src/storage';
 import { dataStepsBetween } from '../../../src/storage/migrations/dataSteps';
-import { schemaChanges, tablesToRehash } from '../../../src/storage/migrations/schemaChanges';
+import { schemaChanges, tablesWithNewHashColumns } from '../../../src/storage/migrations/schemaChanges';
 import { getProfile } from '../../../src/storage/profiles';
 import { isTriliumError } from '../../../src/storage/errors';
 import { openConnection } from '../../../src/storage/db';
@@ -32,18 +32,18 @@ function fingerprint(dir: string): string {
 describe('storage: migrating a replica between profiles (issue 16)', () => {
   after(cleanupDirs);
 
-  it('plans the schema changes, rehashes and data steps of each range', () => {
+  it('plans the schema changes, the tables whose hash columns change and the data steps of each range', () => {
     const plan = schemaChanges(getProfile(36), getProfile(41)).map((c) => `${c.table}:${c.columns?.join(',') ?? 'new'}`);
     assert.deepEqual(plan, ['revisions:description,source', 'blobs:textRepresentation', 'flashcards:new', 'flashcard_reviews:new']);
     assert.deepEqual(schemaChanges(getProfile(32), getProfile(37)), []);
-    assert.deepEqual(tablesToRehash(getProfile(36), getProfile(39)).map((t) => t.name), ['revisions']);
-    assert.deepEqual(tablesToRehash(getProfile(39), getProfile(41)).map((t) => t.name), []);
+    assert.deepEqual(tablesWithNewHashColumns(getProfile(36), getProfile(39)).map((t) => t.name), ['revisions']);
+    assert.deepEqual(tablesWithNewHashColumns(getProfile(39), getProfile(41)).map((t) => t.name), []);
     assert.deepEqual(dataStepsBetween(32, 41).map((s) => s.dbVersion), [232, 237, 240]);
     assert.deepEqual(dataStepsBetween(36, 39).map((s) => s.dbVersion), [237]);
     assert.deepEqual(dataStepsBetween(39, 40).map((s) => s.dbVersion), [240]);
   });
 
-  it('36 → 41: new columns and tables, revision hashes of 39, versions stored; the copy opens at 36', async () => {
+  it('36 → 41: new columns and tables, stored revision hashes kept as Trilium keeps them, versions stored; the copy opens at 36', async () => {
     const r = await newDoc(36);
     const { noteId } = await r.createNote({ parentNoteId: 'root', title: 'n', content: '<p>x</p>' });
     const revisionId = await r.saveRevision(noteId);
@@ -54,13 +54,15 @@ describe('storage: migrating a replica between profiles (issue 16)', () => {
     assert.equal(m.fromDbVersion, 234);
     assert.equal(m.toDbVersion, 244);
     assert.match(m.steps.join('\n'), /revisions\.description, revisions\.source/);
-    assert.match(m.steps.join('\n'), /Recomputed 1 revisions hash /);
+    assert.match(m.steps.join('\n'), /revisions: stored hashes kept as Trilium keeps them/);
     assert.equal(await r.getOption('dbVersion'), '244');
     assert.equal(await r.getOption('keyboardShortcutsShowNoteRevisions'), null, 'migration 237 removed it');
     const rev = (await r.getRevisions(noteId)).find((x) => x.revisionId === revisionId)!;
     assert.equal(rev.description, '');
     assert.equal(rev.source, 'auto', "Trilium's default for revisions made before 39");
-    assert.deepEqual((await r.verifyHashes()).mismatches, []);
+    const verified = await r.verifyHashes();
+    assert.deepEqual(verified.mismatches, []);
+    assert.equal(verified.olderFormula, 1, 'the old revision keeps its sync-36 hash, which verify accepts');
     assert.equal((await rawAll(r.dataDir, "SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN ('flashcards', 'flashcard_reviews')"))[0].n, 2);
     // The copy is the replica as it was.
     assert.ok(m.backupFile && existsSync(m.backupFile));
