@@ -48,7 +48,7 @@ const NETWORK_OPTIONS = ['server', 'proxy', 'ca', 'cert', 'key', 'pfx', 'pin-sha
 export const COMMAND_OPTIONS: Record<string, string[]> = {
   init: ['sync-version'], setup: NETWORK_OPTIONS, 'push-to': NETWORK_OPTIONS, sync: NETWORK_OPTIONS, test: NETWORK_OPTIONS,
   status: [], tree: ['depth', 'unlock'], cat: ['unlock', 'markdown'], create: ['parent', 'title', 'type', 'mime', 'content-file', 'protected', 'unlock'],
-  write: ['content-file', 'base', 'unlock'], rename: ['unlock'], move: ['parent', 'from'], delete: [], revisions: ['unlock'], verify: [],
+  write: ['content-file', 'base', 'unlock'], rename: ['unlock'], move: ['parent', 'from'], delete: [], revisions: ['unlock'], verify: ['unlock'],
   conflicts: ['all'], search: ['limit', 'ancestor', 'unlock'], today: ['date', 'unlock'], 'set-password': [], 'change-password': [], protect: ['unlock'], unprotect: ['unlock'],
   convert: ['to'],
 };
@@ -121,7 +121,7 @@ Usage: trilium-sync COMMAND --data DIR [--json] [options]
   set-password                           give a local document its password (TRILIUM_PASSWORD) for protected notes
   change-password                        change the document password from TRILIUM_PASSWORD to TRILIUM_NEW_PASSWORD
   protect NOTE_ID / unprotect NOTE_ID    encrypt / decrypt a note and its subtree (needs TRILIUM_PASSWORD)
-  verify                                 recompute every entity hash and report mismatches
+  verify [--unlock]                      recompute every entity hash and report mismatches
   conflicts                              list sync conflicts
   convert --to markdown|html FILE        note HTML → Markdown, or Markdown → note HTML (FILE - reads stdin; no --data)
   search QUERY [--limit N] [--ancestor NOTE_ID]   Trilium search language (e.g. "#book #year >= 1950

@@ -348,6 +348,8 @@ async function verify(ctx: CommandContext): Promise<CommandOutput> {
     const notes = [
       result.triliumVariants ? `${result.triliumVariants} more match Trilium's hash of a newly created entity, where unset columns hash as "undefined"` : '',
       result.olderFormula ? `${result.olderFormula} more keep the hash of an older sync version, as Trilium keeps it through its migrations` : '',
+      result.decryptedTitle ? `${result.decryptedTitle} protected more were hashed by Trilium over their decrypted title` : '',
+      result.protectedLocked ? `${result.protectedLocked} protected not checked: Trilium may hash them over their decrypted title, so check them with --unlock` : '',
     ].filter(Boolean);
     const variants = notes.length ? ` (${notes.join('; ')})` : '';
     const text = `checked ${result.checked} entity hashes, ${result.mismatches.length} mismatch(es)${variants}\n`

@@ -6,6 +6,7 @@ import { blobHash, entityHash, hash } from './hash';
 import { randomString } from './ids';
 import { CHECKED_TABLES, getProfile, supportedSyncVersions, type SchemaProfile, type TableDef } from './profiles';
 import type { EntityChange, Row, SqlValue } from './types';
+import { decryptString } from './protected/cipher';
 import { EC_COLUMNS } from './writeContext';
 
 /** Deletes blobs no note, attachment or revision references, and their entity changes outright. */
@@ -91,11 +92,17 @@ export async function entityChangeChecks(c: Connection, profile: SchemaProfile, 
   return { added, removed };
 }
 
-export async function verifyStoredHashes(c: Connection, profile: SchemaProfile) {
+/**
+ * Recomputes every stored entity hash. `dataKey` (an open protected session) lets it check protected entities that
+ * Trilium saved in a protected session: Trilium hashes those over the decrypted title, not the stored ciphertext.
+ */
+export async function verifyStoredHashes(c: Connection, profile: SchemaProfile, dataKey: Buffer | null = null) {
   const mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }> = [];
   let checked = 0;
   let triliumVariants = 0;
   let olderFormula = 0;
+  let decryptedTitle = 0;
+  let protectedLocked = 0;
   for (const def of Object.values(profile.tables)) {
     const olderDefs = olderHashDefs(profile, def.name);
     const rows = await c.all<Row & { __hash: string }>(
@@ -120,10 +127,22 @@ export async function verifyStoredHashes(c: Connection, profile: SchemaProfile) 
         olderFormula++;
         continue;
       }
+      if (row.isProtected && typeof row.title === 'string' && def.hashed.includes('title')) {
+        if (!dataKey) { protectedLocked++; continue; }
+        if (hashesWithDecryptedTitle(def, row, isDeleted, dataKey, stored)) { decryptedTitle++; continue; }
+      }
       mismatches.push({ entityName: def.name, entityId: String(row[def.pk]), stored, computed });
     }
   }
-  return { checked, mismatches, triliumVariants, olderFormula };
+  return { checked, mismatches, triliumVariants, olderFormula, decryptedTitle, protectedLocked };
+}
+
+function hashesWithDecryptedTitle(def: TableDef, row: Row, isDeleted: boolean, key: Buffer, stored: string): boolean {
+  try {
+    return entityHash(def, { ...row, title: decryptString(key, String(row.title)) }, isDeleted) === stored;
+  } catch {
+    return false; // not decryptable with this key: a real mismatch
+  }
 }
 
 /**

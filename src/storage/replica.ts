@@ -624,7 +624,7 @@ export class Replica implements ReplicaApi {
   }
 
   async verifyHashes() {
-    return verifyStoredHashes(this.reader, this.profile);
+    return verifyStoredHashes(this.reader, this.profile, this.protectionInstance?.session.peekKey() ?? null);
   }
 
   // ----- conflicts -----

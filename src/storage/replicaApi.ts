@@ -185,9 +185,14 @@ export interface ReplicaApi {
   /**
    * Recompute every stored entity hash (CLI `verify`). `triliumVariants` counts stored hashes that match Trilium's
    * hash of a freshly created entity (unset columns as `undefined`), which Trilium itself writes; `olderFormula`
-   * those that match the hashed columns of an older sync version (kept through a migration, as Trilium keeps them).
+   * those that match the hashed columns of an older sync version (kept through a migration, as Trilium keeps them);
+   * `decryptedTitle` protected entities Trilium hashed over their decrypted title (checked while unlocked), and
+   * `protectedLocked` protected entities whose hash differs but cannot be checked while locked.
    */
-  verifyHashes(): Promise<{ checked: number; mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }>; triliumVariants?: number; olderFormula?: number }>;
+  verifyHashes(): Promise<{
+    checked: number; mismatches: Array<{ entityName: string; entityId: string; stored: string; computed: string }>;
+    triliumVariants?: number; olderFormula?: number; decryptedTitle?: number; protectedLocked?: number;
+  }>;
 
   // ----- following server upgrades (issue 16) -----
   /**
