@@ -43,6 +43,9 @@ export interface IndexedNote {
 
 const EMPTY: IndexedAttribute[] = [];
 
+/** hidden: in the hidden subtree (_hidden or under it); hiddenCompletely: no path outside it (left out of searches). */
+interface NoteFlags { archived: boolean; hidden: boolean; hiddenCompletely: boolean }
+
 type NoteTuple = [string, string, string, string, number, string, string, string, string];
 type BranchTuple = [string, string, string, number, string | null];
 type AttributeTuple = [string, string, 'label' | 'relation', string, string, number, number];
@@ -60,7 +63,7 @@ export class NoteIndex {
   /** Notes taken out by a partial reload, reused (same object) when their row comes back. */
   private removed = new Map<string, IndexedNote>();
   /** Per-note flags and sets the searches start from, valid for one version. */
-  private readonly flags = new Map<string, { archived: boolean; hidden: boolean }>();
+  private readonly flags = new Map<string, NoteFlags>();
   private readonly baseSets = new Map<string, Set<IndexedNote>>();
   private effectiveCache = new Map<string, IndexedAttribute[]>();
   private inheritableCache = new Map<string, IndexedAttribute[]>();
@@ -315,16 +318,20 @@ export class NoteIndex {
     return this.flagsOf(note).archived;
   }
 
-  private flagsOf(note: IndexedNote): { archived: boolean; hidden: boolean } {
+  private flagsOf(note: IndexedNote): NoteFlags {
     let f = this.flags.get(note.noteId);
     if (!f) {
-      f = { archived: this.hasLabel(note, 'archived'), hidden: this.computeHidden(note) };
+      const hidden = this.computeHidden(note);
+      f = { archived: this.hasLabel(note, 'archived'), hidden, hiddenCompletely: (hidden || note.parents.length === 0) && this.computeHiddenCompletely(note) };
       this.flags.set(note.noteId, f);
     }
     return f;
   }
 
-  /** The notes a search starts from: all, without archived and/or hidden ones (cached per version). */
+  /**
+   * The notes a search starts from: all, without archived and/or hidden ones (cached per version). Hidden here is
+   * Trilium's "hidden completely": every path runs through _hidden (_hidden itself, a child of root, is not).
+   */
   baseSet(includeArchived: boolean, includeHidden: boolean): Set<IndexedNote> {
     const key = `${includeArchived ? 1 : 0}${includeHidden ? 1 : 0}`;
     let set = this.baseSets.get(key);
@@ -332,7 +339,7 @@ export class NoteIndex {
       set = new Set();
       for (const n of this.notes.values()) {
         const f = this.flagsOf(n);
-        if ((includeArchived || !f.archived) && (includeHidden || !f.hidden)) set.add(n);
+        if ((includeArchived || !f.archived) && (includeHidden || !f.hiddenCompletely)) set.add(n);
       }
       this.baseSets.set(key, set);
     }
@@ -411,10 +418,31 @@ export class NoteIndex {
     if (note.noteId === 'root') return false;
     const known = this.flags.get(note.noteId);
     if (known) return known.hidden;
-    this.flags.set(note.noteId, { archived: false, hidden: false }); // a cycle counts as not hidden
+    this.flags.set(note.noteId, { archived: false, hidden: false, hiddenCompletely: false }); // a cycle counts as not hidden
     const hidden = note.parents.some((p) => this.flagsOf(p).hidden);
     this.flags.delete(note.noteId);
     return hidden;
+  }
+
+  /**
+   * Trilium's isHiddenCompletely: no parent is root nor a note outside the hidden subtree (a note in _hidden that
+   * is also cloned into the visible tree is not hidden; _hidden itself is not; a note without parents is).
+   */
+  private computeHiddenCompletely(note: IndexedNote): boolean {
+    if (note.noteId === 'root') return false;
+    const seen = new Set<IndexedNote>();
+    const completely = (n: IndexedNote): boolean => {
+      if (seen.has(n)) return true; // a cycle adds no visible path
+      seen.add(n);
+      for (const p of n.parents) {
+        if (p.noteId === 'root') return false;
+        if (p.noteId === '_hidden') continue;
+        const known = this.flags.get(p.noteId);
+        if (known ? !known.hiddenCompletely : !completely(p)) return false;
+      }
+      return true;
+    };
+    return completely(note);
   }
 
   /** The title as shown under a given parent: "prefix - title" when the branch has a prefix. */

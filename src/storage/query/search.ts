@@ -36,9 +36,12 @@ export async function runSearch(index: NoteIndex, c: Connection, query: string, 
   const parsed = parseQuery(query, { now: opts.now });
   checkRegexes(parsed, query);
   const ev = new Evaluator(index, c, { fastSearch: opts.fastSearch });
-  let set: NoteSet = index.baseSet(!!opts.includeArchived, !!opts.includeHidden);
-  if (opts.ancestorNoteId && opts.ancestorNoteId !== 'root') {
-    const anc = index.notes.get(opts.ancestorNoteId);
+  // Trilium leaves out notes hidden completely (see baseSet) unless asked, or when searching under a note: then the
+  // note's subtree is all there is (hidden notes included when the note is in the hidden subtree)
+  const underNote = !!opts.ancestorNoteId && opts.ancestorNoteId !== 'root';
+  let set: NoteSet = index.baseSet(!!opts.includeArchived, !!opts.includeHidden || underNote);
+  if (underNote) {
+    const anc = index.notes.get(opts.ancestorNoteId!);
     const under = anc ? index.subtree(anc) : new Set<IndexedNote>();
     set = filterSet(set, (n) => under.has(n));
   }
