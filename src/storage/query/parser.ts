@@ -159,7 +159,8 @@ class Parser {
       throw this.error(t.text === 'note' ? '"note" is a reserved word; quote it to compare with the text "note"' : `Cannot compare with "${t.text}"; quote it to compare with that text`, t);
     }
     if (this.isOperator(t)) throw this.error(`Expected a value after "${op}"`, t);
-    if (t.quoted || !DATE_KEYWORDS.has(t.text)) return t.text;
+    if (t.quoted) return t.text;
+    if (!DATE_KEYWORDS.has(t.text)) return t.text + this.gluedRest(t);
     let delta = 0;
     const sign = this.peek();
     if (this.is(sign, '+') || this.is(sign, '-')) {
@@ -169,6 +170,23 @@ class Parser {
       delta = (sign!.text === '-' ? -1 : 1) * parseInt(n.text, 10);
     }
     return resolveDateKeyword(t.text, delta, this.now);
+  }
+
+  /**
+   * The rest of an unquoted value written without spaces that the lexer split at operator characters or dots, as in
+   * `2021-12-01` (lexed `2021` `-` `12` `-` `01`). Trilium 0.103 compares with the first piece only (`>= 2021`, as a
+   * number) and reports the rest as an error; we take the whole value, as the user wrote it.
+   */
+  private gluedRest(value: Token): string {
+    let text = '';
+    let end = value.end;
+    for (let t = this.peek(); t && !t.quoted && t.start === end && t.text !== '(' && t.text !== ')'
+      && !t.text.startsWith('#') && !t.text.startsWith('~'); t = this.peek()) {
+      text += t.text;
+      end = t.end;
+      this.i++;
+    }
+    return text;
   }
 
   /** `.property …` after `note` or `~relation` (the current token is the dot). */

@@ -47,6 +47,11 @@ describe('search: parity with Trilium 0.103', function () {
     await r.addAttribute(id.appearance, 'label', 'iconClass', 'bx bx-palette');
     await r.addAttribute(id.shared, 'label', 'iconClass', 'bx bx-share');
     await r.addAttribute(id.visible, 'label', 'iconClass', 'bx bx-folder');
+    await note('tasks', 'root', 'Tasks');
+    for (const [key, date] of [['june', '2021-06-01'], ['december', '2021-12-05'], ['january', '2022-01-01'], ['old', '2020-05-05']]) {
+      await note(key, id.tasks, `Task ${key}`);
+      await r.addAttribute(id[key], 'label', 'todoDate', date);
+    }
   });
   after(async () => { await r.close(); cleanupDirs(); });
 
@@ -61,6 +66,20 @@ describe('search: parity with Trilium 0.103', function () {
       // with an ancestor (not root) Trilium applies the subtree instead of the hidden filter
       await same('#iconClass', ['options', 'appearance'], { ancestorNoteId: id.options });
       await same('#iconClass', ['visible', 'shared'], { ancestorNoteId: id.visible });
+    });
+  });
+
+  describe('an unquoted date after an operator', () => {
+    it('is the whole value, as quoted (Trilium 0.103 splits it at "-", compares with 2021 as a number and reports an error)', async () => {
+      await same('#todoDate >= "2021-12-01"', ['december', 'january']);
+      await same('#todoDate >= 2021-12-01', ['december', 'january']);
+      await same('#todoDate < 2021-12-01 and #todoDate >= 2021-01-01', ['june']);
+      // what Trilium returned for the unquoted date is this query's result
+      await same('#todoDate >= 2021', ['june', 'december', 'january']);
+    });
+    it('date keywords keep their arithmetic; a parenthesis still closes a group', async () => {
+      await same('#todoDate >= TODAY-100000', ['june', 'december', 'january', 'old']);
+      await same('#todoDate and (#todoDate = 2021-06-01 or #todoDate = 2020-05-05)', ['june', 'old']);
     });
   });
 });
