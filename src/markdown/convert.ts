@@ -6,7 +6,7 @@ import { splitNote, type HtmlBlock } from './blocks';
 import { ckeditorTree, toCkeditorForm } from './ckeditorForm';
 import { HTML_FENCE } from './dialect';
 import { isBlockNode, isElement, serializeChildren, type HtmlNode } from './htmlTree';
-import { triliumMarkdownIt } from './markdownIt';
+import { triliumMarkdownIt, type FootnoteEnv } from './markdownIt';
 import { normalizeNodes } from './normalize';
 import { blockMarkdown, inlineRunMarkdown } from './toMarkdown';
 
@@ -74,6 +74,8 @@ interface Working extends MarkdownBlock {
   own: string;
   /** The Markdown this block was last proven with, at the line it was proven at. */
   proven?: string;
+  /** CKEditor's footnote section: its Markdown is footnote definitions, which render at the end of the note. */
+  footnotes?: boolean;
 }
 
 function join(blocks: Working[]): string {
@@ -123,6 +125,7 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
 function blockToMarkdown(block: HtmlBlock): Working {
   const first = block.nodes[0];
   const b: Working = { ...block, markdown: '', own: '', island: false, form: Form.Markdown };
+  if (block.nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section')) b.footnotes = true;
   try {
     b.own = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first) : inlineRunMarkdown(block.nodes);
   } catch {
@@ -157,8 +160,11 @@ function hasRawHtml(tokens: Token[]): boolean {
  */
 function unproven(blocks: Working[], markdown: string): Working[] {
   const md = triliumMarkdownIt();
-  const env = {};
+  const env: FootnoteEnv = {};
   const tokens = md.parse(markdown, env);
+  // Footnote references are numbered across the note: with footnotes, a block proven before may render differently.
+  // (and a reference whose definition became an island renders as text).
+  const reprove = env.footnotes !== undefined || markdown.includes('[^');
   const starts: number[] = [];
   let line = 0;
   for (const b of blocks) {
@@ -167,23 +173,35 @@ function unproven(blocks: Working[], markdown: string): Working[] {
   }
   const byStart = new Map<number, Segment>();
   const strays = new Set<number>();
-  const segs = segments(markdown, tokens);
+  const segs = segments(markdown, tokens, env);
+  const tail = segs.find((s) => s.footnotes);
   let k = 0;
   for (const seg of segs) {
+    if (seg.footnotes) continue;
     const first = tokens[seg.from].map![0];
     while (k + 1 < blocks.length && starts[k + 1] <= first) k++;
     if (starts[k] === first && !byStart.has(k)) byStart.set(k, seg);
     else strays.add(k);
   }
   const failed: Working[] = [];
+  const tailLines = env.triliumFootnoteLines ?? [];
   blocks.forEach((b, i) => {
-    const seg = byStart.get(i);
+    let seg = byStart.get(i);
     const end = i + 1 < blocks.length ? starts[i + 1] : Infinity;
-    if (!seg || strays.has(i) || tokens[seg.from].map![1] > end) {
+    if (b.footnotes && b.form === Form.Markdown) {
+      // The definitions leave their place and render after the last block: they must be the last block, and all of
+      // the note's definitions must be in it.
+      const inside = tailLines.length > 0 && tailLines.every(([from, to]) => from >= starts[i] && to <= end);
+      seg = !seg && !strays.has(i) && tail && inside && i === blocks.length - 1 ? tail : undefined;
+      if (!seg) {
+        failed.push(b);
+        return;
+      }
+    } else if (!seg || strays.has(i) || tokens[seg.from].map![1] > end) {
       failed.push(b);
       return;
     }
-    if (b.proven === b.markdown) return;
+    if (b.proven === b.markdown && !reprove) return;
     const run = tokens.slice(seg.from, seg.to);
     const raw = hasRawHtml(run);
     let balanced = true;
@@ -236,14 +254,25 @@ function convertNote(html: string): NoteAsMarkdown {
 }
 
 type Token = ReturnType<ReturnType<typeof triliumMarkdownIt>['parse']>[number];
-interface Segment { source: string; from: number; to: number }
+interface Segment { source: string; from: number; to: number; footnotes?: boolean }
 
-/** The top-level blocks of a Markdown document: their source text and their tokens. */
-function segments(markdown: string, tokens: Token[]): Segment[] {
+/**
+ * The top-level blocks of a Markdown document: their source text and their tokens. The footnote section that
+ * markdown-it-footnote appends is one more block, whose source is the footnote definitions.
+ */
+function segments(markdown: string, tokens: Token[], env: FootnoteEnv): Segment[] {
   const lines = markdown.split('\n');
   const out: Segment[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
+    if (t.type === 'footnote_block_open') {
+      let j = i;
+      while (j + 1 < tokens.length && tokens[j].type !== 'footnote_block_close') j++;
+      const source = (env.triliumFootnoteLines ?? []).map(([from, to]) => lines.slice(from, to).join('\n').trimEnd()).join('\n\n');
+      out.push({ source, from: i, to: j + 1, footnotes: true });
+      i = j;
+      continue;
+    }
     if (t.level !== 0 || !t.map) continue;
     let j = i;
     if (t.nesting === 1) {
@@ -266,7 +295,7 @@ function segments(markdown: string, tokens: Token[]): Segment[] {
 export function markdownToNote(markdown: string, previousHtml?: string): string {
   if (markdown.trim() === '') return '';
   const md = triliumMarkdownIt();
-  const env = {};
+  const env: FootnoteEnv = {};
   const tokens = md.parse(markdown, env);
   const reusable = new Map<string, Array<{ block: MarkdownBlock; index: number }>>();
   if (previousHtml !== undefined) {
@@ -279,7 +308,7 @@ export function markdownToNote(markdown: string, previousHtml?: string): string 
   }
   let out = '';
   let lastIndex = -2;
-  for (const seg of segments(markdown, tokens)) {
+  for (const seg of segments(markdown, tokens, env)) {
     const match = reusable.get(seg.source)?.shift();
     if (match) {
       out += (match.index === lastIndex + 1 || (out === '' && match.index === 0) ? match.block.gap : '') + match.block.html;

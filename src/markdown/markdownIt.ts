@@ -1,7 +1,9 @@
 // The markdown-it instance of the Trilium dialect: CommonMark + GFM tables and strikethrough, with raw HTML
-// allowed (HTML islands), plus three small inline rules: `$…$` / `$$…$$` math, and `{…}` attributes after an image
-// or a link (figure classes and sizes, `.reference-link`). Fenced code renders as CKEditor writes it.
+// allowed (HTML islands), footnotes (markdown-it-footnote: `[^id]` and `[^id]: text`, written as CKEditor's
+// footnotes plugin writes them), plus three small inline rules: `$…$` / `$$…$$` math, and `{…}` attributes after an
+// image or a link (figure classes and sizes, `.reference-link`). Fenced code renders as CKEditor writes it.
 import MarkdownIt from 'markdown-it';
+import footnote from 'markdown-it-footnote';
 
 type StateInline = MarkdownIt.StateInline;
 type Token = MarkdownIt.Token;
@@ -95,12 +97,59 @@ export const renderImage: RenderRule = (tokens, i, options, env, self) => {
   return `<img${attrs.map(([k, v]) => ` ${k}="${escapeHtml(v)}"`).join('')}>`;
 };
 
+/** The lines of each footnote definition (`[^id]: …`), which markdown-it-footnote moves to the end of the tokens. */
+export interface FootnoteEnv { [key: string | symbol]: unknown; triliumFootnoteLines?: Array<[number, number]>; footnotes?: { list?: unknown[] } }
+
+/**
+ * Footnotes in the form CKEditor's footnotes plugin stores them: the label is the footnote's id, the number is its
+ * place in the order of first references (as the plugin numbers them).
+ * Reference: span.footnote-reference > sup > a[href="#fnID"] "[N]". Section: ol.footnote-section >
+ * li.footnote-item > span.footnote-back-link (sup > strong > a "^") + div.footnote-content (the blocks).
+ */
+export function useFootnotes(md: Markdown): void {
+  md.use(footnote);
+  md.inline.ruler.disable('footnote_inline'); // `^[…]` has no id to keep; only labelled footnotes
+  md.core.ruler.before('footnote_tail', 'trilium_footnote_lines', (state) => {
+    const lines: Array<[number, number]> = [];
+    let depth = 0;
+    let range: [number, number] | undefined;
+    for (const t of state.tokens) {
+      if (t.type === 'footnote_reference_open') {
+        if (depth++ === 0) range = undefined;
+      } else if (t.type === 'footnote_reference_close') {
+        if (--depth === 0 && range) lines.push(range);
+      } else if (depth > 0 && t.map) {
+        range = range ? [Math.min(range[0], t.map[0]), Math.max(range[1], t.map[1])] : [t.map[0], t.map[1]];
+      }
+    }
+    (state.env as FootnoteEnv).triliumFootnoteLines = lines;
+  });
+  const label = (t: Token): string => escapeHtml(String((t.meta as { label?: string }).label ?? ''));
+  const number = (t: Token): number => (t.meta as { id: number }).id + 1;
+  const rules = md.renderer.rules;
+  rules.footnote_ref = (tokens, i) => {
+    const id = label(tokens[i]);
+    return `<span class="footnote-reference" data-footnote-reference="" data-footnote-id="${id}" data-footnote-index="${number(tokens[i])}" role="doc-noteref" id="fnref${id}"><sup><a href="#fn${id}">[${number(tokens[i])}]</a></sup></span>`;
+  };
+  rules.footnote_block_open = () => '<ol class="footnote-section footnotes" data-footnote-section="" role="doc-endnotes">';
+  rules.footnote_block_close = () => '</ol>';
+  rules.footnote_open = (tokens, i) => {
+    const id = label(tokens[i]);
+    return `<li class="footnote-item" data-footnote-item="" data-footnote-id="${id}" data-footnote-index="${number(tokens[i])}" role="doc-endnote" id="fn${id}">`
+      + `<span class="footnote-back-link" data-footnote-back-link="" data-footnote-id="${id}"><sup><strong><a href="#fnref${id}">^</a></strong></sup></span>`
+      + '<div class="footnote-content" data-footnote-content="">';
+  };
+  rules.footnote_close = () => '</div></li>';
+  rules.footnote_anchor = () => '';
+}
+
 function createMarkdownIt(): Markdown {
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false, breaks: false });
   md.normalizeLink = (url: string) => url;
   md.normalizeLinkText = (text: string) => text;
   md.inline.ruler.after('escape', 'trilium_math', mathRule);
   md.inline.ruler.after('trilium_math', 'trilium_attrs', attrsRule);
+  useFootnotes(md);
 
   const rules = md.renderer.rules;
   rules.em_open = () => '<i>'; // CKEditor 5 writes italic as <i>

@@ -98,6 +98,7 @@ function inlineNode(n: HtmlNode): string {
     if (text === '') return fail('empty link');
     return `[${text}](${destination(attr(n, 'href')!)})${cls ? '{.reference-link}' : ''}`;
   }
+  if (tag === 'span' && hasClass(n, 'footnote-reference')) return `[^${footnoteId(n)}]`;
   if (INLINE_HTML.has(tag) || tag in EMPHASIS || tag === 'a') return `${openTag(n)}${inline(n.childNodes)}</${tag}>`;
   return fail(`<${tag}>`);
 }
@@ -231,6 +232,27 @@ function codeBlock(pre: HtmlElement): string {
   return `${fence}${cls ? cls.slice('language-'.length) : ''}\n${text}\n${fence}`;
 }
 
+/** A footnote id that works as a Markdown footnote label. The proof checks the rest of the footnote's markup. */
+function footnoteId(el: HtmlElement): string {
+  const id = attr(el, 'data-footnote-id');
+  return id !== undefined && /^[\w-]+$/.test(id) ? id : fail('footnote id');
+}
+
+/** CKEditor's footnote section as Markdown footnote definitions (`[^id]: …`), one per item, in its order. */
+function footnoteSection(ol: HtmlElement): string {
+  const items = ol.childNodes.filter((c) => !isBlankText(c));
+  if (items.length === 0) return fail('empty footnote section');
+  return items.map((li) => {
+    if (!isElement(li) || li.tagName !== 'li' || !hasClass(li, 'footnote-item')) return fail('footnote item');
+    const kids = li.childNodes.filter((c) => !isBlankText(c));
+    const content = kids[kids.length - 1];
+    if (kids.length !== 2 || !isElement(content) || content.tagName !== 'div' || !hasClass(content, 'footnote-content')) return fail('footnote content');
+    const body = flowMarkdown(content.childNodes, '\n\n');
+    if (body.trim() === '') return fail('empty footnote');
+    return `[^${footnoteId(li)}]: ${indent(body, 4)}`;
+  }).join('\n\n');
+}
+
 /** One block element as Markdown; throws NotExpressible when Markdown cannot say it exactly. */
 export function blockMarkdown(el: HtmlElement): string {
   const tag = el.tagName;
@@ -252,6 +274,7 @@ export function blockMarkdown(el: HtmlElement): string {
       return listItems(el, () => '- ', todo);
     }
     case 'ol': {
+      if (attr(el, 'data-footnote-section') !== undefined) return footnoteSection(el);
       if (!onlyAttrs(el, ['start'])) return fail('ol attributes');
       const start = Number(attr(el, 'start') ?? '1');
       if (!Number.isInteger(start) || start < 0 || start > 999999999) return fail('ol start');

@@ -8,6 +8,7 @@ declare module '@mixmark-io/domino' {
     childNodes: ArrayLike<DomNode>;
     attributes: ArrayLike<DomAttr>;
     innerHTML: string;
+    parentElement: DomElement | null;
     getAttribute(name: string): string | null;
     setAttribute(name: string, value: string): void;
     removeAttribute(name: string): void;

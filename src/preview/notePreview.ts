@@ -77,6 +77,8 @@ aside.admonition::before { display: block; font-weight: bold; margin-top: 0.4em;
 aside.admonition.note { --tv-adm: #4493f8; --tv-adm-title: "Note"; } aside.admonition.tip { --tv-adm: #3fb950; --tv-adm-title: "Tip"; }
 aside.admonition.important { --tv-adm: #ab7df8; --tv-adm-title: "Important"; } aside.admonition.caution { --tv-adm: #f85149; --tv-adm-title: "Caution"; }
 aside.admonition.warning { --tv-adm: #d29922; --tv-adm-title: "Warning"; }
+ol.footnote-section { border-top: 1px solid var(--vscode-panel-border); padding-top: 0.5em; font-size: 0.92em; }
+.footnote-reference a, .footnote-back-link a { text-decoration: none; }
 span.math-tex { font-family: var(--vscode-editor-font-family); font-style: italic; color: var(--vscode-textPreformat-foreground); }
 figure.image { margin: 0.8em 0; } figure.image-style-align-center { text-align: center; } figure.image-style-align-right, figure.image-style-side { text-align: right; }
 figure.table { margin: 0.8em 0; } th { background: var(--vscode-editorWidget-background); }

@@ -32,6 +32,17 @@ export function imageRef(src: string): { kind: 'note' | 'attachment'; id: string
   return null;
 }
 
+const FOOTNOTE_ANCHOR = /^fn(?:ref)?[\w-]+$/;
+
+/** Inside CKEditor's footnote markup (a reference or a footnote's back link): its `#fn…` links stay in the page. */
+function inFootnote(el: DomElement): boolean {
+  for (let p: DomElement | null = el.parentElement; p; p = p.parentElement) {
+    const cls = ` ${p.getAttribute('class') ?? ''} `;
+    if (cls.includes(' footnote-reference ') || cls.includes(' footnote-back-link ')) return true;
+  }
+  return false;
+}
+
 export function sanitizeNoteHtml(html: string, resolveImage: (ref: { kind: 'note' | 'attachment'; id: string }) => string | undefined): { html: string; refs: ContentRefs } {
   const doc = createDocument(`<div id="trilium-root">${html}</div>`);
   const root = doc.getElementById('trilium-root')!;
@@ -48,14 +59,18 @@ export function sanitizeNoteHtml(html: string, resolveImage: (ref: { kind: 'note
         child.replaceWith(...Array.from(child.childNodes));
         continue;
       }
+      const footnoteAnchor = child.getAttribute('id') ?? '';
       for (const attr of Array.from(child.attributes)) {
         if (!ALLOWED_ATTRS.has(attr.name.toLowerCase())) child.removeAttribute(attr.name);
       }
+      if (/\bfootnote-(?:reference|item)\b/.test(child.getAttribute('class') ?? '') && FOOTNOTE_ANCHOR.test(footnoteAnchor)) child.setAttribute('id', footnoteAnchor);
       if (tag === 'input') child.setAttribute('disabled', '');
       if (tag === 'a') {
         const href = child.getAttribute('href') ?? '';
         const noteId = noteIdFromHref(href);
-        if (noteId) {
+        if (FOOTNOTE_ANCHOR.test(href.slice(1)) && href.startsWith('#') && inFootnote(child)) {
+          // a footnote's number or back link: an anchor in this page
+        } else if (noteId) {
           refs.noteLinks.add(noteId);
           child.setAttribute('href', '#');
           child.setAttribute('data-note-id', noteId);

@@ -15,7 +15,7 @@ describe('Markdown corpus: real Trilium notes', function () {
   it('has a corpus with every construct', () => {
     assert.ok(notes.length >= 70, `${notes.length} notes`);
     const all = notes.map((n) => n.html).join('\n');
-    for (const marker of ['todo-list', 'admonition', 'figure class="image', 'reference-link', 'language-', 'math-tex', 'include-note', 'figure class="table']) {
+    for (const marker of ['todo-list', 'admonition', 'figure class="image', 'reference-link', 'language-', 'math-tex', 'include-note', 'figure class="table', 'footnote-section']) {
       assert.ok(all.includes(marker), marker);
     }
   });
