@@ -16,10 +16,9 @@ const SEARCHABLE = `n.isDeleted = 0 AND n.isProtected = 0 AND n.type IN (${SEARC
 
 export class ContentCache {
   /**
-   * Searchable text of every searchable note with non-empty content below CACHED_MAX ('' may remain), by the index's
-   * note object (identity lookups: no string hashing per note and query).
+   * The notes holding a searchable text: every searchable note with non-empty content below CACHED_MAX ('' may
+   * remain). The text itself is on the index's note object (searchText): a scan reads a field, no lookup per note.
    */
-  private readonly texts = new Map<IndexedNote, string>();
   private readonly byId = new Map<string, IndexedNote>();
   /** Searchable notes with content of CACHED_MAX or more (and below MAX_CONTENT). */
   private readonly large = new Set<string>();
@@ -32,6 +31,7 @@ export class ContentCache {
   /** `notes`: the index's live notes, whose objects key the texts. */
   static async load(c: Connection, notes: ReadonlyMap<string, IndexedNote>): Promise<ContentCache> {
     const cache = new ContentCache(notes);
+    for (const n of notes.values()) n.searchText = undefined; // left by an earlier cache whose load failed
     let after = '';
     for (;;) {
       const page = await rows(c, `n.noteId > ? ORDER BY n.noteId LIMIT ${PAGE}`, [after]);
@@ -60,8 +60,8 @@ export class ContentCache {
     for (const id of ids) {
       const note = this.byId.get(id);
       if (note) {
-        this.chars -= this.texts.get(note)?.length ?? 0;
-        this.texts.delete(note);
+        this.chars -= note.searchText?.length ?? 0;
+        note.searchText = undefined;
         this.byId.delete(id);
       }
       this.large.delete(id);
@@ -75,7 +75,7 @@ export class ContentCache {
 
   /** The note's searchable text, or undefined when it has none here (empty, unsearched, or large: see isLarge). */
   text(note: IndexedNote): string | undefined {
-    return this.texts.get(note);
+    return note.searchText;
   }
 
   isLarge(noteId: string): boolean {
@@ -83,14 +83,16 @@ export class ContentCache {
   }
 
   get size(): number {
-    return this.texts.size;
+    return this.byId.size;
   }
 
   private put([noteId, type, mime, content]: Row): void {
     const note = this.notes.get(noteId);
     if (!content || !note) return;
     const text = searchableContent(content, type, mime);
-    this.texts.set(note, text);
+    const old = this.byId.get(noteId);
+    if (old) { this.chars -= old.searchText?.length ?? 0; old.searchText = undefined; }
+    note.searchText = text;
     this.byId.set(noteId, note);
     this.chars += text.length;
   }
