@@ -3,7 +3,6 @@
 // screenshot), an edit typed without saving never reaches a file of the run (VS Code's user data, the browser's profile, logs), and the session locks by
 // itself after the document's protectedSessionTimeout (placeholders back, the editor closed).
 import * as assert from 'assert';
-import { readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 import type { ReplicaApi } from '../../src/storage/replicaApi';
 import { systemClock } from '../../src/storage/types';
@@ -11,6 +10,7 @@ import { SyncEngine } from '../../src/sync/engine';
 import { silentLogger } from '../../src/sync/logger';
 import { replicaSecretSource } from '../../src/sync/secrets';
 import { setupFromServer } from '../../src/sync/setup';
+import { filesWithMarkers } from '../shared/diskScan';
 import type { E2ETest } from './types';
 
 const PASSWORD = 'protected-e2e';
@@ -20,29 +20,6 @@ const TYPED = 'PLAINTEXT-TYPED-E2E';
 const TIMEOUT_SECONDS = 20;
 
 let b: { replica: ReplicaApi; engine: SyncEngine } | undefined;
-
-/** Files under `dir` whose bytes contain any marker (UTF-8 or UTF-16LE, as VS Code's storage may write either). */
-function filesWithMarkers(dir: string, markers: string[]): string[] {
-  const needles = markers.flatMap((m) => [Buffer.from(m, 'utf8'), Buffer.from(m, 'utf16le')]);
-  const found: string[] = [];
-  const walk = (d: string) => {
-    let names: string[];
-    try { names = readdirSync(d); } catch { return; }
-    for (const name of names) {
-      const p = join(d, name);
-      let st;
-      try { st = statSync(p); } catch { continue; }
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && st.size < 256 * 1024 * 1024) {
-        let bytes: Buffer;
-        try { bytes = readFileSync(p); } catch { continue; }
-        if (needles.some((n) => bytes.includes(n))) found.push(p);
-      }
-    }
-  };
-  walk(dir);
-  return found;
-}
 
 const tests: E2ETest[] = [
   {

@@ -1,33 +1,15 @@
 // Protected notes in VS Code (issue 12): locked placeholders, unlock, real titles, open/edit/save (encrypted),
 // auto-lock, protect subtree, and no decrypted text in VS Code's user-data folder (its backups of dirty editors).
 import * as assert from 'assert';
-import { readdirSync, readFileSync, statSync } from 'fs';
+import { readdirSync } from 'fs';
 import { join } from 'path';
 import * as vscode from 'vscode';
+import { filesWithMarkers } from '../shared/diskScan';
 import { setUpFromServer, text, UiFixture, waitFor } from './uiFixture';
 
-/** Files under `dir` whose bytes contain `marker` (as UTF-8, or UTF-16 as browsers' IndexedDB may keep strings). */
+/** Files under `dir` whose bytes contain `marker`. */
 function filesContaining(dir: string, marker: string): string[] {
-  const needles = [Buffer.from(marker, 'utf8'), Buffer.from(marker, 'utf16le')];
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let entries: string[] = [];
-    try { entries = readdirSync(d); } catch { return; }
-    for (const name of entries) {
-      const p = join(d, name);
-      let st;
-      try { st = statSync(p); } catch { continue; }
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && st.size < 64 * 1024 * 1024) {
-        try {
-          const bytes = readFileSync(p);
-          if (needles.some((n) => bytes.includes(n))) out.push(p);
-        } catch { /* vanished */ }
-      }
-    }
-  };
-  walk(dir);
-  return out;
+  return filesWithMarkers(dir, [marker]);
 }
 
 describe('extension host: protected notes (issue 12)', function () {
