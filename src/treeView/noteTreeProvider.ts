@@ -8,6 +8,9 @@ import { codiconForNote } from './icons';
 import { isSearchResult, searchResultNodes } from './searchResults';
 import { contextValue, displayTitle, HIDDEN_NOTE_ID, ROOT_NOTE_ID, TreeNode } from './treeNode';
 
+/** A change naming more notes than this relists the whole tree instead of looking at each. */
+const MAX_INSPECTED = 200;
+
 export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -141,11 +144,14 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private async onReplicaChange(change: ReplicaChange): Promise<void> {
     const replica = this.replica;
     if (!replica) return;
-    if (change.parentNoteIds.has(ROOT_NOTE_ID)) {
+    // root's attributes reach every note (inheritable ones); a large change is cheaper to relist than to inspect
+    if (change.parentNoteIds.has(ROOT_NOTE_ID) || change.noteIds.has(ROOT_NOTE_ID) || change.noteIds.size > MAX_INSPECTED) {
       this.changeEmitter.fire(undefined);
       return;
     }
     const affected = new Set<TreeNode>();
+    /** Notes whose effective attributes may have changed with a changed note's: relisted with their loaded subtrees. */
+    const reached = new Set<string>();
     for (const parentId of change.parentNoteIds) {
       const parentNodes = this.nodesForNote(parentId);
       const hasChildren = parentNodes.length > 0 && (await replica.getChildren(parentId, { includeHidden: true })).length > 0;
@@ -159,11 +165,13 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       if (nodes.length === 0) continue;
       const note = await replica.getNote(noteId);
       if (!note || note.isDeleted) continue; // its parent's change removes the row
-      const labels = (await replica.getEffectiveAttributes(noteId)).filter((a) => a.type === 'label');
-      const iconClass = labels.find((a) => a.name === 'iconClass')?.value ?? null;
-      const labelSignature = labels.map((a) => `${a.name}=${a.value}`).join('\n');
+      const attributes = await replica.getEffectiveAttributes(noteId);
+      const iconClass = attributes.find((a) => a.type === 'label' && a.name === 'iconClass')?.value ?? null;
+      const labelSignature = attributes.map((a) => `${a.type === 'label' ? '#' : '~'}${a.name}=${a.value}${a.isInheritable ? ' (inheritable)' : ''}`).join('\n');
       for (const node of nodes) {
-        // a new title or label can move the row under a #sorted parent, or hide it (#archived): its parent relists
+        // a new title or label can move the row under a #sorted parent, or hide it (#archived): its parent relists;
+        // new attributes can reach its descendants (inheritable ones) too, wherever they are listed
+        if (node.labelSignature !== labelSignature) reached.add(noteId);
         if (node.title !== note.title || node.labelSignature !== labelSignature) {
           if (!node.parent) {
             this.changeEmitter.fire(undefined);
@@ -175,9 +183,47 @@ export class NoteTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         affected.add(node);
       }
     }
+    // a changed template reaches the notes using it (~template, ~inherit), and theirs in turn
+    const templates = [...change.noteIds];
+    const seen = new Set(templates);
+    while (templates.length > 0 && seen.size <= MAX_INSPECTED) {
+      const id = templates.pop()!;
+      for (const b of await replica.getBacklinks(id)) {
+        if ((b.relation !== 'template' && b.relation !== 'inherit') || seen.has(b.noteId)) continue;
+        seen.add(b.noteId);
+        templates.push(b.noteId);
+        reached.add(b.noteId);
+      }
+    }
+    if (!this.relistReached(reached, affected)) {
+      this.changeEmitter.fire(undefined);
+      return;
+    }
     // saved searches may match differently after any change
     for (const node of this.nodes.values()) if (node.type === 'search' && !isSearchResult(node)) affected.add(node);
     if (affected.size > 0) this.changeEmitter.fire([...affected]);
+  }
+
+  /**
+   * Adds what relists the loaded rows of these notes and of their loaded descendants (each row's parent: a row can
+   * move under #sorted or hide with #archived), also where those notes are listed elsewhere as clones. A refreshed
+   * row takes its expanded subtree along in VS Code. False when a top-level row is among them (relist everything).
+   */
+  private relistReached(noteIds: Set<string>, affected: Set<TreeNode>): boolean {
+    if (noteIds.size === 0) return true;
+    const under = (node: TreeNode): boolean => {
+      for (let n: TreeNode | undefined = node; n; n = n.parent) if (noteIds.has(n.noteId)) return true;
+      return false;
+    };
+    const notes = new Set<string>();
+    for (const node of this.nodes.values()) if (!isSearchResult(node) && under(node)) notes.add(node.noteId);
+    for (const noteId of notes) {
+      for (const node of this.nodesForNote(noteId)) {
+        if (!node.parent) return false;
+        affected.add(node.parent);
+      }
+    }
+    return true;
   }
 
   dispose(): void {

@@ -9,7 +9,10 @@ export interface TreeNode extends TreeChild {
   parent: TreeNode | undefined;
   /** The note has more than one parent branch. */
   isClone: boolean;
-  /** The note's effective labels when last seen by a change (a change to them may move or hide it under its parent). */
+  /**
+   * The note's effective attributes when last seen by a change (a change to them may move or hide it under its parent,
+   * and reach its descendants).
+   */
   labelSignature?: string;
 }
 

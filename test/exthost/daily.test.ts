@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { AttributeItem } from '../../src/daily/attributesView';
 import type { SearchHit } from '../../src/storage/query/search';
+import type { TreeNode } from '../../src/treeView/treeNode';
 import { setUpFromServer, UiFixture, waitFor } from './uiFixture';
 
 describe('extension host: search, journal, links (issue 14)', function () {
@@ -115,6 +116,79 @@ describe('extension host: search, journal, links (issue 14)', function () {
     assert.strictEqual(tree.getTreeItem(banana).description, 'archived');
     assert.strictEqual(await run<boolean>('trilium.hideArchivedNotes'), false);
     assert.deepStrictEqual(await titles(), ['apple', 'Cherry']);
+  });
+
+  it('rows already listed follow an inheritable attribute of an ancestor (root too, clones elsewhere) and a template\'s attributes', async () => {
+    const tree = fx.api.services.tree;
+    const r = fx.replica();
+    const library = (await r.createNote({ parentNoteId: 'root', title: 'Library' })).noteId;
+    const shelf = (await r.createNote({ parentNoteId: library, title: 'Shelf A' })).noteId;
+    const row1 = (await r.createNote({ parentNoteId: shelf, title: 'Row 1' })).noteId;
+    const row2 = (await r.createNote({ parentNoteId: shelf, title: 'Row 2' })).noteId;
+    const favorites = (await r.createNote({ parentNoteId: 'root', title: 'Favorites' })).noteId;
+    await r.cloneNote(row1, favorites);
+    // the template lives in a folder that stays collapsed: it has no row of its own
+    const templates = (await r.createNote({ parentNoteId: 'root', title: 'Templates' })).noteId;
+    const tpl = (await r.createNote({ parentNoteId: templates, title: 'Row template' })).noteId;
+    await r.addAttribute(tpl, 'label', 'template');
+    await r.addAttribute(row2, 'relation', 'template', tpl);
+
+    // what VS Code has listed: Library > Shelf A > Row 1, Row 2, and Favorites > Row 1
+    const top = async () => tree.getChildren();
+    const libNode = await waitFor('the Library row', async () => (await top()).find((n) => n.noteId === library));
+    const favNode = (await top()).find((n) => n.noteId === favorites)!;
+    const shelfNode = (await tree.getChildren(libNode)).find((n) => n.noteId === shelf)!;
+    const row1InShelf = (await tree.getChildren(shelfNode)).find((n) => n.noteId === row1)!;
+    const row2Node = (await tree.getChildren(shelfNode)).find((n) => n.noteId === row2)!;
+    const row1InFav = (await tree.getChildren(favNode)).find((n) => n.noteId === row1)!;
+    assert.ok(row1InShelf && row2Node && row1InFav);
+
+    // VS Code relists a row when an event names it or a row above it (or everything): so do we, below
+    type Fired = TreeNode | TreeNode[] | undefined;
+    let events: Fired[] = [];
+    const sub = tree.onDidChangeTreeData((e: Fired) => events.push(e));
+    const reaches = (row: TreeNode) => events.some((e) => e === undefined || (Array.isArray(e) ? e : [e]).some((x) => {
+      for (let n: TreeNode | undefined = row; n; n = n.parent) if (n === x) return true;
+      return false;
+    }));
+    const icon = async (parent: TreeNode | undefined, noteId: string) => {
+      const node = (await tree.getChildren(parent)).find((n) => n.noteId === noteId);
+      return node && (tree.getTreeItem(node).iconPath as vscode.ThemeIcon).id;
+    };
+    try {
+      // a template's label reaches the note using it
+      events = [];
+      await r.addAttribute(tpl, 'label', 'iconClass', 'bx bx-star');
+      await waitFor('an event reaching Row 2 (template user)', () => reaches(row2Node));
+      assert.strictEqual(await icon(shelfNode, row2), 'star-full');
+      assert.strictEqual(await icon(shelfNode, row1), 'note');
+
+      // a template's #archived hides the note using it: its parent relists
+      events = [];
+      const archived = await r.addAttribute(tpl, 'label', 'archived');
+      await waitFor('an event relisting Shelf A', () => reaches(shelfNode));
+      assert.deepStrictEqual((await tree.getChildren(shelfNode)).map((n) => n.title), ['Row 1']);
+      await r.deleteAttribute(archived);
+      await waitFor('Row 2 listed again', async () => (await tree.getChildren(shelfNode)).length === 2);
+
+      // an inheritable label of an ancestor reaches its descendants, also where they are cloned
+      events = [];
+      await r.addAttribute(shelf, 'label', 'iconClass', 'bx bx-bug', true);
+      await waitFor('an event reaching Row 1 under Shelf A', () => reaches(row1InShelf));
+      await waitFor('an event reaching Row 1 under Favorites', () => reaches(row1InFav));
+      assert.strictEqual(await icon(shelfNode, row1), 'bug');
+      assert.strictEqual(await icon(favNode, row1), 'bug');
+
+      // root has no row: an inheritable label there reaches every row
+      events = [];
+      const onRoot = await r.addAttribute('root', 'label', 'iconClass', 'bx bx-heart', true);
+      await waitFor('an event reaching Favorites', () => reaches(favNode));
+      assert.strictEqual(await icon(undefined, library), 'heart');
+      await r.deleteAttribute(onRoot);
+      await waitFor('the root label gone', async () => (await icon(undefined, library)) === 'note');
+    } finally {
+      sub.dispose();
+    }
   });
 
   it('a saved search note shows its results as children in the tree, and follows edits', async () => {
