@@ -73,6 +73,12 @@ await measure(`full text, a rare word (a note id in content)`, () => r.search(ra
 await measure('full text, two words: "note 4242"', () => r.search('note 4242'));
 await measure('full text, a word in every note: lorem', () => r.search('lorem'));
 await measure('note.content *=* consectetur (every note)', () => r.search('note.content *=* consectetur'));
+// Trilium's fuzzy second pass runs when fewer than 5 exact results score 10 or more (the rare word above, too)
+await measure('  the rare word without the fuzzy pass', () => r.search(rareWord.toLowerCase(), { fuzzy: false }));
+await measure('fuzzy pass after 1 exact title: 99999', () => r.search('99999'));
+await measure('  the same without the fuzzy pass', () => r.search('99999', { fuzzy: false }));
+await measure('fuzzy pass, a typo finding every note: nots', () => r.search('nots'));
+await measure('  the same without the fuzzy pass', () => r.search('nots', { fuzzy: false }));
 await measure('backlinks of a note with 2,000', () => r.getBacklinks(target));
 const patched = await timed(async () => { await r.renameNote(some[5], 'Renamed for the bench'); return r.search('#generated'); });
 console.log(`a rename, then a label query (index patched): ${ms(patched.wall)} (cpu ${ms(patched.cpu)})`);

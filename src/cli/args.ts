@@ -124,8 +124,9 @@ Usage: trilium-sync COMMAND --data DIR [--json] [options]
   verify [--unlock]                      recompute every entity hash and report mismatches
   conflicts                              list sync conflicts
   convert --to markdown|html FILE        note HTML → Markdown, or Markdown → note HTML (FILE - reads stdin; no --data)
-  search QUERY [--limit N] [--ancestor NOTE_ID]   Trilium search language (e.g. "#book #year >= 1950
-                                         orderBy note.title"); prints matching note ids and paths
+  search QUERY [--limit N] [--ancestor NOTE_ID] [--unlock]   Trilium search language (e.g. "#book #year >=
+                                         1950 orderBy note.title"); prints matching note ids and paths; with
+                                         --unlock protected notes' titles and contents are searched too
   today [--date YYYY-MM-DD]              find or create the day note in Trilium's calendar; prints its id
 
 The password comes from the environment variable TRILIUM_PASSWORD, never from an argument.

@@ -30,6 +30,8 @@ import { ReplicaQueries, type Backlink, type EffectiveAttribute, type PromotedFi
 import type { SearchHit, SearchOptions } from './query/search';
 import { ReplicaProtection } from './protected/replicaProtection';
 import { scrubFreedPages } from './protected/scrub';
+import { decrypt } from './protected/cipher';
+import { shownTitle } from './protected/entities';
 
 export const DB_FILE = 'document.db';
 
@@ -424,13 +426,31 @@ export class Replica implements ReplicaApi {
     return rows.concat(await this.protection.searchContent(query, limit)).slice(0, limit);
   }
 
+  /** The protected session's key the search was last given (see syncSearchKey). */
+  private searchKey: Buffer | null = null;
+
+  /** Gives the search the protected session's key while it is open, or takes it away: Trilium searches protected notes then. */
+  private syncSearchKey(): void {
+    const key = this.protectionInstance?.session.peekKey() ?? null;
+    if (key === this.searchKey) return;
+    this.searchKey = key;
+    this.queries.setProtectedReader(key ? {
+      title: (stored) => shownTitle(stored, 1, key),
+      content: (stored) => { try { return decrypt(key, stored).toString('utf8'); } catch { return null; } },
+    } : null);
+  }
+
   async search(query: string, opts?: SearchOptions): Promise<SearchHit[]> {
     await this.ensureIndexed();
-    return this.queries.search(query, opts);
+    this.syncSearchKey();
+    // Trilium's fuzzy second pass follows its synced option (on unless set to "false")
+    const fuzzy = opts?.fuzzy ?? (await this.getOption('searchEnableFuzzyMatching')) !== 'false';
+    return this.queries.search(query, { ...opts, fuzzy });
   }
 
   async runSavedSearch(noteId: string): Promise<SearchHit[]> {
     await this.ensureIndexed();
+    this.syncSearchKey();
     return this.queries.savedSearch(noteId);
   }
 

@@ -56,6 +56,11 @@ export interface ParsedQuery {
   fulltextTokens: string[];
   /** The leading full-text part of the query as typed (lower-cased). */
   fulltextQuery: string;
+  /**
+   * What Trilium scores relevance with (its "highlighted tokens"): label and relation names and compared label values
+   * of the expression, the full-text tokens, then note.content / note.text values not among them.
+   */
+  highlightTokens: string[];
   orderBy: OrderKey[];
   limit: number | null;
 }

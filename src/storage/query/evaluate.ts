@@ -4,6 +4,7 @@ import type { Connection } from '../db';
 import type { Expr } from './ast';
 import { buildComparator, cachedRegex } from './comparators';
 import { loadContents, SEARCHED_TYPES } from './content';
+import type { FuzzyMatcher } from './fuzzy';
 import type { IndexedAttribute, IndexedNote, NoteIndex } from './noteIndex';
 import { normalize, searchableContent } from './normalize';
 
@@ -14,6 +15,11 @@ const BY_ID_LIMIT = 20000;
 
 export class Evaluator {
   private sizes: Map<string, { content: number; withAttachments: number; withRevisions: number; revisions: number }> | null = null;
+
+  /** Content matches of full-text expressions, by expression and input: a second (fuzzy) pass reuses them. */
+  private readonly contentResults = new Map<Expr, { input: NoteSet; result: NoteSet }>();
+  /** Set for Trilium's fuzzy pass: full-text tokens also match titles and flat texts within 2 edits. */
+  fuzzy: FuzzyMatcher | null = null;
 
   constructor(readonly index: NoteIndex, private readonly c: Connection, private readonly opts: { fastSearch?: boolean } = {}) {}
 
@@ -100,7 +106,10 @@ export class Evaluator {
       case 'fulltext': {
         const byPath = this.flatTextMatch(expr.tokens, input);
         if (this.opts.fastSearch) return byPath;
-        const byContent = await this.contentMatch('*=*', expr.tokens, input, true, false);
+        // content is matched exactly in both passes (Trilium's *=* content search has no fuzzy form)
+        const known = this.contentResults.get(expr);
+        const byContent = known && known.input === input ? known.result : await this.contentMatch('*=*', expr.tokens, input, true, false);
+        this.contentResults.set(expr, { input, result: byContent });
         return union(byPath, byContent);
       }
     }
@@ -125,7 +134,7 @@ export class Evaluator {
     const isLink = (a: IndexedAttribute) => a.type === 'relation' && LINK_RELATIONS.has(a.name);
     switch (property) {
       case 'noteid': return n.noteId;
-      case 'title': return n.isProtected ? '[protected]' : n.title;
+      case 'title': return idx.shownTitle(n);
       case 'type': return n.type;
       case 'mime': return n.mime;
       case 'isprotected': return n.isProtected;
@@ -179,6 +188,66 @@ export class Evaluator {
   private flatTextMatch(tokens: string[], input: NoteSet): NoteSet {
     const idx = this.index;
     const out: NoteSet = new Set();
+    // titles and flat texts: exactly, or in the fuzzy pass also within 2 edits (type, mime and attributes: exactly)
+    const fuzzy = this.fuzzy;
+    const has = fuzzy ? (text: string, t: string) => fuzzy.matches(text, t) : (text: string, t: string) => text.includes(t);
+    const count = tokens.length;
+    if (count > 30 || tokens.some((t) => t.includes('\u0000'))) return this.flatTextMatchByList(tokens, input, has);
+    // sets of tokens as bits (token i: 1 << i), so that the walk allocates nothing per note; `has` is asked exactly
+    // what the list form asks (the fuzzy matcher records the words it matched), in the same order
+    const all = (1 << count) - 1;
+    const inOwn = (n: IndexedNote, of: number): number => {
+      const text = idx.ownText(n);
+      let m = 0;
+      for (let i = 0; i < count; i++) if ((of & (1 << i)) !== 0 && text.includes(tokens[i])) m |= 1 << i;
+      return m;
+    };
+    const inText = (text: string, of: number): number => {
+      let m = 0;
+      for (let i = 0; i < count; i++) if ((of & (1 << i)) !== 0 && has(text, tokens[i])) m |= 1 << i;
+      return m;
+    };
+    // siblings ask the same of their parent: answers per (note, remaining tokens), for this query
+    const memo = new Map<IndexedNote, Map<number, boolean>>();
+    const towardsRoot = (n: IndexedNote, remaining: number, depth: number): boolean => {
+      if (remaining === 0) return true;
+      if (n.parents.length === 0 || n.noteId === 'root' || depth > 200) return false;
+      let known = memo.get(n);
+      const answer = known?.get(remaining);
+      if (answer !== undefined) return answer;
+      let result = false;
+      const notFound = remaining & ~inOwn(n, remaining);
+      const titles = idx.normalizedTitles(n);
+      for (let i = 0; i < n.parents.length; i++) {
+        if (towardsRoot(n.parents[i], notFound & ~inText(titles[i], notFound), depth + 1)) { result = true; break; }
+      }
+      if (!known) memo.set(n, (known = new Map()));
+      known.set(remaining, result);
+      return result;
+    };
+    const single = count === 1 ? tokens[0] : null;
+    for (const n of input) {
+      const flat = idx.flatText(n);
+      let any = false;
+      for (let i = 0; i < count && !any; i++) any = has(flat, tokens[i]);
+      if (!any) continue;
+      if (single !== null && n.noteId.length === single.length && n.noteId.toLowerCase() === single) { out.add(n); continue; }
+      if (n.parents.length === 0) continue;
+      const found = inOwn(n, all);
+      const titles = idx.normalizedTitles(n);
+      for (let i = 0; i < n.parents.length; i++) {
+        const here = found | inText(titles[i], all & ~found);
+        if (here === 0) continue;
+        if (towardsRoot(n.parents[i], all & ~here, 0)) { out.add(n); break; }
+      }
+    }
+    return out;
+  }
+
+  /** flatTextMatch() for more than 30 tokens (or a token with NUL): the same walk with lists of tokens. */
+  private flatTextMatchByList(tokens: string[], input: NoteSet, has: (text: string, t: string) => boolean): NoteSet {
+    const idx = this.index;
+    const out: NoteSet = new Set();
     const ownTokens = (n: IndexedNote, remaining: string[]): string[] => {
       const found: string[] = [];
       for (const t of remaining) {
@@ -187,21 +256,20 @@ export class Evaluator {
       }
       return found;
     };
-    // siblings ask the same of their parent: answers per (note, remaining tokens), for this query
     const memo = new Map<IndexedNote, Map<string, boolean>>();
     const towardsRoot = (n: IndexedNote, remaining: string[], depth: number): boolean => {
       if (remaining.length === 0) return true;
       if (n.parents.length === 0 || n.noteId === 'root' || depth > 200) return false;
-      const key = remaining.length === 1 ? remaining[0] : remaining.join('\u0000');
+      const key = remaining.join('\u0000');
       let known = memo.get(n);
       const answer = known?.get(key);
       if (answer !== undefined) return answer;
       let result = false;
       const found = ownTokens(n, remaining);
-      for (const p of n.parents) {
-        const title = idx.normalizedTitleUnder(n, p.noteId);
-        const rest = remaining.filter((t) => !found.includes(t) && !title.includes(t));
-        if (towardsRoot(p, rest, depth + 1)) { result = true; break; }
+      const titles = idx.normalizedTitles(n);
+      for (let i = 0; i < n.parents.length; i++) {
+        const rest = remaining.filter((t) => !found.includes(t) && !has(titles[i], t));
+        if (towardsRoot(n.parents[i], rest, depth + 1)) { result = true; break; }
       }
       if (!known) memo.set(n, (known = new Map()));
       known.set(key, result);
@@ -209,14 +277,14 @@ export class Evaluator {
     };
     for (const n of input) {
       const flat = idx.flatText(n);
-      if (!tokens.some((t) => flat.includes(t))) continue;
+      if (!tokens.some((t) => has(flat, t))) continue;
       if (tokens.length === 1 && n.noteId.toLowerCase() === tokens[0]) { out.add(n); continue; }
       const found = ownTokens(n, tokens);
-      for (const p of n.parents) {
-        const title = idx.normalizedTitleUnder(n, p.noteId);
-        const here = tokens.filter((t) => found.includes(t) || title.includes(t));
+      const titles = idx.normalizedTitles(n);
+      for (let i = 0; i < n.parents.length; i++) {
+        const here = tokens.filter((t) => found.includes(t) || has(titles[i], t));
         if (here.length === 0) continue;
-        if (towardsRoot(p, tokens.filter((t) => !here.includes(t)), 0)) { out.add(n); break; }
+        if (towardsRoot(n.parents[i], tokens.filter((t) => !here.includes(t)), 0)) { out.add(n); break; }
       }
     }
     return out;
@@ -228,25 +296,33 @@ export class Evaluator {
    */
   private async contentMatch(op: string, tokens: string[], input: NoteSet, withFlatText: boolean, raw: boolean): Promise<NoteSet> {
     const out: NoteSet = new Set();
-    const searched = [...input].filter((n) => !n.isProtected && SEARCHED_TYPES.includes(n.type));
-    if (searched.length === 0) return out;
+    if (input.size === 0) return out;
+    const searchable = (n: IndexedNote) => !n.isProtected && SEARCHED_TYPE_SET.has(n.type);
     const regex = op === '%=' ? cachedRegex(tokens[0], 'ms') : null;
     const multi = tokens.length > 1;
+    const single = tokens[0];
     const matches = (note: IndexedNote, text: string): boolean => {
       if (!multi) {
-        const [t] = tokens;
-        return op === '=' ? text === t : op === '!=' ? text !== t : op === '*=' ? text.endsWith(t)
-          : op === '=*' ? text.startsWith(t) : op === '*=*' ? text.includes(t) : op === '%=' ? regex!.test(text) : false;
+        return op === '*=*' ? text.includes(single) : op === '=' ? text === single : op === '!=' ? text !== single
+          : op === '*=' ? text.endsWith(single) : op === '=*' ? text.startsWith(single) : op === '%=' ? regex!.test(text) : false;
       }
       let flat: string | undefined;
-      return tokens.every((t) => text.includes(t) || (withFlatText && (flat ??= this.index.flatText(note)).includes(t)));
+      for (const t of tokens) {
+        if (text.includes(t)) continue;
+        if (!withFlatText || !(flat ??= this.index.flatText(note)).includes(t)) return false;
+      }
+      return true;
     };
-    let fromSql = searched;
-    if (!raw) {
+    let fromSql: IndexedNote[];
+    if (raw) {
+      fromSql = [];
+      for (const note of input) if (searchable(note)) fromSql.push(note);
+    } else {
       // the in-memory contents: only notes too large to keep there are read from SQL
       const cache = await this.index.contentCache(this.c);
       fromSql = [];
-      for (const note of searched) {
+      for (const note of input) {
+        if (!searchable(note)) continue;
         const text = cache.text(note);
         if (text !== undefined) {
           if (matches(note, text)) out.add(note);
@@ -254,8 +330,9 @@ export class Evaluator {
           fromSql.push(note);
         }
       }
-      if (fromSql.length === 0) return out;
     }
+    if (this.index.protectedReader) await this.protectedContentMatch(input, matches, raw, out);
+    if (fromSql.length === 0) return out;
     const ids = fromSql.length <= BY_ID_LIMIT ? fromSql.map((n) => n.noteId) : null;
     const canPrefilter = (op === '=' || op === '*=' || op === '=*' || op === '*=*') && tokens.every((t) => t.length > 0);
     if (multi && withFlatText) {
@@ -285,7 +362,31 @@ export class Evaluator {
     }
     return out;
   }
+
+  /**
+   * Protected notes while a protected session is open: their contents are read and decrypted here, per query and in
+   * memory only, as Trilium's content search does (they are never in the content cache nor the SQL pre-filter).
+   */
+  private async protectedContentMatch(input: NoteSet, matches: (note: IndexedNote, text: string) => boolean, raw: boolean, out: NoteSet): Promise<void> {
+    const reader = this.index.protectedReader!;
+    const ids: string[] = [];
+    for (const n of input) if (n.isProtected && SEARCHED_TYPE_SET.has(n.type)) ids.push(n.noteId);
+    if (ids.length === 0) return;
+    const rows = await this.c.all<{ noteId: string; type: string; mime: string; content: string | Buffer | null }>(
+      `SELECT n.noteId, n.type, n.mime, b.content FROM notes n JOIN blobs b ON b.blobId = n.blobId
+       WHERE n.isDeleted = 0 AND n.isProtected = 1 AND n.noteId IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]);
+    for (const r of rows) {
+      const note = this.index.notes.get(r.noteId);
+      if (!note || out.has(note) || r.content === null || r.content.length === 0) continue;
+      const plain = reader.content(r.content);
+      if (!plain || plain.length >= MAX_CONTENT_CHARS) continue;
+      if (matches(note, searchableContent(plain, r.type, r.mime, raw))) out.add(note);
+    }
+  }
 }
+
+const SEARCHED_TYPE_SET = new Set(SEARCHED_TYPES);
+const MAX_CONTENT_CHARS = 2 * 1024 * 1024;
 
 export const LINK_RELATIONS = new Set(['internalLink', 'imageLink', 'relationMapLink', 'includeNoteLink']);
 
@@ -296,7 +397,10 @@ function intersect(a: NoteSet, b: NoteSet): NoteSet {
   return out;
 }
 
+/** a, then b's notes not in a (sets are never changed once made: an empty side gives the other one itself). */
 function union(a: NoteSet, b: NoteSet): NoteSet {
+  if (b.size === 0) return a;
+  if (a.size === 0) return b;
   const out = new Set(a);
   for (const n of b) out.add(n);
   return out;

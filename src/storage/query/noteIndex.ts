@@ -47,6 +47,14 @@ export interface IndexedNote {
 
 const EMPTY: IndexedAttribute[] = [];
 
+/** Decrypts protected notes for the search while a protected session is open (results stay in memory). */
+export interface ProtectedReader {
+  /** The plaintext title of a stored (encrypted) title. */
+  title(stored: string): string;
+  /** The plaintext content of a stored (encrypted) content, or null when it cannot be decrypted. */
+  content(stored: string | Buffer): string | null;
+}
+
 /** hidden: in the hidden subtree (_hidden or under it); hiddenCompletely: no path outside it (left out of searches). */
 interface NoteFlags { archived: boolean; hidden: boolean; hiddenCompletely: boolean }
 
@@ -67,9 +75,12 @@ export class NoteMemo {
   ownedTexts: string[] | undefined = undefined;
   /** type, mime and the ownedTexts joined with NUL (one includes() answers "in any of them"). */
   ownText: string | undefined = undefined;
-  /** Title as search hits show it (protected: "[protected]"), lower-cased; the same for the best path's titles. */
-  lowerTitle: string | undefined = undefined;
-  lowerPathTitle: string | undefined = undefined;
+  /** Title as search hits show it, normalized; the same for the best path's titles. */
+  normalizedTitle: string | undefined = undefined;
+  normalizedPathTitle: string | undefined = undefined;
+  /** Those two split at spaces (relevance scores them word by word). */
+  titleWords: string[] | undefined = undefined;
+  pathTitleWords: string[] | undefined = undefined;
   flags: NoteFlags | undefined = undefined;
 }
 
@@ -93,6 +104,10 @@ export class NoteIndex {
   private readonly baseSets = new Map<string, Set<IndexedNote>>();
   /** Bumped on every change: caches built from the index (e.g. per-query) compare it. */
   version = 0;
+  /** Reads protected notes while a protected session is open (null: locked); see setProtectedReader. */
+  protectedReader: ProtectedReader | null = null;
+  /** Decrypted titles of protected notes, in memory only, while the session lasts. */
+  private plainTitles = new Map<string, string>();
   /** Searchable note contents, loaded by the first content query. */
   private contents: Promise<ContentCache> | null = null;
 
@@ -162,7 +177,10 @@ export class NoteIndex {
       const n = stack.pop()!;
       if (seen.has(n)) continue;
       seen.add(n);
-      if (n.memo) n.memo.path = n.memo.pathTitle = n.memo.lowerPathTitle = undefined;
+      if (n.memo) {
+        n.memo.path = n.memo.pathTitle = n.memo.normalizedPathTitle = undefined;
+        n.memo.pathTitleWords = undefined;
+      }
       for (const c of n.children) stack.push(c);
     }
   }
@@ -197,6 +215,7 @@ export class NoteIndex {
   }
 
   private putNote([noteId, title, type, mime, isProtected, dateCreated, dateModified, utcDateCreated, utcDateModified]: NoteTuple): void {
+    this.plainTitles.delete(noteId);
     const fields = { noteId, title, type, mime, isProtected: !!isProtected, dateCreated, dateModified, utcDateCreated, utcDateModified };
     const existing = this.notes.get(noteId) ?? this.removed.get(noteId);
     if (existing) {
@@ -471,9 +490,32 @@ export class NoteIndex {
     return completely(note);
   }
 
+  /**
+   * Opens protected notes to the search (a protected session began: their titles and contents are decrypted in
+   * memory, as Trilium's search does) or closes them (null). A change drops what the index derived from titles.
+   */
+  setProtectedReader(reader: ProtectedReader | null): void {
+    if (reader === this.protectedReader) return;
+    this.protectedReader = reader;
+    this.plainTitles.clear();
+    this.version++;
+    for (const n of this.notes.values()) n.memo = null;
+    this.baseSets.clear();
+  }
+
+  /** The title the search sees: a protected note's decrypted title while unlocked, else "[protected]". */
+  shownTitle(note: IndexedNote): string {
+    if (!note.isProtected) return note.title;
+    const reader = this.protectedReader;
+    if (!reader) return '[protected]';
+    let title = this.plainTitles.get(note.noteId);
+    if (title === undefined) this.plainTitles.set(note.noteId, (title = reader.title(note.title)));
+    return title;
+  }
+
   /** The title as shown under a given parent: "prefix - title" when the branch has a prefix. */
   titleUnder(note: IndexedNote, parentNoteId: string): string {
-    const title = note.isProtected ? '[protected]' : note.title;
+    const title = this.shownTitle(note);
     const b = note.parentBranches.find((x) => x.parentNoteId === parentNoteId);
     return b?.prefix ? `${b.prefix} - ${title}` : title;
   }
@@ -505,10 +547,10 @@ export class NoteIndex {
     return (memo.ownText ??= [note.type, note.mime, ...this.normalizedOwnedAttributes(note)].join('\u0000'));
   }
 
-  /** The title search hits show (protected: "[protected]"), lower-cased (memoized). */
-  lowerTitle(note: IndexedNote): string {
+  /** The title search hits show (shownTitle), normalized (memoized). */
+  normalizedTitle(note: IndexedNote): string {
     const memo = this.memo(note);
-    return (memo.lowerTitle ??= (note.isProtected ? '[protected]' : note.title).toLowerCase());
+    return (memo.normalizedTitle ??= normalize(this.shownTitle(note)));
   }
 
   /** pathTitle() of the best path (memoized). */
@@ -517,10 +559,22 @@ export class NoteIndex {
     return (memo.pathTitle ??= this.pathTitle(this.bestPath(note)));
   }
 
-  /** bestPathTitle(), lower-cased (memoized). */
-  lowerBestPathTitle(note: IndexedNote): string {
+  /** normalizedTitle() split at each space (memoized). */
+  normalizedTitleWords(note: IndexedNote): string[] {
     const memo = this.memo(note);
-    return (memo.lowerPathTitle ??= this.bestPathTitle(note).toLowerCase());
+    return (memo.titleWords ??= this.normalizedTitle(note).split(' '));
+  }
+
+  /** normalizedBestPathTitle() split at each space (memoized). */
+  normalizedPathTitleWords(note: IndexedNote): string[] {
+    const memo = this.memo(note);
+    return (memo.pathTitleWords ??= this.normalizedBestPathTitle(note).split(' '));
+  }
+
+  /** bestPathTitle(), normalized (memoized). */
+  normalizedBestPathTitle(note: IndexedNote): string {
+    const memo = this.memo(note);
+    return (memo.normalizedPathTitle ??= normalize(this.bestPathTitle(note)));
   }
 
   /** noteId, type, mime, prefixes, title and every effective attribute, normalized (Trilium's getFlatText). */
@@ -529,7 +583,7 @@ export class NoteIndex {
     if (text !== undefined) return text;
     text = `${note.noteId} ${note.type} ${note.mime} `;
     for (const b of note.parentBranches) if (b.prefix) text += `${b.prefix} `;
-    text += `${note.isProtected ? '' : note.title} `;
+    text += `${note.isProtected && !this.protectedReader ? '' : this.shownTitle(note)} `;
     for (const a of this.effectiveAttributes(note)) {
       text += `${a.type === 'label' ? '#' : '~'}${a.name}${a.value ? `=${a.value}` : ''} `;
     }

@@ -25,14 +25,20 @@ export function parseQuery(query: string, opts: ParseOptions = {}): ParsedQuery 
   if (fulltextTokens.length) parts.push({ kind: 'fulltext', tokens: fulltextTokens });
   if (body.expression) parts.push(body.expression);
   const fulltextQuery = fulltext.length ? query.toLowerCase().slice(0, fulltext[fulltext.length - 1].end).trim() : '';
+  const highlightTokens = [...p.highlighted, ...fulltextTokens];
+  for (const t of p.contentValues) if (!highlightTokens.includes(t)) highlightTokens.push(t);
   return {
     expression: parts.length === 0 ? null : parts.length === 1 ? parts[0] : { kind: 'and', items: parts },
-    fulltextTokens, fulltextQuery, orderBy: body.orderBy, limit: body.limit,
+    fulltextTokens, fulltextQuery, highlightTokens, orderBy: body.orderBy, limit: body.limit,
   };
 }
 
 class Parser {
   private i = 0;
+  /** Label and relation names and compared label values, in the order met (Trilium's highlighted tokens). */
+  readonly highlighted: string[] = [];
+  /** Values compared with note content (note.content, note.text). */
+  readonly contentValues: string[] = [];
 
   constructor(private readonly query: string, private readonly tokens: Token[], private readonly now: Date) {}
 
@@ -137,14 +143,18 @@ class Parser {
   }
 
   private parseLabel(name: string): Expr {
+    this.highlighted.push(name);
     if (this.isOperator(this.peek())) {
       const op = this.next('an operator').text as Operator;
-      return { kind: 'labelCompare', name, op, value: this.parseValue(op) };
+      const value = this.parseValue(op);
+      this.highlighted.push(value);
+      return { kind: 'labelCompare', name, op, value };
     }
     return { kind: 'attributeExists', attributeType: 'label', name };
   }
 
   private parseRelation(name: string, at: Token): Expr {
+    this.highlighted.push(name);
     if (this.is(this.peek(), '.')) return { kind: 'relationWhere', name, where: this.parseNoteProperty(at) };
     if (this.isOperator(this.peek())) {
       throw this.error('A relation can be compared only through a property of its target, e.g. ~author.title = "Tolkien"', this.peek());
@@ -201,7 +211,9 @@ class Parser {
       if (!this.isOperator(op)) throw this.error(`Expected an operator after note.${name}`, op ?? prop);
       if (!CONTENT_OPERATORS.has(op!.text)) throw this.error(`Note content can be compared only with ${[...CONTENT_OPERATORS].join(' ')}`, op);
       this.i++;
-      return { kind: 'content', op: op!.text as Operator, value: normalize(this.parseValue(op!.text)), raw: name === 'rawcontent' };
+      const value = normalize(this.parseValue(op!.text));
+      this.contentValues.push(value);
+      return { kind: 'content', op: op!.text as Operator, value, raw: name === 'rawcontent' };
     }
     if (name === 'parents') return { kind: 'parentMatches', where: this.parseNoteProperty(prop) };
     if (name === 'children') return { kind: 'childMatches', where: this.parseNoteProperty(prop) };
@@ -216,7 +228,9 @@ class Parser {
       const op = this.peek();
       if (!this.is(op, '*=*')) throw this.error('note.text supports only the *=* operator', op ?? prop);
       this.i++;
-      return { kind: 'text', value: this.parseValue('*=*') };
+      const value = this.parseValue('*=*');
+      this.contentValues.push(value);
+      return { kind: 'text', value };
     }
     if (isNoteProperty(name)) {
       const op = this.peek();

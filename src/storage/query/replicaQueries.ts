@@ -3,6 +3,7 @@ import type { Connection } from '../db';
 import type { ReplicaChange, TreeChild } from '../types';
 import { childSortOf, sortChildren } from './childOrder';
 import { NoteIndexHolder } from './indexHolder';
+import type { ProtectedReader } from './noteIndex';
 import { runSavedSearch } from './savedSearch';
 import { runSearch, type SearchHit, type SearchOptions } from './search';
 
@@ -58,12 +59,25 @@ export class ReplicaQueries {
     this.holder.invalidate();
   }
 
+  private protectedReader: ProtectedReader | null = null;
+
+  /** While a protected session is open, searches see protected notes' titles and contents (decrypted in memory). */
+  setProtectedReader(reader: ProtectedReader | null): void {
+    this.protectedReader = reader;
+  }
+
+  private async searchIndex() {
+    const index = await this.holder.get();
+    index.setProtectedReader(this.protectedReader);
+    return index;
+  }
+
   async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
-    return runSearch(await this.holder.get(), this.connection(), query, opts);
+    return runSearch(await this.searchIndex(), this.connection(), query, opts);
   }
 
   async savedSearch(noteId: string, now?: Date): Promise<SearchHit[]> {
-    return runSavedSearch(await this.holder.get(), this.connection(), noteId, now);
+    return runSavedSearch(await this.searchIndex(), this.connection(), noteId, now);
   }
 
   /** The note's attributes as Trilium applies them: own first, then inherited, each with its owner. */

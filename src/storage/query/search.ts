@@ -5,7 +5,9 @@ import type { OrderKey, ParsedQuery } from './ast';
 import { regexError } from './comparators';
 import { SearchSyntaxError } from './errors';
 import { Evaluator, type NoteSet } from './evaluate';
+import { editDistance, FuzzyMatcher, MAX_EDIT_DISTANCE, MIN_FUZZY_MATCH_LENGTH, MIN_FUZZY_SCORE_LENGTH } from './fuzzy';
 import type { IndexedNote, NoteIndex } from './noteIndex';
+import { normalize } from './normalize';
 import { parseQuery } from './parser';
 
 export interface SearchOptions {
@@ -19,6 +21,8 @@ export interface SearchOptions {
   limit?: number;
   /** What TODAY, NOW, MONTH and YEAR mean (default: the current time). */
   now?: Date;
+  /** Trilium's typo-tolerant second pass (its synced option searchEnableFuzzyMatching; on unless false). */
+  fuzzy?: boolean;
 }
 
 export interface SearchHit {
@@ -45,20 +49,46 @@ export async function runSearch(index: NoteIndex, c: Connection, query: string, 
     const under = anc ? index.subtree(anc) : new Set<IndexedNote>();
     set = filterSet(set, (n) => under.has(n));
   }
-  if (parsed.expression) set = await ev.run(parsed.expression, set);
+  const start = set;
+  const exact = parsed.expression ? await ev.run(parsed.expression, start) : start;
 
-  let hits = [...set].map((n) => {
-    const notePath = index.bestPath(n);
-    return { noteId: n.noteId, title: n.isProtected ? '[protected]' : n.title, type: n.type, notePath, notePathTitle: index.pathTitle(notePath), score: 0 };
-  });
-  if (parsed.orderBy.length > 0) {
+  const toHit = (n: IndexedNote): SearchHit =>
+    ({ noteId: n.noteId, title: index.shownTitle(n), type: n.type, notePath: index.bestPath(n), notePathTitle: index.bestPathTitle(n), score: 0 });
+  const ordered = parsed.orderBy.length > 0;
+  let hits = [...exact].map(toHit);
+  // Trilium 0.103: a query starting with "#" runs once, scored with fuzzy matching; any other runs exactly first and,
+  // when fewer than 5 results score 10 or more, again with fuzzy matching: the notes only that pass finds follow the
+  // exact ones. Fuzzy matching changes what the full-text tokens find only for tokens of 4+ characters.
+  const fuzzyOn = opts.fuzzy !== false;
+  const pure = query.trim().startsWith('#');
+  const canFind = fuzzyOn && !pure && parsed.fulltextTokens.some((t) => t.length >= MIN_FUZZY_MATCH_LENGTH);
+  if (!ordered || canFind) {
+    const relevance = new Relevance(index, parsed.fulltextQuery, parsed.highlightTokens, fuzzyOn && pure);
+    for (const h of hits) h.score = relevance.score(h);
+  }
+  if (!ordered) sortByRelevance(hits);
+  if (canFind && hits.filter((h) => h.score >= GOOD_SCORE).length < GOOD_RESULTS) {
+    const matcher = new FuzzyMatcher();
+    ev.fuzzy = matcher;
+    const found = await ev.run(parsed.expression!, start);
+    ev.fuzzy = null;
+    const tokens = parsed.highlightTokens.concat(matcher.matchedWords.filter((w) => !parsed.highlightTokens.includes(w)));
+    const extra: SearchHit[] = [];
+    const relevance = new Relevance(index, parsed.fulltextQuery, tokens, true);
+    for (const n of found) {
+      if (exact.has(n)) continue;
+      const h = toHit(n);
+      h.score = relevance.score(h);
+      extra.push(h);
+    }
+    if (!ordered) sortByRelevance(extra);
+    hits = hits.concat(extra);
+  }
+  if (ordered) {
     if (parsed.orderBy.some((k) => k.path.some((p) => p.startsWith('content') || p === 'revisioncount'))) await ev.loadSizes();
     const keyed = hits.map((h) => ({ h, keys: parsed.orderBy.map((k) => orderValue(ev, index.notes.get(h.noteId)!, k)) }));
     keyed.sort((a, b) => compareKeys(a.keys, b.keys, parsed.orderBy));
     hits = keyed.map((k) => k.h);
-  } else {
-    for (const h of hits) h.score = score(index, h, parsed);
-    hits.sort((a, b) => b.score - a.score || a.notePath.length - b.notePath.length || (a.notePathTitle < b.notePathTitle ? -1 : a.notePathTitle > b.notePathTitle ? 1 : 0));
   }
   const limit = parsed.limit ?? opts.limit ?? 0;
   return limit > 0 ? hits.slice(0, limit) : hits;
@@ -135,27 +165,114 @@ function compareKeys(a: Array<string | number | null>, b: Array<string | number 
   return 0;
 }
 
-/** Relevance: exact noteId or title match, then the query's tokens in the title and in the path's titles. */
-function score(index: NoteIndex, hit: SearchHit, parsed: ParsedQuery): number {
-  let s = 0;
-  const q = parsed.fulltextQuery;
-  if (q && hit.noteId.toLowerCase() === q) s += 100;
-  if (q && hit.title.toLowerCase() === q) s += 100;
-  s += tokenScore(parsed.fulltextTokens, hit.title, 1.5);
-  s += tokenScore(parsed.fulltextTokens, hit.notePathTitle, 1);
-  const note = index.notes.get(hit.noteId);
-  if (note && index.isInHiddenSubtree(note)) s /= 2;
-  return s;
+/** Trilium skips its fuzzy pass when at least GOOD_RESULTS exact results score GOOD_SCORE or more. */
+const GOOD_RESULTS = 5;
+const GOOD_SCORE = 10;
+
+/** Trilium 0.103's relevance weights (SearchResult.computeScore). */
+const W = {
+  noteId: 1000, titleExact: 2000, titlePrefix: 500, titleWord: 300,
+  tokenExact: 4, tokenPrefix: 2, tokenContains: 1, tokenFuzzy: 0.5,
+  titleFactor: 2, pathFactor: 0.3, hiddenDivisor: 3,
+  fuzzyPerToken: 3, fuzzyLengthCap: 3, fuzzyTotal: 200,
+};
+
+function sortByRelevance(hits: SearchHit[]): void {
+  hits.sort((a, b) => b.score - a.score || a.notePath.length - b.notePath.length || (a.notePathTitle < b.notePathTitle ? -1 : a.notePathTitle > b.notePathTitle ? 1 : 0));
 }
 
-function tokenScore(tokens: string[], text: string, factor: number): number {
-  let s = 0;
-  for (const chunk of text.toLowerCase().split(' ')) {
-    for (const t of tokens) {
-      if (chunk === t) s += 4 * t.length * factor;
-      else if (chunk.startsWith(t)) s += 2 * t.length * factor;
-      else if (chunk.includes(t)) s += t.length * factor;
+/**
+ * Relevance as Trilium computes it: the full-text part of the query against the noteId and the whole title (equal,
+ * prefix, whole word, or with fuzzy matching a title within 2 edits), then each scoring token against the words of
+ * the title and of the path's titles (equal, prefix, contained, or within 2 edits, capped); hidden notes count less.
+ * What a word earns is worked out once per query (a fuzzy pass can bring hundreds of matched words as tokens).
+ */
+class Relevance {
+  private readonly q: string;
+  private readonly norm: string[];
+  /** Per factor: word → its exact earnings and its fuzzy earnings in token order (capped as they add up). */
+  private readonly byWord = [new Map<string, { exact: number; fuzzy: number[] }>(), new Map<string, { exact: number; fuzzy: number[] }>()];
+
+  constructor(private readonly index: NoteIndex, private readonly fulltextQuery: string, private readonly tokens: string[], private readonly fuzzy: boolean) {
+    this.q = normalize(fulltextQuery);
+    this.norm = tokens.map((t) => normalize(t));
+  }
+
+  score(hit: SearchHit): number {
+    let score = 0;
+    const acc = { score: 0, fuzzy: 0 };
+    const q = this.q;
+    const note = this.index.notes.get(hit.noteId);
+    // hit.title and hit.notePathTitle come from the note: their normalized forms are memoized there
+    const title = note ? this.index.normalizedTitle(note) : normalize(hit.title);
+    if (hit.noteId.length === this.fulltextQuery.length && hit.noteId.toLowerCase() === this.fulltextQuery) score += W.noteId;
+    if (title === q) score += W.titleExact;
+    else if (title.startsWith(q)) score += W.titlePrefix;
+    else if (title.includes(` ${q} `) || title.startsWith(`${q} `) || title.endsWith(` ${q}`)) score += W.titleWord;
+    else if (this.fuzzy && q.length >= MIN_FUZZY_SCORE_LENGTH) {
+      const d = editDistance(title, q);
+      const longer = Math.max(title.length, q.length);
+      if (d <= MAX_EDIT_DISTANCE && d / longer <= 0.3) {
+        const s = Math.min(W.titleWord * (1 - d / longer) * 0.7, W.fuzzyTotal * 0.3);
+        score += s;
+        acc.fuzzy += s;
+      }
+    }
+    this.forText(note ? this.index.normalizedTitleWords(note) : title.split(' '), 0, W.titleFactor, acc);
+    this.forText(note ? this.index.normalizedPathTitleWords(note) : normalize(hit.notePathTitle).split(' '), 1, W.pathFactor, acc);
+    score += acc.score;
+    if (note && this.index.isInHiddenSubtree(note)) score /= W.hiddenDivisor;
+    return score;
+  }
+
+  private forText(words: string[], which: number, factor: number, acc: { score: number; fuzzy: number }): void {
+    if (!this.fuzzy && this.norm.length <= 4) {
+      // a few tokens, no fuzzy scoring: working a word out is cheaper than looking it up (same sums, same order)
+      for (const chunk of words) acc.score += this.exactEarnings(chunk, factor);
+      return;
+    }
+    const cache = this.byWord[which];
+    for (const chunk of words) {
+      let e = cache.get(chunk);
+      if (!e) cache.set(chunk, (e = this.earnings(chunk, factor)));
+      acc.score += e.exact;
+      for (const s of e.fuzzy) {
+        if (acc.fuzzy >= W.fuzzyTotal) break;
+        acc.score += s;
+        acc.fuzzy += s;
+      }
     }
   }
-  return s;
+
+  /** earnings().exact without fuzzy scoring. */
+  private exactEarnings(chunk: string, factor: number): number {
+    let exact = 0;
+    for (let k = 0; k < this.norm.length; k++) {
+      const t = this.norm[k];
+      const len = this.tokens[k].length;
+      if (chunk === t) exact += W.tokenExact * len * factor;
+      else if (chunk.startsWith(t)) exact += W.tokenPrefix * len * factor;
+      else if (chunk.includes(t)) exact += W.tokenContains * len * factor;
+    }
+    return exact;
+  }
+
+  private earnings(chunk: string, factor: number): { exact: number; fuzzy: number[] } {
+    let exact = 0;
+    const fuzzy: number[] = [];
+    for (let k = 0; k < this.norm.length; k++) {
+      const t = this.norm[k];
+      const len = this.tokens[k].length;
+      if (chunk === t) exact += W.tokenExact * len * factor;
+      else if (chunk.startsWith(t)) exact += W.tokenPrefix * len * factor;
+      else if (chunk.includes(t)) exact += W.tokenContains * len * factor;
+      else if (this.fuzzy && t.length >= MIN_FUZZY_SCORE_LENGTH) {
+        const d = editDistance(chunk, t);
+        if (d <= MAX_EDIT_DISTANCE) {
+          fuzzy.push(Math.min(W.tokenFuzzy * (1 - d / MAX_EDIT_DISTANCE) * Math.min(len, W.fuzzyLengthCap) * factor, W.fuzzyPerToken));
+        }
+      }
+    }
+    return { exact, fuzzy };
+  }
 }
