@@ -148,8 +148,12 @@ function admonition(quote: HtmlElement, parent: HtmlParent): HtmlElement | undef
 }
 
 /** markdown-it output → CKEditor's form of the same content, as a tree. */
-export function ckeditorTree(html: string, onParseError?: () => void): HtmlParent {
-  const root = parseHtml(html, false, onParseError);
+export function ckeditorTree(html: string, onParseError?: (error: { startOffset: number }) => void): HtmlParent {
+  return toCkeditorTree(parseHtml(html, false, onParseError));
+}
+
+/** A parsed fragment of markdown-it output → CKEditor's form, in place. */
+export function toCkeditorTree(root: HtmlParent): HtmlParent {
   visit(root, false);
   return root;
 }

@@ -3,9 +3,9 @@
 // islands widen until it holds. Saving: blocks whose Markdown did not change keep their stored HTML byte for byte;
 // the others are rendered in CKEditor's form.
 import { splitNote, type HtmlBlock } from './blocks';
-import { ckeditorTree, toCkeditorForm } from './ckeditorForm';
+import { ckeditorTree, toCkeditorForm, toCkeditorTree } from './ckeditorForm';
 import { HTML_FENCE } from './dialect';
-import { isBlockNode, isElement, serializeChildren, type HtmlNode } from './htmlTree';
+import { isBlockNode, isElement, parseHtml, serializeChildren, type HtmlComment, type HtmlNode, type HtmlParent } from './htmlTree';
 import { triliumMarkdownIt, type FootnoteEnv } from './markdownIt';
 import { normalizeNodes } from './normalize';
 import { blockMarkdown, inlineRunMarkdown } from './toMarkdown';
@@ -184,6 +184,7 @@ function unproven(blocks: Working[], markdown: string): Working[] {
     else strays.add(k);
   }
   const failed: Working[] = [];
+  const toProve: Rendering[] = [];
   const tailLines = env.triliumFootnoteLines ?? [];
   blocks.forEach((b, i) => {
     let seg = byStart.get(i);
@@ -201,16 +202,83 @@ function unproven(blocks: Working[], markdown: string): Working[] {
       failed.push(b);
       return;
     }
-    if (b.proven === b.markdown && !reprove) return;
+    if (b.proven === b.markdown && !(reprove && b.markdown.includes('[^'))) return;
     const run = tokens.slice(seg.from, seg.to);
+    const html = md.renderer.render(run, md.options, env);
     const raw = hasRawHtml(run);
-    let balanced = true;
-    const tree = ckeditorTree(md.renderer.render(run, md.options, env), raw ? () => (balanced = false) : undefined);
-    const same = balanced && (serializeChildren(tree) === b.html || sameForm(tree.childNodes, b.nodes));
-    if (same) b.proven = b.markdown;
-    else failed.push(b);
+    if (!raw && triviallySame(html, b.html)) b.proven = b.markdown;
+    else toProve.push({ block: b, html, raw });
   });
+  for (const { block, tree, balanced } of renderedTrees(toProve)) {
+    const same = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block.nodes));
+    if (same) block.proven = block.markdown;
+    else failed.push(block);
+  }
   return failed;
+}
+
+interface Rendering { block: Working; html: string; raw: boolean }
+
+/** What toCkeditorForm changes besides whitespace: tables, images, quotes (admonitions), to-do lists, math, code. */
+const RESHAPED = /<(?:img|table|blockquote|pre)\b|math-tex|<li>(?:\n?<p>)?\[[ xX]\] /;
+const BLOCK_TAG = '<\\/?(?:p|h[1-6]|ul|ol|li|hr|div|aside|section|figure)\\b[^>]*>';
+const EDGE_NEWLINE = new RegExp(`(${BLOCK_TAG}|<br>)\\n|\\n(?=${BLOCK_TAG})`, 'g');
+
+/**
+ * The fast proof of a block: markdown-it's rendering of it, without the line breaks it writes at block edges (its
+ * other line breaks are spaces, no-break spaces written as parse5 writes them), is the block's HTML byte for byte, and toCkeditorForm would only have changed
+ * whitespace that the comparison form collapses (nothing in RESHAPED, no raw HTML). Then parsing the rendering
+ * would show the same note, and the parse is skipped.
+ */
+function triviallySame(rendered: string, html: string): boolean {
+  if (RESHAPED.test(rendered)) return false;
+  return rendered.replace(EDGE_NEWLINE, '$1').replace(/\n/g, ' ').replace(/\u00a0/g, '&nbsp;') === html;
+}
+
+const PROOF_MARK = 'trilium-proof-block';
+
+/**
+ * Each rendering in CKEditor's form, as its own tree, as ckeditorTree parses it. Parsing thousands of small fragments
+ * one by one costs a parser each, so renderings are joined with a marker comment and parsed together; the result
+ * is used only when every marker is a top-level node (nothing one rendering opened reaches into the next),
+ * otherwise each rendering is parsed on its own.
+ */
+function renderedTrees(all: Rendering[]): Array<{ block: Working; tree: HtmlParent; balanced: boolean }> {
+  const out: Array<{ block: Working; tree: HtmlParent; balanced: boolean }> = [];
+  // Renderings with raw HTML are parsed on their own, with parse errors reported (which slows parse5 down).
+  for (const { block, html } of all.filter((r) => r.raw)) {
+    let balanced = true;
+    const tree = ckeditorTree(html, () => (balanced = false));
+    out.push({ block, tree, balanced });
+  }
+  // The others in batches of about 32 KB: one parse per batch, and short-lived trees (one tree of the whole note
+  // costs more in garbage collection than it saves).
+  const plain = all.filter((r) => !r.raw);
+  for (let from = 0; from < plain.length;) {
+    let to = from;
+    for (let size = 0; to < plain.length && size < 32_768; to++) size += plain[to].html.length;
+    out.push(...renderedBatch(plain.slice(from, to)));
+    from = to;
+  }
+  return out;
+}
+
+/** markdown-it output without raw HTML: always well formed, so one rendering cannot reach into the next. */
+function renderedBatch(renderings: Rendering[]): Array<{ block: Working; tree: HtmlParent; balanced: boolean }> {
+  const separately = () => renderings.map(({ block, html }) => ({ block, tree: ckeditorTree(html), balanced: true }));
+  if (renderings.length < 2 || renderings.some((r) => r.html.includes(PROOF_MARK))) return separately();
+  const root = parseHtml(renderings.map((r) => r.html).join(`<!--${PROOF_MARK}-->`));
+  const groups: HtmlNode[][] = [[]];
+  for (const n of root.childNodes) {
+    if (n.nodeName === '#comment' && (n as HtmlComment).data === PROOF_MARK) groups.push([]);
+    else groups[groups.length - 1].push(n);
+  }
+  if (groups.length !== renderings.length) return separately();
+  return renderings.map(({ block }, i) => {
+    const tree = { nodeName: '#document-fragment', childNodes: groups[i] } as HtmlParent;
+    for (const n of groups[i]) n.parentNode = tree;
+    return { block, tree: toCkeditorTree(tree), balanced: true };
+  });
 }
 
 function sameForm(nodes: HtmlNode[], original: HtmlNode[]): boolean {

@@ -31,7 +31,7 @@ const fragmentParser = (parse5 as unknown as {
  * into the fragment one splice at a time, which is quadratic in their number (seconds for a 1 MB note); this takes
  * the whole child list over at once.
  */
-export function parseHtml(html: string, withLocations = false, onParseError?: () => void): HtmlParent {
+export function parseHtml(html: string, withLocations = false, onParseError?: (error: { startOffset: number }) => void): HtmlParent {
   const options = { sourceCodeLocationInfo: withLocations, onParseError };
   if (!fragmentParser) return parseFragment(html, options) as unknown as HtmlParent;
   const parser = fragmentParser(null, options);
