@@ -2,7 +2,7 @@
 // attribute matches spread to where the attribute is inherited (subtree for inheritable ones, template users).
 import type { Connection } from '../db';
 import type { Expr } from './ast';
-import { buildComparator, cachedRegex } from './comparators';
+import { buildComparator, cachedRegex, hasWordOrPhrase } from './comparators';
 import { loadContents, SEARCHED_TYPES } from './content';
 import type { FuzzyMatcher } from './fuzzy';
 import type { IndexedAttribute, IndexedNote, NoteIndex } from './noteIndex';
@@ -303,7 +303,7 @@ export class Evaluator {
     const single = tokens[0];
     const matches = (note: IndexedNote, text: string): boolean => {
       if (!multi) {
-        return op === '*=*' ? text.includes(single) : op === '=' ? text === single : op === '!=' ? text !== single
+        return op === '*=*' ? text.includes(single) : op === '=' ? hasWordOrPhrase(text, single) : op === '!=' ? !hasWordOrPhrase(text, single)
           : op === '*=' ? text.endsWith(single) : op === '=*' ? text.startsWith(single) : op === '%=' ? regex!.test(text) : false;
       }
       let flat: string | undefined;

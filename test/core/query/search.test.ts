@@ -53,7 +53,7 @@ describe('search language', () => {
       await same('#book', ['lotr', 'hobbit', 'dune']);
       await same('#book #!genre', ['hobbit']);
     });
-    it('= and != compare the whole value, case-insensitively', async () => {
+    it('= and != compare a word or a phrase of the value, case-insensitively', async () => {
       await same('#year=1954', ['lotr']);
       await same('#genre = "science fiction"', ['dune']);
       await same('#genre != fantasy', ['dune']);

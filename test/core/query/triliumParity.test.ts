@@ -52,6 +52,10 @@ describe('search: parity with Trilium 0.103', function () {
       await note(key, id.tasks, `Task ${key}`);
       await r.addAttribute(id[key], 'label', 'todoDate', date);
     }
+    await note('dark', 'root', 'Dark novel', '<p>a dark fantasy novel</p>');
+    await note('land', 'root', 'Fantasyland guide', '<p>fantasyland</p>');
+    await r.addAttribute(id.dark, 'label', 'genre', 'Dark Fantasy');
+    await r.addAttribute(id.land, 'label', 'genre', 'Fantasyland');
   });
   after(async () => { await r.close(); cleanupDirs(); });
 
@@ -177,6 +181,19 @@ describe('search: parity with Trilium 0.103', function () {
         if (!f.startsWith('document.db')) continue;
         assert.ok(!readFileSync(path.join(pr.dataDir, f)).includes('combination'), f);
       }
+    });
+  });
+
+  describe('= and != (Trilium 0.103: a word or a phrase of the value, not the whole value)', () => {
+    it('labels, note properties and content', async () => {
+      await same('#genre = fantasy', ['dark']);
+      await same('#genre = "dark fantasy"', ['dark']);
+      await same('#genre = fantasyland', ['land']);
+      await same('#genre != fantasy', ['land']);
+      await same('note.title = novel', ['dark']);
+      await same('note.title = "fantasyland guide"', ['land']);
+      await same('note.content = fantasy', ['dark']);
+      await same('note.content = fantasyland and note.title *=* guide', ['land']);
     });
   });
 });
