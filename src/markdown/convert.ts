@@ -7,6 +7,8 @@ import { ckeditorTree, toCkeditorForm, toCkeditorTree } from './ckeditorForm';
 import { HTML_FENCE } from './dialect';
 import { isBlockNode, isElement, parseHtml, serializeChildren, type HtmlComment, type HtmlNode, type HtmlParent } from './htmlTree';
 import { triliumMarkdownIt, type FootnoteEnv } from './markdownIt';
+import { changedRegionToNote } from './saveRegion';
+import { segments, type Segment, type Token } from './segments';
 import { normalizeNodes } from './normalize';
 import { blockMarkdown, inlineRunMarkdown } from './toMarkdown';
 
@@ -321,46 +323,21 @@ function convertNote(html: string): NoteAsMarkdown {
   return result([whole], `${whole.markdown}\n`);
 }
 
-type Token = ReturnType<ReturnType<typeof triliumMarkdownIt>['parse']>[number];
-interface Segment { source: string; from: number; to: number; footnotes?: boolean }
-
-/**
- * The top-level blocks of a Markdown document: their source text and their tokens. The footnote section that
- * markdown-it-footnote appends is one more block, whose source is the footnote definitions.
- */
-function segments(markdown: string, tokens: Token[], env: FootnoteEnv): Segment[] {
-  const lines = markdown.split('\n');
-  const out: Segment[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.type === 'footnote_block_open') {
-      let j = i;
-      while (j + 1 < tokens.length && tokens[j].type !== 'footnote_block_close') j++;
-      const source = (env.triliumFootnoteLines ?? []).map(([from, to]) => lines.slice(from, to).join('\n').trimEnd()).join('\n\n');
-      out.push({ source, from: i, to: j + 1, footnotes: true });
-      i = j;
-      continue;
-    }
-    if (t.level !== 0 || !t.map) continue;
-    let j = i;
-    if (t.nesting === 1) {
-      let depth = 0;
-      for (; j < tokens.length; j++) {
-        depth += tokens[j].nesting;
-        if (depth === 0) break;
-      }
-    }
-    out.push({ source: lines.slice(t.map[0], t.map[1]).join('\n').trimEnd(), from: i, to: j + 1 });
-    i = j;
-  }
-  return out;
-}
-
 /**
  * Markdown → the note's new HTML. With the HTML it was opened from, every block whose Markdown is unchanged keeps
  * that HTML byte for byte (and the whitespace before it), so an edited word changes only its own block.
  */
 export function markdownToNote(markdown: string, previousHtml?: string): string {
+  if (markdown.trim() === '') return '';
+  if (previousHtml !== undefined) {
+    const fast = changedRegionToNote(markdown, noteToMarkdown(previousHtml));
+    if (fast !== undefined) return fast;
+  }
+  return wholeMarkdownToNote(markdown, previousHtml);
+}
+
+/** markdownToNote parsing the whole Markdown (exported for tests: the changed-region path must agree with it). */
+export function wholeMarkdownToNote(markdown: string, previousHtml?: string): string {
   if (markdown.trim() === '') return '';
   const md = triliumMarkdownIt();
   const env: FootnoteEnv = {};
