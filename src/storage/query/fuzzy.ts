@@ -45,6 +45,22 @@ function editDistanceIn(a: string, b: string, from: number, to: number, max: num
   return prev[lb] <= max ? prev[lb] : max + 1;
 }
 
+/** Whether a and b (not equal) are one insertion, deletion or substitution apart; linear, no table. */
+export function oneEditApart(a: string, b: string): boolean {
+  let la = a.length;
+  let lb = b.length;
+  if (la < lb) { const t = a; a = b; b = t; la = a.length; lb = b.length; }
+  if (la - lb > 1) return false;
+  let i = 0;
+  while (i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === lb) return la !== lb; // b is a prefix of a: one deletion (or they are equal)
+  // the first difference: substitute (same length) or drop a's character
+  let ia = i + 1;
+  let ib = la === lb ? i + 1 : i;
+  while (ib < lb && a.charCodeAt(ia) === b.charCodeAt(ib)) { ia++; ib++; }
+  return ib === lb;
+}
+
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 160;
 
 /**

@@ -5,7 +5,7 @@ import type { OrderKey, ParsedQuery } from './ast';
 import { regexError } from './comparators';
 import { SearchSyntaxError } from './errors';
 import { Evaluator, type NoteSet } from './evaluate';
-import { editDistance, FuzzyMatcher, MAX_EDIT_DISTANCE, MIN_FUZZY_MATCH_LENGTH, MIN_FUZZY_SCORE_LENGTH } from './fuzzy';
+import { editDistance, FuzzyMatcher, MAX_EDIT_DISTANCE, MIN_FUZZY_MATCH_LENGTH, MIN_FUZZY_SCORE_LENGTH, oneEditApart } from './fuzzy';
 import type { IndexedNote, NoteIndex } from './noteIndex';
 import { normalize } from './normalize';
 import { parseQuery } from './parser';
@@ -266,11 +266,10 @@ class Relevance {
       if (chunk === t) exact += W.tokenExact * len * factor;
       else if (chunk.startsWith(t)) exact += W.tokenPrefix * len * factor;
       else if (chunk.includes(t)) exact += W.tokenContains * len * factor;
-      else if (this.fuzzy && t.length >= MIN_FUZZY_SCORE_LENGTH) {
-        const d = editDistance(chunk, t);
-        if (d <= MAX_EDIT_DISTANCE) {
-          fuzzy.push(Math.min(W.tokenFuzzy * (1 - d / MAX_EDIT_DISTANCE) * Math.min(len, W.fuzzyLengthCap) * factor, W.fuzzyPerToken));
-        }
+      else if (this.fuzzy && t.length >= MIN_FUZZY_SCORE_LENGTH && oneEditApart(chunk, t)) {
+        // Trilium weighs a word d edits off by (1 - d / 2): 2 edits earn nothing, so only 1 edit needs finding
+        const d = 1;
+        fuzzy.push(Math.min(W.tokenFuzzy * (1 - d / MAX_EDIT_DISTANCE) * Math.min(len, W.fuzzyLengthCap) * factor, W.fuzzyPerToken));
       }
     }
     return { exact, fuzzy };
