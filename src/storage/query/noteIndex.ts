@@ -392,7 +392,8 @@ export class NoteIndex {
 
   /** Whether some `~template`/`~inherit` relation points at the note. */
   isTemplate(note: IndexedNote): boolean {
-    return note.targetRelations.some((r) => r.name === 'template' || r.name === 'inherit');
+    for (const r of note.targetRelations) if (r.name === 'template' || r.name === 'inherit') return true;
+    return false;
   }
 
   /** The note plus the notes using it as a template (not their subtrees). */

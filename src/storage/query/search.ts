@@ -23,6 +23,10 @@ export interface SearchOptions {
   now?: Date;
   /** Trilium's typo-tolerant second pass (its synced option searchEnableFuzzyMatching; on unless false). */
   fuzzy?: boolean;
+  /** A saved search's #orderBy: Trilium then runs one pass, with fuzzy matching (no exact pass first). */
+  singleFuzzyPass?: boolean;
+  /** An order that comes before the query's own orderBy (a saved search's #orderBy / #orderDirection). */
+  orderBy?: OrderKey;
 }
 
 export interface SearchHit {
@@ -54,8 +58,10 @@ export async function runSearch(index: NoteIndex, c: Connection, query: string, 
 
   const toHit = (n: IndexedNote): SearchHit =>
     ({ noteId: n.noteId, title: index.shownTitle(n), type: n.type, notePath: index.bestPath(n), notePathTitle: index.bestPathTitle(n), score: 0 });
-  const ordered = parsed.orderBy.length > 0;
-  let hits = [...exact].map(toHit);
+  const orderKeys = opts.orderBy ? [opts.orderBy, ...parsed.orderBy] : parsed.orderBy;
+  const ordered = orderKeys.length > 0;
+  const exactNotes = [...exact];
+  let hits = exactNotes.map(toHit);
   // Trilium 0.103: a query starting with "#" runs once, scored with fuzzy matching; any other runs exactly first and,
   // when fewer than 5 results score 10 or more, again with fuzzy matching: the notes only that pass finds follow the
   // exact ones. Fuzzy matching changes what the full-text tokens find only for tokens of 4+ characters.
@@ -64,10 +70,10 @@ export async function runSearch(index: NoteIndex, c: Connection, query: string, 
   const canFind = fuzzyOn && !pure && parsed.fulltextTokens.some((t) => t.length >= MIN_FUZZY_MATCH_LENGTH);
   if (!ordered || canFind) {
     const relevance = new Relevance(index, parsed.fulltextQuery, parsed.highlightTokens, fuzzyOn && pure);
-    for (const h of hits) h.score = relevance.score(h);
+    for (let i = 0; i < hits.length; i++) hits[i].score = relevance.score(hits[i], exactNotes[i]);
   }
   if (!ordered) sortByRelevance(hits);
-  if (canFind && hits.filter((h) => h.score >= GOOD_SCORE).length < GOOD_RESULTS) {
+  if (canFind && (opts.singleFuzzyPass || hits.filter((h) => h.score >= GOOD_SCORE).length < GOOD_RESULTS)) {
     const matcher = new FuzzyMatcher();
     ev.fuzzy = matcher;
     const found = await ev.run(parsed.expression!, start);
@@ -78,16 +84,16 @@ export async function runSearch(index: NoteIndex, c: Connection, query: string, 
     for (const n of found) {
       if (exact.has(n)) continue;
       const h = toHit(n);
-      h.score = relevance.score(h);
+      h.score = relevance.score(h, n);
       extra.push(h);
     }
     if (!ordered) sortByRelevance(extra);
     hits = hits.concat(extra);
   }
   if (ordered) {
-    if (parsed.orderBy.some((k) => k.path.some((p) => p.startsWith('content') || p === 'revisioncount'))) await ev.loadSizes();
-    const keyed = hits.map((h) => ({ h, keys: parsed.orderBy.map((k) => orderValue(ev, index.notes.get(h.noteId)!, k)) }));
-    keyed.sort((a, b) => compareKeys(a.keys, b.keys, parsed.orderBy));
+    if (orderKeys.some((k) => k.path.some((p) => p.startsWith('content') || p === 'revisioncount'))) await ev.loadSizes();
+    const keyed = hits.map((h) => ({ h, keys: orderKeys.map((k) => orderValue(ev, index.notes.get(h.noteId)!, k)) }));
+    keyed.sort((a, b) => compareKeys(a.keys, b.keys, orderKeys));
     hits = keyed.map((k) => k.h);
   }
   const limit = parsed.limit ?? opts.limit ?? 0;
@@ -189,26 +195,30 @@ function sortByRelevance(hits: SearchHit[]): void {
  */
 class Relevance {
   private readonly q: string;
+  /** q as a whole word: inside, at the start, at the end of a title. */
+  private readonly qWord: [string, string, string];
   private readonly norm: string[];
   /** Per factor: word → its exact earnings and its fuzzy earnings in token order (capped as they add up). */
   private readonly byWord = [new Map<string, { exact: number; fuzzy: number[] }>(), new Map<string, { exact: number; fuzzy: number[] }>()];
 
   constructor(private readonly index: NoteIndex, private readonly fulltextQuery: string, private readonly tokens: string[], private readonly fuzzy: boolean) {
     this.q = normalize(fulltextQuery);
+    this.qWord = [` ${this.q} `, `${this.q} `, ` ${this.q}`];
     this.norm = tokens.map((t) => normalize(t));
   }
 
-  score(hit: SearchHit): number {
+  /** The hit's score; `known`: its note, when the caller has it. */
+  score(hit: SearchHit, known?: IndexedNote): number {
     let score = 0;
     const acc = { score: 0, fuzzy: 0 };
     const q = this.q;
-    const note = this.index.notes.get(hit.noteId);
+    const note = known ?? this.index.notes.get(hit.noteId);
     // hit.title and hit.notePathTitle come from the note: their normalized forms are memoized there
     const title = note ? this.index.normalizedTitle(note) : normalize(hit.title);
     if (hit.noteId.length === this.fulltextQuery.length && hit.noteId.toLowerCase() === this.fulltextQuery) score += W.noteId;
     if (title === q) score += W.titleExact;
     else if (title.startsWith(q)) score += W.titlePrefix;
-    else if (title.includes(` ${q} `) || title.startsWith(`${q} `) || title.endsWith(` ${q}`)) score += W.titleWord;
+    else if (title.includes(this.qWord[0]) || title.startsWith(this.qWord[1]) || title.endsWith(this.qWord[2])) score += W.titleWord;
     else if (this.fuzzy && q.length >= MIN_FUZZY_SCORE_LENGTH) {
       const d = editDistance(title, q);
       const longer = Math.max(title.length, q.length);
