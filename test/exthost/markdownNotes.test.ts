@@ -23,6 +23,12 @@ const NOTES: Record<string, { html: string; from: string; to: string }> = {
   math: { html: '<p>Euler: <span class="math-tex">\\(e^{i\\pi} + 1 = 0\\)</span> is neat.</p><span class="math-tex">\\[\\sum_k k\\]</span>', from: 'neat', to: 'nice' },
   includeNote: { html: '<p>Included:</p><section class="include-note" data-note-id="KSiXkBbBtHDC" data-box-size="medium">&nbsp;</section><p>End of note.</p>', from: 'End', to: 'Close' },
   island: { html: '<p style="text-align:center;">Centered words here</p><p>Plain.</p>', from: 'words', to: 'text' },
+  footnote: {
+    html: '<p>Claim<span class="footnote-reference" data-footnote-reference="" data-footnote-id="k3v9x0q2a1" data-footnote-index="1" role="doc-noteref" id="fnrefk3v9x0q2a1"><sup><a href="#fnk3v9x0q2a1">[1]</a></sup></span> stands.</p>'
+      + '<ol class="footnote-section footnotes" data-footnote-section="" role="doc-endnotes"><li class="footnote-item" data-footnote-item="" data-footnote-id="k3v9x0q2a1" data-footnote-index="1" role="doc-endnote" id="fnk3v9x0q2a1">'
+      + '<span class="footnote-back-link" data-footnote-back-link="" data-footnote-id="k3v9x0q2a1"><sup><strong><a href="#fnrefk3v9x0q2a1">^</a></strong></sup></span><div class="footnote-content" data-footnote-content=""><p>Source: the annual report.</p></div></li></ol>',
+    from: 'annual', to: 'yearly',
+  },
 };
 
 describe('extension host: text notes as Markdown, edited word by word (issue 13)', function () {
