@@ -20,15 +20,15 @@ export async function runSavedSearch(index: NoteIndex, c: Connection, noteId: st
     } catch { /* not JSON: no query */ }
   }
   if (!query || !query.trim()) return [];
-  let q = query;
+  // #orderBy orders around the query (Trilium wraps the query's expression), so it is not appended to its text
   const orderBy = label('orderBy')?.value;
   const limit = parseInt(label('limit')?.value ?? '0', 10) || undefined;
-  if (orderBy && orderBy !== 'relevancy' && !/\b(orderby|limit)\b/i.test(q)) {
-    q += ` orderBy note.${orderBy} ${label('orderDirection')?.value === 'desc' ? 'desc' : 'asc'}`;
-  }
+  const orderKey = orderBy && orderBy !== 'relevancy'
+    ? { path: ['note', orderBy.toLowerCase()], direction: label('orderDirection')?.value === 'desc' ? 'desc' as const : 'asc' as const } : undefined;
   const ancestor = attrs.find((a) => a.type === 'relation' && a.name === 'ancestor')?.value;
-  const hits = await runSearch(index, c, q, {
+  const hits = await runSearch(index, c, query, {
     includeArchived: !!label('includeArchivedNotes'), fastSearch: !!label('fastSearch'), ancestorNoteId: ancestor, limit, now,
+    singleFuzzyPass: !!orderBy, orderBy: orderKey,
   });
   return hits.filter((h) => h.noteId !== 'root' && h.noteId !== noteId);
 }

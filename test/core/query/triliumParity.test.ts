@@ -132,9 +132,17 @@ describe('search: parity with Trilium 0.103', function () {
       await fz.setOption('searchEnableFuzzyMatching', 'true', true);
       assert.equal((await fnames('milk')).length, 4);
     });
-    it('enough good exact results (5 scoring 10 or more) and there is no fuzzy pass', async () => {
+    it('enough good exact results (5 scoring 10 or more) and there is no fuzzy pass, but a saved search with #orderBy has one', async () => {
       for (let k = 1; k <= 5; k++) await fnote(`milk${k}`, 'root', `Milk ${k}`);
       assert.deepEqual((await fnames('milk')).sort(), ['grocery', 'milk1', 'milk2', 'milk3', 'milk4', 'milk5']);
+      // Trilium's searchFromNote with #orderBy: searchContext.orderBy set, so one pass with fuzzy matching on
+      const saved = (await fz.createNote({ parentNoteId: 'root', title: 'Saved', type: 'search', content: '{}' })).noteId;
+      await fz.addAttribute(saved, 'label', 'searchString', 'milk');
+      assert.deepEqual((await fz.runSavedSearch(saved)).map((h) => fname.get(h.noteId)).sort(),
+        ['grocery', 'milk1', 'milk2', 'milk3', 'milk4', 'milk5']);
+      await fz.addAttribute(saved, 'label', 'orderBy', 'title');
+      assert.deepEqual((await fz.runSavedSearch(saved)).map((h) => fname.get(h.noteId)),
+        ['grocery', 'mall', 'milk1', 'milk2', 'milk3', 'milk4', 'milk5', 'mindmap', 'silky']);
     });
   });
 
