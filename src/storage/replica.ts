@@ -57,6 +57,8 @@ export interface CreateReplicaOptions {
  * SQLite's 4 KiB (fewer WAL frames and syscalls per row) for ~1.5 ms more per local content edit (both printed by bench/apply.mjs).
  */
 const PAGE_SIZE = 16384;
+/** After the tree's first listing with a cold note index, how long until the index loads in the background. */
+const TREE_WARM_UP_DELAY_MS = 1500;
 
 type Meta = 'syncVersion' | 'bulkLoad' | 'searchStale';
 
@@ -75,6 +77,7 @@ export class Replica implements ReplicaApi {
   private readonly queries = new ReplicaQueries(() => this.reader);
   private closed = false;
   private protectionInstance: ReplicaProtection | undefined;
+  private warming: Promise<void> | null = null;
   /** Protected notes: the session (data key in memory only) and decrypted reads. */
   private get protection(): ReplicaProtection {
     return (this.protectionInstance ??= new ReplicaProtection({
@@ -217,7 +220,7 @@ export class Replica implements ReplicaApi {
   private emit(change: ReplicaChange): void {
     if (change.passwordChanged) this.protectionInstance?.passwordChangedElsewhere();
     if (change.noteIds.size === 0 && change.parentNoteIds.size === 0 && !change.passwordChanged) return;
-    this.queries.noteChanged(change);
+    if (!change.relist) this.queries.noteChanged(change);
     for (const l of this.listeners) {
       try { l(change); } catch { /* a listener's failure is not the replica's */ }
     }
@@ -365,7 +368,36 @@ export class Replica implements ReplicaApi {
 
   async getTreeChildren(parentNoteId: string, opts: { includeHidden?: boolean; includeArchived?: boolean } = {}): Promise<TreeChild[]> {
     const children = await this.getChildren(parentNoteId, opts);
-    return this.queries.treeChildren(parentNoteId, children, { includeArchived: opts.includeArchived ?? false });
+    const ownLabelsOnly = !this.queries.indexWarm && (await this.isLargeForTree());
+    const shown = await this.queries.treeChildren(parentNoteId, children, { includeArchived: opts.includeArchived ?? false, ownLabelsOnly });
+    if (ownLabelsOnly) this.warmIndexForTree();
+    return shown;
+  }
+
+  /** Documents from this many notes on list the tree from own labels while the note index loads (seconds at 100k). */
+  static treeIndexColdNotes = 20_000;
+  private largeForTree: boolean | null = null;
+
+  private async isLargeForTree(): Promise<boolean> {
+    if (this.largeForTree === null || this.bulk !== 'off') {
+      const n = (await this.reader.get<{ n: number }>('SELECT COUNT(*) AS n FROM notes'))?.n ?? 0;
+      this.largeForTree = n >= Replica.treeIndexColdNotes;
+    }
+    return this.largeForTree;
+  }
+
+  /**
+   * The tree lists with the notes' own labels until the note index is loaded (or has taken the latest changes), then
+   * relists with inherited ones. Not during an initial sync's bulk load: every page of it would start a whole load.
+   */
+  private warmIndexForTree(): void {
+    if (this.warming || this.bulk !== 'off') return;
+    // a moment later, so the first listings of a window that is opening are not queued behind the load
+    this.warming = new Promise<void>((resolve) => setTimeout(resolve, TREE_WARM_UP_DELAY_MS).unref?.())
+      .then(() => (this.closed || this.queries.indexWarm ? undefined : this.queries.warmIndex()
+        .then(() => this.emit({ noteIds: new Set(), parentNoteIds: new Set(['root']), origin: 'sync', relist: true }))))
+      .catch(() => undefined)
+      .finally(() => { this.warming = null; });
   }
 
   async getBranch(branchId: string): Promise<BranchRow | null> {

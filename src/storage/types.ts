@@ -143,6 +143,8 @@ export interface ReplicaChange {
   protectedSession?: 'unlocked' | 'locked';
   /** The document password's options arrived from elsewhere (a password change on another instance). */
   passwordChanged?: boolean;
+  /** Nothing changed in the document: views should list again (the note index is ready for the tree's effects). */
+  relist?: boolean;
 }
 
 /** A sync conflict kept in the local `conflicts` table (never synced). */

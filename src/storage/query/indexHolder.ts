@@ -23,6 +23,11 @@ export class NoteIndexHolder {
     this.reloadAll = true;
   }
 
+  /** Whether get() answers at once: the index is loaded and no change waits to be patched into it. */
+  get warm(): boolean {
+    return this.index !== null && !this.reloadAll && this.pending.noteIds.size === 0 && this.pending.parentNoteIds.size === 0;
+  }
+
   /** The current index (one load at a time; callers awaiting it share it). */
   async get(): Promise<NoteIndex> {
     while (this.loading) await this.loading.catch(() => undefined);

@@ -120,30 +120,33 @@ export class ReplicaQueries {
    * out unless `includeArchived` (kept ones carry isArchived), the effective #iconClass, and Trilium's order when the
    * parent is #sorted.
    */
-  async treeChildren(parentNoteId: string, children: TreeChild[], opts: { includeArchived: boolean }): Promise<TreeChild[]> {
+  /** Whether tree effects (and other answers) come from the note index without a full load first. */
+  get indexWarm(): boolean {
+    return this.holder.warm;
+  }
+
+  /** Loads the note index, or patches in what changed, ahead of need (a first load takes seconds on a large document). */
+  async warmIndex(): Promise<void> {
+    await this.holder.get();
+  }
+
+  /**
+   * The children as the tree shows them: #archived ones left out (unless asked), each one's #iconClass, and the
+   * parent's #sorted order, with attributes as Trilium computes them (inherited, from templates). `ownLabelsOnly`
+   * counts only the notes' own labels instead, from one query, for when the note index would take long to load.
+   */
+  async treeChildren(parentNoteId: string, children: TreeChild[], opts: { includeArchived: boolean; ownLabelsOnly?: boolean }): Promise<TreeChild[]> {
+    if (opts.ownLabelsOnly) return applyTreeEffects(parentNoteId, children, opts, await ownTreeLabels(this.connection(), parentNoteId, children));
     const index = await this.holder.get();
-    const labelsOf = (noteId: string) => {
+    const effective = (noteId: string): TreeLabels => {
       const note = index.notes.get(noteId);
-      return note ? index.effectiveAttributes(note).filter((a) => a.type === 'label') : [];
-    };
-    const out: TreeChild[] = [];
-    for (const child of children) {
-      const note = index.notes.get(child.noteId);
-      const isArchived = !!note && index.isArchived(note);
-      if (isArchived && !opts.includeArchived) continue;
-      const iconClass = labelsOf(child.noteId).find((a) => a.name === 'iconClass')?.value ?? child.iconClass;
-      out.push({ ...child, iconClass, ...(isArchived ? { isArchived } : {}) });
-    }
-    const sort = childSortOf(labelsOf(parentNoteId));
-    if (!sort) return out;
-    return sortChildren(out, sort, (c) => {
-      const note = index.notes.get(c.noteId);
-      const labels = labelsOf(c.noteId);
       return {
-        title: c.title, prefix: c.prefix, hasChildren: c.hasChildren,
-        value: (key) => (key === 'dateCreated' || key === 'dateModified' ? note?.[key] ?? null : labels.find((a) => a.name === key)?.value ?? null),
+        labels: note ? index.effectiveAttributes(note).filter((a) => a.type === 'label') : [],
+        isArchived: !!note && index.isArchived(note),
+        dates: { dateCreated: note?.dateCreated ?? null, dateModified: note?.dateModified ?? null },
       };
-    });
+    };
+    return applyTreeEffects(parentNoteId, children, opts, effective);
   }
 
   /** Relations of other notes pointing at the note (links first), one per source note and relation. */
@@ -161,4 +164,50 @@ export class ReplicaQueries {
     }
     return out.sort((a, b) => a.title.localeCompare(b.title) || a.relation.localeCompare(b.relation));
   }
+}
+
+interface TreeLabels {
+  labels: Array<{ name: string; value: string }>;
+  isArchived: boolean;
+  dates: { dateCreated: string | null; dateModified: string | null };
+}
+
+function applyTreeEffects(
+  parentNoteId: string, children: TreeChild[], opts: { includeArchived: boolean }, of: (noteId: string) => TreeLabels,
+): TreeChild[] {
+  const out: TreeChild[] = [];
+  for (const child of children) {
+    const { labels, isArchived } = of(child.noteId);
+    if (isArchived && !opts.includeArchived) continue;
+    const iconClass = labels.find((a) => a.name === 'iconClass')?.value ?? child.iconClass;
+    out.push({ ...child, iconClass, ...(isArchived ? { isArchived } : {}) });
+  }
+  const sort = childSortOf(of(parentNoteId).labels);
+  if (!sort) return out;
+  return sortChildren(out, sort, (c) => {
+    const { labels, dates } = of(c.noteId);
+    return {
+      title: c.title, prefix: c.prefix, hasChildren: c.hasChildren,
+      value: (key) => (key === 'dateCreated' || key === 'dateModified' ? dates[key] : labels.find((a) => a.name === key)?.value ?? null),
+    };
+  });
+}
+
+/** The tree's labels from the notes' own attributes only (one query), for when the note index is not loaded yet. */
+async function ownTreeLabels(c: Connection, parentNoteId: string, children: TreeChild[]): Promise<(noteId: string) => TreeLabels> {
+  const ids = [parentNoteId, ...children.map((ch) => ch.noteId)];
+  const rows = await c.all<{ noteId: string; name: string | null; value: string | null; dateCreated: string; dateModified: string }>(
+    `SELECT n.noteId, a.name, a.value, n.dateCreated, n.dateModified FROM notes n
+     LEFT JOIN attributes a ON a.noteId = n.noteId AND a.isDeleted = 0 AND a.type = 'label'
+     WHERE n.noteId IN (SELECT value FROM json_each(?)) ORDER BY a.position`, [JSON.stringify(ids)]);
+  const byNote = new Map<string, TreeLabels>();
+  for (const r of rows) {
+    let t = byNote.get(r.noteId);
+    if (!t) byNote.set(r.noteId, (t = { labels: [], isArchived: false, dates: { dateCreated: r.dateCreated, dateModified: r.dateModified } }));
+    if (r.name === null) continue;
+    t.labels.push({ name: r.name, value: r.value ?? '' });
+    if (r.name === 'archived') t.isArchived = true;
+  }
+  const none: TreeLabels = { labels: [], isArchived: false, dates: { dateCreated: null, dateModified: null } };
+  return (noteId) => byNote.get(noteId) ?? none;
 }

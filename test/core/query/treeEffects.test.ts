@@ -1,7 +1,8 @@
 // What attributes do to the note tree: Trilium's #sorted order (pure, then through the replica), archived notes left
 // out (own, inherited through an inheritable label, through a template) unless asked for, #iconClass to a codicon.
 import { strict as assert } from 'node:assert';
-import type { Replica } from '../../../src/storage';
+import { openReplica, Replica } from '../../../src/storage';
+import type { ReplicaChange } from '../../../src/storage/types';
 import { childSortOf, sortChildren, type ChildSort } from '../../../src/storage/query/childOrder';
 import { codiconForIconClass, codiconForNote } from '../../../src/treeView/icons';
 import { cleanupDirs, newDoc } from '../storage/helpers';
@@ -133,6 +134,28 @@ describe('tree effects of attributes', () => {
       const icons = Object.fromEntries((await r.getTreeChildren(ids.shelf)).map((c) => [c.title, c.iconClass]));
       assert.equal(icons.apple, 'bx bx-star');
       assert.equal(icons.Cherry, 'bx bx-book');
+    });
+  });
+
+  describe('a large document, whose note index is not loaded yet', () => {
+    const saved = Replica.treeIndexColdNotes;
+    let r: Replica;
+    before(() => { Replica.treeIndexColdNotes = 1; });
+    after(async () => { Replica.treeIndexColdNotes = saved; await r?.close(); cleanupDirs(); });
+
+    it('lists at once from the notes\' own labels, loads the index in the background, then asks views to relist with inherited ones', async () => {
+      r = await newDoc();
+      const old = (await r.createNote({ parentNoteId: 'root', title: 'Old stuff' })).noteId;
+      await r.createNote({ parentNoteId: old, title: 'Inside' });
+      await r.addAttribute(old, 'label', 'archived', '', true);
+      await r.close();
+      r = await openReplica(r.dataDir);
+      const relisted = new Promise<ReplicaChange>((resolve) => r.onDidChange((c) => { if (c.relist) resolve(c); }));
+      assert.ok(!(await r.getTreeChildren('root')).some((c) => c.noteId === old), 'own #archived counts at once');
+      assert.deepEqual((await r.getTreeChildren(old)).map((c) => c.title), ['Inside'], 'the inherited #archived waits for the index');
+      const change = await relisted;
+      assert.deepEqual([...change.parentNoteIds], ['root']);
+      assert.deepEqual((await r.getTreeChildren(old)).map((c) => c.title), [], 'then it counts');
     });
   });
 });
