@@ -8,7 +8,7 @@ import { HTML_FENCE } from './dialect';
 import { isBlockNode, isElement, parseHtml, serializeChildren, type HtmlComment, type HtmlNode, type HtmlParent } from './htmlTree';
 import { triliumMarkdownIt, type FootnoteEnv } from './markdownIt';
 import { changedRegionToNote } from './saveRegion';
-import { segments, type Segment, type Token } from './segments';
+import { joinSegments, reusableBlocks, segments, type Segment, type Token } from './segments';
 import { normalizeNodes } from './normalize';
 import { blockMarkdown, inlineRunMarkdown } from './toMarkdown';
 
@@ -342,26 +342,8 @@ export function wholeMarkdownToNote(markdown: string, previousHtml?: string): st
   const md = triliumMarkdownIt();
   const env: FootnoteEnv = {};
   const tokens = md.parse(markdown, env);
-  const reusable = new Map<string, Array<{ block: MarkdownBlock; index: number }>>();
-  if (previousHtml !== undefined) {
-    noteToMarkdown(previousHtml).blocks.forEach((block, index) => {
-      const key = block.markdown.trimEnd();
-      const list = reusable.get(key) ?? [];
-      list.push({ block, index });
-      reusable.set(key, list);
-    });
-  }
-  let out = '';
-  let lastIndex = -2;
-  for (const seg of segments(markdown, tokens, env)) {
-    const match = reusable.get(seg.source)?.shift();
-    if (match) {
-      out += (match.index === lastIndex + 1 || (out === '' && match.index === 0) ? match.block.gap : '') + match.block.html;
-      lastIndex = match.index;
-    } else {
-      out += toCkeditorForm(md.renderer.render(tokens.slice(seg.from, seg.to), md.options, env));
-      lastIndex = -2;
-    }
-  }
+  const reusable = reusableBlocks(previousHtml === undefined ? [] : noteToMarkdown(previousHtml).blocks.map((block, index) => ({ block, index })));
+  const { out } = joinSegments(segments(markdown, tokens, env), reusable,
+    (seg) => toCkeditorForm(md.renderer.render(tokens.slice(seg.from, seg.to), md.options, env)), { out: '', lastIndex: -2 });
   return out;
 }

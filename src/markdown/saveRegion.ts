@@ -4,7 +4,7 @@
 import { toCkeditorForm } from './ckeditorForm';
 import type { MarkdownBlock, NoteAsMarkdown } from './convert';
 import { triliumMarkdownIt, type FootnoteEnv } from './markdownIt';
-import { segments } from './segments';
+import { joinSegments, reusableBlocks, segments } from './segments';
 
 /**
  * Markdown with effects across blocks: footnotes (numbered across the note), reference link definitions. Unchanged
@@ -69,26 +69,12 @@ export function changedRegionToNote(markdown: string, previous: NoteAsMarkdown):
   }
   if (segs.some((s) => s.footnotes)) return undefined;
 
-  const reusable = new Map<string, Array<{ block: MarkdownBlock; index: number }>>();
-  for (let index = head; index < n - tail; index++) {
-    const key = blocks[index].markdown.trimEnd();
-    const list = reusable.get(key) ?? [];
-    list.push({ block: blocks[index], index });
-    reusable.set(key, list);
-  }
-  let out = '';
-  for (let i = 0; i < head; i++) out += blocks[i].gap + blocks[i].html;
-  let lastIndex = head - 1;
-  for (const seg of segs) {
-    const match = reusable.get(seg.source)?.shift();
-    if (match) {
-      out += (match.index === lastIndex + 1 || (out === '' && match.index === 0) ? match.block.gap : '') + match.block.html;
-      lastIndex = match.index;
-    } else {
-      out += toCkeditorForm(md.renderer.render(tokens.slice(seg.from, seg.to), md.options, env));
-      lastIndex = -2;
-    }
-  }
+  const entries: Array<{ block: MarkdownBlock; index: number }> = [];
+  for (let index = head; index < n - tail; index++) entries.push({ block: blocks[index], index });
+  let headHtml = '';
+  for (let i = 0; i < head; i++) headHtml += blocks[i].gap + blocks[i].html;
+  let { out, lastIndex } = joinSegments(segs, reusableBlocks(entries),
+    (seg) => toCkeditorForm(md.renderer.render(tokens.slice(seg.from, seg.to), md.options, env)), { out: headHtml, lastIndex: head - 1 });
   for (let index = n - tail; index < n; index++) {
     out += (index === lastIndex + 1 || (out === '' && index === 0) ? blocks[index].gap : '') + blocks[index].html;
     lastIndex = index;

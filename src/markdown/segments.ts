@@ -37,3 +37,37 @@ export function segments(markdown: string, tokens: Token[], env: FootnoteEnv): S
   return out;
 }
 
+/** Stored blocks a segment may reuse, by their Markdown; several equal blocks are taken in order. */
+export type ReusableBlocks<B> = Map<string, Array<{ block: B; index: number }>>;
+
+export function reusableBlocks<B extends { markdown: string }>(entries: Array<{ block: B; index: number }>): ReusableBlocks<B> {
+  const reusable: ReusableBlocks<B> = new Map();
+  for (const entry of entries) {
+    const key = entry.block.markdown.trimEnd();
+    const list = reusable.get(key) ?? [];
+    list.push(entry);
+    reusable.set(key, list);
+  }
+  return reusable;
+}
+
+/**
+ * Appends the HTML of `segs` to `start.out`: a segment whose Markdown is an unchanged stored block keeps that block's
+ * bytes (with the gap before it when it follows the block before it), any other is rendered by `render`.
+ */
+export function joinSegments<B extends { gap: string; html: string }>(
+  segs: Segment[], reusable: ReusableBlocks<B>, render: (seg: Segment) => string, start: { out: string; lastIndex: number },
+): { out: string; lastIndex: number } {
+  let { out, lastIndex } = start;
+  for (const seg of segs) {
+    const match = reusable.get(seg.source)?.shift();
+    if (match) {
+      out += (match.index === lastIndex + 1 || (out === '' && match.index === 0) ? match.block.gap : '') + match.block.html;
+      lastIndex = match.index;
+    } else {
+      out += render(seg);
+      lastIndex = -2;
+    }
+  }
+  return { out, lastIndex };
+}

@@ -254,16 +254,20 @@ class Relevance {
     }
   }
 
+  /** What token k earns for matching `chunk` exactly, as a prefix or inside it (0 when it does not). */
+  private exactEarning(chunk: string, k: number, factor: number): number {
+    const t = this.norm[k];
+    const len = this.tokens[k].length;
+    if (chunk === t) return W.tokenExact * len * factor;
+    if (chunk.startsWith(t)) return W.tokenPrefix * len * factor;
+    if (chunk.includes(t)) return W.tokenContains * len * factor;
+    return 0;
+  }
+
   /** earnings().exact without fuzzy scoring. */
   private exactEarnings(chunk: string, factor: number): number {
     let exact = 0;
-    for (let k = 0; k < this.norm.length; k++) {
-      const t = this.norm[k];
-      const len = this.tokens[k].length;
-      if (chunk === t) exact += W.tokenExact * len * factor;
-      else if (chunk.startsWith(t)) exact += W.tokenPrefix * len * factor;
-      else if (chunk.includes(t)) exact += W.tokenContains * len * factor;
-    }
+    for (let k = 0; k < this.norm.length; k++) exact += this.exactEarning(chunk, k, factor);
     return exact;
   }
 
@@ -273,9 +277,8 @@ class Relevance {
     for (let k = 0; k < this.norm.length; k++) {
       const t = this.norm[k];
       const len = this.tokens[k].length;
-      if (chunk === t) exact += W.tokenExact * len * factor;
-      else if (chunk.startsWith(t)) exact += W.tokenPrefix * len * factor;
-      else if (chunk.includes(t)) exact += W.tokenContains * len * factor;
+      const earned = this.exactEarning(chunk, k, factor);
+      if (earned > 0) exact += earned;
       else if (this.fuzzy && t.length >= MIN_FUZZY_SCORE_LENGTH && oneEditApart(chunk, t)) {
         // Trilium weighs a word d edits off by (1 - d / 2): 2 edits earn nothing, so only 1 edit needs finding
         const d = 1;
