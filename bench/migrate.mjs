@@ -1,6 +1,6 @@
 // Times the in-place migration of a big replica (issue 16): a document at sync version 36 with N notes, half of
-// them with two revisions, and 200 unsynced changes, migrated to 39 (new revision columns, every revision hash
-// recomputed) and then to 41. Prints the copy and migration times and the file size.
+// them with two revisions, and 200 unsynced changes, migrated to 39 (new revision columns; stored hashes kept, as
+// Trilium keeps them) and then to 41. Prints the copy and migration times and the file size.
 // Usage: node bench/migrate.mjs [--notes 100000] [--dir /tmp/x]
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';

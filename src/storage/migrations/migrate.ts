@@ -1,6 +1,6 @@
 // Brings a replica from one sync protocol profile to a newer one, in place, in ONE transaction: Trilium's schema
-// and data changes to synced tables and entity_changes, recomputed entity hashes, the stored versions. Unsynced
-// local changes stay in entity_changes past lastSyncedPush and are pushed by the next sync.
+// and data changes to synced tables and entity_changes, the stored versions. Stored entity hashes are kept, as
+// Trilium keeps them. Unsynced local changes stay in entity_changes past lastSyncedPush and are pushed by the next sync.
 import { rm, writeFile } from 'node:fs/promises';
 import type { Connection } from '../db';
 import { TriliumError } from '../errors';
