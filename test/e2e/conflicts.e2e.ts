@@ -2,20 +2,14 @@
 // B edit the same note; A's Sync Now reports the conflict, Compare shows both texts in a diff editor (screenshot),
 // the Conflicts view lists it, and "Restore the Other Version" brings A's text back to the server and to B.
 import * as assert from 'assert';
-import { join } from 'path';
-import type { ReplicaApi } from '../../src/storage/replicaApi';
-import { systemClock } from '../../src/storage/types';
-import { SyncEngine } from '../../src/sync/engine';
-import { silentLogger } from '../../src/sync/logger';
-import { replicaSecretSource } from '../../src/sync/secrets';
-import { setupFromServer } from '../../src/sync/setup';
+import { setUpOtherClient, type OtherClient } from './otherClient';
 import type { E2ETest } from './types';
 
 const TITLE = 'Conflict demo';
 const A_TEXT = 'A typed this in VS Code while offline.';
 const B_TEXT = 'B wrote this later on another instance.';
 
-let b: { replica: ReplicaApi; engine: SyncEngine } | undefined;
+let b: OtherClient | undefined;
 
 function text(content: string | Buffer | null): string {
   return content === null ? '' : typeof content === 'string' ? content : content.toString('utf8');
@@ -32,11 +26,7 @@ const tests: E2ETest[] = [
     timeoutMs: 240_000,
     async prepare(ctx) {
       const server = await ctx.startSyncServer({ password: 'conflict-e2e' });
-      const setUp = await setupFromServer({ serverUrl: server.url, dataDir: join(ctx.runDir, 'client-b'), password: server.password });
-      b = {
-        replica: setUp.replica,
-        engine: new SyncEngine(setUp.replica, { serverUrl: server.url, network: {} }, replicaSecretSource(setUp.replica), systemClock, silentLogger),
-      };
+      b = await setUpOtherClient(ctx, server, 'client-b');
       await b.replica.createNote({ parentNoteId: 'root', title: TITLE, content: '<p>Draft</p>' });
       await syncB();
       return {

@@ -3,20 +3,14 @@
 // `![…](…)`; screenshot), and the project's preview renders the same constructs, the image from the replica
 // (screenshot of the webview).
 import * as assert from 'assert';
-import { join } from 'path';
 import { deflateSync } from 'zlib';
 import type { FrameLocator } from 'playwright-core';
-import type { ReplicaApi } from '../../src/storage/replicaApi';
-import { systemClock } from '../../src/storage/types';
-import { SyncEngine } from '../../src/sync/engine';
-import { silentLogger } from '../../src/sync/logger';
-import { replicaSecretSource } from '../../src/sync/secrets';
-import { setupFromServer } from '../../src/sync/setup';
+import { setUpOtherClient, type OtherClient } from './otherClient';
 import type { E2ETest } from './types';
 
 const TITLE = 'Markdown showcase';
 
-let b: { replica: ReplicaApi; engine: SyncEngine } | undefined;
+let b: OtherClient | undefined;
 
 function crc32(bytes: Buffer): number {
   let c = ~0;
@@ -80,11 +74,7 @@ const tests: E2ETest[] = [
     timeoutMs: 240_000,
     async prepare(ctx) {
       const server = await ctx.startSyncServer({ password: 'markdown-e2e' });
-      const setUp = await setupFromServer({ serverUrl: server.url, dataDir: join(ctx.runDir, 'client-b'), password: server.password });
-      b = {
-        replica: setUp.replica,
-        engine: new SyncEngine(setUp.replica, { serverUrl: server.url, network: {} }, replicaSecretSource(setUp.replica), systemClock, silentLogger),
-      };
+      b = await setUpOtherClient(ctx, server, 'client-b');
       const { noteId } = await b.replica.createNote({ parentNoteId: 'root', title: TITLE, content: '<p>Draft</p>' });
       const attachmentId = await b.replica.addAttachment(noteId, { role: 'image', mime: 'image/png', title: 'x.png', content: smallPng() });
       await b.replica.setNoteContent(noteId, noteHtml(attachmentId));

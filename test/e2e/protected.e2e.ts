@@ -3,14 +3,8 @@
 // screenshot), an edit typed without saving never reaches a file of the run (VS Code's user data, the browser's profile, logs), and the session locks by
 // itself after the document's protectedSessionTimeout (placeholders back, the editor closed).
 import * as assert from 'assert';
-import { join } from 'path';
-import type { ReplicaApi } from '../../src/storage/replicaApi';
-import { systemClock } from '../../src/storage/types';
-import { SyncEngine } from '../../src/sync/engine';
-import { silentLogger } from '../../src/sync/logger';
-import { replicaSecretSource } from '../../src/sync/secrets';
-import { setupFromServer } from '../../src/sync/setup';
 import { filesWithMarkers } from '../shared/diskScan';
+import { setUpOtherClient, type OtherClient } from './otherClient';
 import type { E2ETest } from './types';
 
 const PASSWORD = 'protected-e2e';
@@ -19,7 +13,7 @@ const BODY = 'PLAINTEXT-BODY-E2E lives here.';
 const TYPED = 'PLAINTEXT-TYPED-E2E';
 const TIMEOUT_SECONDS = 20;
 
-let b: { replica: ReplicaApi; engine: SyncEngine } | undefined;
+let b: OtherClient | undefined;
 
 const tests: E2ETest[] = [
   {
@@ -27,11 +21,7 @@ const tests: E2ETest[] = [
     timeoutMs: 300_000,
     async prepare(ctx) {
       const server = await ctx.startSyncServer({ password: PASSWORD });
-      const setUp = await setupFromServer({ serverUrl: server.url, dataDir: join(ctx.runDir, 'client-b'), password: server.password });
-      b = {
-        replica: setUp.replica,
-        engine: new SyncEngine(setUp.replica, { serverUrl: server.url, network: {} }, replicaSecretSource(setUp.replica), systemClock, silentLogger),
-      };
+      b = await setUpOtherClient(ctx, server, 'client-b');
       await b.replica.setOption('protectedSessionTimeout', String(TIMEOUT_SECONDS), true);
       await b.replica.unlock(PASSWORD);
       await b.replica.createNote({ parentNoteId: 'root', title: TITLE, content: `<p>${BODY}</p>`, isProtected: true });

@@ -5,12 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import { join } from 'path';
-import type { ReplicaApi } from '../../src/storage/replicaApi';
-import { systemClock } from '../../src/storage/types';
-import { SyncEngine } from '../../src/sync/engine';
-import { silentLogger } from '../../src/sync/logger';
-import { replicaSecretSource } from '../../src/sync/secrets';
-import { setupFromServer } from '../../src/sync/setup';
+import { setUpOtherClient, type OtherClient } from './otherClient';
 import type { E2ETest } from './types';
 
 const TITLE = 'Shared between windows';
@@ -19,7 +14,7 @@ const SECOND = 'Changed on another device, synced in by window A.';
 const THIRD = 'A later change from the other device.';
 const B_WORDS = 'Typed in window B.';
 
-let c: { replica: ReplicaApi; engine: SyncEngine } | undefined;
+let c: OtherClient | undefined;
 
 async function syncC(): Promise<void> {
   const result = await c!.engine.sync();
@@ -46,11 +41,7 @@ const tests: E2ETest[] = [
     timeoutMs: 300_000,
     async prepare(ctx) {
       const server = await ctx.startSyncServer({ password: 'two-windows-e2e' });
-      const setUp = await setupFromServer({ serverUrl: server.url, dataDir: join(ctx.runDir, 'device-c'), password: server.password });
-      c = {
-        replica: setUp.replica,
-        engine: new SyncEngine(setUp.replica, { serverUrl: server.url, network: {} }, replicaSecretSource(setUp.replica), systemClock, silentLogger),
-      };
+      c = await setUpOtherClient(ctx, server, 'device-c');
       await c.replica.createNote({ parentNoteId: 'root', title: TITLE, content: `<p>${FIRST}</p>` });
       await syncC();
       return {

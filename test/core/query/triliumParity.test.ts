@@ -2,23 +2,9 @@
 // search service: which notes its hidden-subtree rule leaves out, its fuzzy second pass, unquoted dates after an
 // operator, and protected notes while a protected session is open.
 import { strict as assert } from 'node:assert';
-import { hashedBlobId, type Replica } from '../../../src/storage';
+import type { Replica } from '../../../src/storage';
 import type { SearchOptions } from '../../../src/storage/query/search';
-import type { SyncRecord } from '../../../src/storage/types';
-import { cleanupDirs, newDoc } from '../storage/helpers';
-
-async function addHiddenRoot(r: Replica): Promise<void> {
-  const base = { isErased: 0 as const, componentId: 'NA', instanceId: 'srv', isSynced: 1 as const, utcDateChanged: '2026-11-24 10:00:00.000Z' };
-  const recs: SyncRecord[] = [
-    { entityChange: { ...base, id: 1, entityName: 'notes', entityId: '_hidden', hash: 'h', changeId: 'hiddenchange' },
-      entity: { noteId: '_hidden', title: 'Hidden Notes', isProtected: 0, type: 'doc', mime: '', blobId: hashedBlobId(''), isDeleted: 0,
-        deleteId: null, dateCreated: 'd', dateModified: 'd', utcDateCreated: 'u', utcDateModified: 'u' } },
-    { entityChange: { ...base, id: 2, entityName: 'branches', entityId: 'root__hidden', hash: 'h', changeId: 'hiddenbranch' },
-      entity: { branchId: 'root__hidden', noteId: '_hidden', parentNoteId: 'root', notePosition: 999999999, prefix: null, isExpanded: 0,
-        isDeleted: 0, deleteId: null, utcDateModified: 'u' } },
-  ];
-  await r.applyRecords(recs, { senderInstanceId: 'srv' });
-}
+import { addHiddenRoot, cleanupDirs, newDoc } from '../storage/helpers';
 
 describe('search: parity with Trilium 0.103', function () {
   this.timeout(60_000);

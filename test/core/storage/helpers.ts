@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { openConnection } from '../../../src/storage/db';
-import { createReplica, type Replica } from '../../../src/storage';
-import type { Clock, EntityChange, Row, SqlValue } from '../../../src/storage/types';
+import { createReplica, hashedBlobId, type Replica } from '../../../src/storage';
+import type { Clock, EntityChange, Row, SqlValue, SyncRecord } from '../../../src/storage/types';
 
 export class TestClock implements Clock {
   constructor(public t = Date.parse('2026-11-24T10:00:00.000Z')) {}
@@ -98,4 +98,18 @@ export async function pushAll(from: Replica, to: Replica): Promise<number> {
     await from.setCursor('lastSyncedPush', cursor);
     n += records.length;
   }
+}
+
+/** Gives a replica Trilium's hidden subtree root (`_hidden` under root), as a server would sync it. */
+export async function addHiddenRoot(r: Replica): Promise<void> {
+  const base = { isErased: 0 as const, componentId: 'NA', instanceId: 'srv', isSynced: 1 as const, utcDateChanged: '2026-11-24 10:00:00.000Z' };
+  const recs: SyncRecord[] = [
+    { entityChange: { ...base, id: 1, entityName: 'notes', entityId: '_hidden', hash: 'h', changeId: 'hiddenchange' },
+      entity: { noteId: '_hidden', title: 'Hidden Notes', isProtected: 0, type: 'doc', mime: '', blobId: hashedBlobId(''), isDeleted: 0,
+        deleteId: null, dateCreated: 'd', dateModified: 'd', utcDateCreated: 'u', utcDateModified: 'u' } },
+    { entityChange: { ...base, id: 2, entityName: 'branches', entityId: 'root__hidden', hash: 'h', changeId: 'hiddenbranch' },
+      entity: { branchId: 'root__hidden', noteId: '_hidden', parentNoteId: 'root', notePosition: 999999999, prefix: null, isExpanded: 0,
+        isDeleted: 0, deleteId: null, utcDateModified: 'u' } },
+  ];
+  await r.applyRecords(recs, { senderInstanceId: 'srv' });
 }

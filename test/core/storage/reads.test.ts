@@ -1,8 +1,8 @@
 // Reads the UI needs: children in order with hidden subtree handling, paths, search (title and FTS).
 import { strict as assert } from 'node:assert';
-import { hashedBlobId, type Replica } from '../../../src/storage';
+import type { Replica } from '../../../src/storage';
 import type { SyncRecord } from '../../../src/storage/types';
-import { cleanupDirs, newDoc } from './helpers';
+import { addHiddenRoot, cleanupDirs, newDoc } from './helpers';
 
 describe('storage: reads', function () {
   this.timeout(180_000);
@@ -17,16 +17,7 @@ describe('storage: reads', function () {
     await r.createNote({ parentNoteId: b.noteId, title: 'under B' });
     const gone = await r.createNote({ parentNoteId: 'root', title: 'gone' });
     await r.deleteNote(gone.noteId);
-    const base = { isErased: 0 as const, componentId: 'NA', instanceId: 'srv', isSynced: 1 as const, utcDateChanged: '2026-11-24 10:00:00.000Z' };
-    const hidden: SyncRecord[] = [
-      { entityChange: { ...base, id: 1, entityName: 'notes', entityId: '_hidden', hash: 'h', changeId: 'hiddenchange' },
-        entity: { noteId: '_hidden', title: 'Hidden Notes', isProtected: 0, type: 'doc', mime: '', blobId: hashedBlobId(''), isDeleted: 0,
-          deleteId: null, dateCreated: 'd', dateModified: 'd', utcDateCreated: 'u', utcDateModified: 'u' } },
-      { entityChange: { ...base, id: 2, entityName: 'branches', entityId: 'root__hidden', hash: 'h', changeId: 'hiddenbranch' },
-        entity: { branchId: 'root__hidden', noteId: '_hidden', parentNoteId: 'root', notePosition: 999999999, prefix: null, isExpanded: 0,
-          isDeleted: 0, deleteId: null, utcDateModified: 'u' } },
-    ];
-    await r.applyRecords(hidden, { senderInstanceId: 'srv' });
+    await addHiddenRoot(r);
     const kids = await r.getChildren('root');
     assert.deepEqual(kids.map((k) => [k.title, k.hasChildren]), [['B', true], ['A', false]]);
     assert.equal(kids[1].noteId, a.noteId);
