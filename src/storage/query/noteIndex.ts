@@ -4,6 +4,7 @@ import type { Connection } from '../db';
 import type { ReplicaChange } from '../types';
 import { ContentCache } from './contentCache';
 import { normalize } from './normalize';
+import { byPosition, RowsByKey } from './rowsByKey';
 
 export interface IndexedAttribute {
   attributeId: string;
@@ -94,12 +95,15 @@ const ATTR_COLS = 'attributeId, noteId, type, name, value, isInheritable, positi
 
 export class NoteIndex {
   readonly notes = new Map<string, IndexedNote>();
-  private readonly branches = new Map<string, IndexedBranch>();
-  private readonly attributes = new Map<string, IndexedAttribute>();
+  /** Live rows by the notes at their ends (kept whether or not that note is live, as a fresh load reads them). */
+  private readonly branchesOfChild = new RowsByKey<IndexedBranch>();
+  private readonly branchesOfParent = new RowsByKey<IndexedBranch>();
+  private readonly attributesOfOwner = new RowsByKey<IndexedAttribute>();
+  private readonly relationsToTarget = new RowsByKey<IndexedAttribute>();
   /** `type:lower-cased name` → attributes. */
-  private byName = new Map<string, IndexedAttribute[]>();
-  /** Notes taken out by a partial reload, reused (same object) when their row comes back. */
-  private removed = new Map<string, IndexedNote>();
+  private readonly attributesByName = new RowsByKey<IndexedAttribute>();
+  /** attributesByName of live owners sorted by position, built per name when asked, dropped when its rows change. */
+  private readonly byName = new Map<string, IndexedAttribute[]>();
   /** The sets the searches start from, valid for one version (per-note answers are in each note's memo). */
   private readonly baseSets = new Map<string, Set<IndexedNote>>();
   /** Bumped on every change: caches built from the index (e.g. per-query) compare it. */
@@ -117,17 +121,28 @@ export class NoteIndex {
     return index;
   }
 
-  /** Reloads rows of the given notes (their row, owned attributes and branches) or everything (null). */
+  /**
+   * Reloads rows of the given notes (their row, owned attributes and branches, and the branches under them and under
+   * the given parents) or everything (null). A patch relinks only the notes at the ends of the rows read again.
+   */
   async reload(c: Connection, ids: { noteIds: Set<string>; parentNoteIds: Set<string> } | null): Promise<void> {
     if (ids === null) {
       this.contents = null;
       this.notes.clear();
-      this.branches.clear();
-      this.attributes.clear();
+      for (const rows of [this.branchesOfChild, this.branchesOfParent, this.attributesOfOwner, this.relationsToTarget, this.attributesByName]) rows.clear();
+      this.byName.clear();
       for (const t of await jsonRows<NoteTuple>(c, `SELECT ${NOTE_COLS} FROM notes WHERE isDeleted = 0`, NOTE_COLS)) this.putNote(t);
-      for (const t of await jsonRows<BranchTuple>(c, `SELECT ${BRANCH_COLS} FROM branches WHERE isDeleted = 0`, BRANCH_COLS)) this.putBranch(t);
-      for (const t of await jsonRows<AttributeTuple>(c, `SELECT ${ATTR_COLS} FROM attributes WHERE isDeleted = 0`, ATTR_COLS)) this.putAttribute(t);
-      this.link(null);
+      for (const t of await jsonRows<BranchTuple>(c, `SELECT ${BRANCH_COLS} FROM branches WHERE isDeleted = 0`, BRANCH_COLS)) this.addBranch(t);
+      for (const t of await jsonRows<AttributeTuple>(c, `SELECT ${ATTR_COLS} FROM attributes WHERE isDeleted = 0`, ATTR_COLS)) this.addAttribute(t);
+      this.version++;
+      this.baseSets.clear();
+      for (const n of this.notes.values()) {
+        n.memo = null;
+        this.linkParents(n);
+        this.linkChildren(n);
+        this.linkOwned(n);
+        this.linkTargets(n);
+      }
     } else {
       // caches of notes whose attributes, titles or paths may change: the changed notes' subtrees (and template users),
       // and the children of parents whose children changed (order, prefixes: their titles, flat texts, parent order),
@@ -143,31 +158,101 @@ export class NoteIndex {
       };
       collect();
       void this.contents?.then((cache) => cache.forget(ids.noteIds), () => undefined);
-      const noteIds = JSON.stringify([...ids.noteIds]);
-      const parentIds = JSON.stringify([...new Set([...ids.parentNoteIds, ...ids.noteIds])]);
-      this.removed = new Map();
-      for (const id of ids.noteIds) {
-        const n = this.notes.get(id);
-        if (n) this.removed.set(id, n);
-        this.notes.delete(id);
-      }
-      for (const [id, a] of this.attributes) if (ids.noteIds.has(a.noteId)) this.attributes.delete(id);
-      for (const [id, b] of this.branches) if (ids.noteIds.has(b.noteId) || ids.parentNoteIds.has(b.parentNoteId)) this.branches.delete(id);
-      for (const t of await jsonRows<NoteTuple>(c,
-        `SELECT ${NOTE_COLS} FROM notes WHERE isDeleted = 0 AND noteId IN (SELECT value FROM json_each(?))`, NOTE_COLS, [noteIds])) this.putNote(t);
-      for (const t of await jsonRows<BranchTuple>(c,
-        `SELECT ${BRANCH_COLS} FROM branches WHERE isDeleted = 0 AND (noteId IN (SELECT value FROM json_each(?1)) OR parentNoteId IN (SELECT value FROM json_each(?2)))`,
-        BRANCH_COLS, [noteIds, parentIds])) this.putBranch(t);
-      for (const t of await jsonRows<AttributeTuple>(c,
-        `SELECT ${ATTR_COLS} FROM attributes WHERE isDeleted = 0 AND noteId IN (SELECT value FROM json_each(?))`, ATTR_COLS, [noteIds])) this.putAttribute(t);
-      this.link(affected);
+      const deleted = await this.patch(c, ids.noteIds, new Set([...ids.parentNoteIds, ...ids.noteIds]));
+      this.version++;
+      this.forget(affected);
       const before = affected.size;
       collect();
       if (affected.size !== before) this.forget(affected);
       this.forgetPaths(ids.parentNoteIds);
+      if (deleted || !this.baseSetsStillHold(affected)) this.baseSets.clear();
     }
   }
 
+  /**
+   * Reads again the rows of `noteIds` and the branches under `parentNoteIds`, and relinks the notes at their ends.
+   * Whether a note was deleted.
+   */
+  private async patch(c: Connection, noteIds: Set<string>, parentNoteIds: Set<string>): Promise<boolean> {
+    const relink = { parents: new Set(noteIds), children: new Set([...noteIds, ...parentNoteIds]), owned: new Set(noteIds), targets: new Set(noteIds) };
+    const oldBranches = new Set<IndexedBranch>();
+    for (const id of noteIds) for (const b of this.branchesOfChild.get(id)) oldBranches.add(b);
+    for (const id of parentNoteIds) for (const b of this.branchesOfParent.get(id)) oldBranches.add(b);
+    for (const b of oldBranches) {
+      this.branchesOfChild.remove(b.noteId, oldBranches);
+      this.branchesOfParent.remove(b.parentNoteId, oldBranches);
+      relink.parents.add(b.noteId);
+      relink.children.add(b.parentNoteId);
+    }
+    const oldAttributes = new Set<IndexedAttribute>();
+    for (const id of noteIds) for (const a of this.attributesOfOwner.get(id)) oldAttributes.add(a);
+    for (const a of oldAttributes) {
+      this.attributesOfOwner.remove(a.noteId, oldAttributes);
+      const key = nameKey(a.type, a.name);
+      this.attributesByName.remove(key, oldAttributes);
+      this.byName.delete(key);
+      if (a.type === 'relation') {
+        this.relationsToTarget.remove(a.value, oldAttributes);
+        relink.targets.add(a.value);
+      }
+    }
+
+    const noteJson = JSON.stringify([...noteIds]);
+    const live = new Set<string>();
+    for (const t of await jsonRows<NoteTuple>(c,
+      `SELECT ${NOTE_COLS} FROM notes WHERE isDeleted = 0 AND noteId IN (SELECT value FROM json_each(?))`, NOTE_COLS, [noteJson])) {
+      this.putNote(t);
+      live.add(t[0]);
+    }
+    let deleted = false;
+    for (const id of noteIds) {
+      const gone = live.has(id) ? undefined : this.notes.get(id);
+      if (gone) {
+        gone.memo = null;
+        this.notes.delete(id);
+        deleted = true;
+      }
+    }
+    for (const t of await jsonRows<BranchTuple>(c,
+      `SELECT ${BRANCH_COLS} FROM branches WHERE isDeleted = 0 AND (noteId IN (SELECT value FROM json_each(?1)) OR parentNoteId IN (SELECT value FROM json_each(?2)))`,
+      BRANCH_COLS, [noteJson, JSON.stringify([...parentNoteIds])])) {
+      const b = this.addBranch(t);
+      relink.parents.add(b.noteId);
+      relink.children.add(b.parentNoteId);
+    }
+    for (const t of await jsonRows<AttributeTuple>(c,
+      `SELECT ${ATTR_COLS} FROM attributes WHERE isDeleted = 0 AND noteId IN (SELECT value FROM json_each(?))`, ATTR_COLS, [noteJson])) {
+      const a = this.addAttribute(t);
+      this.byName.delete(nameKey(a.type, a.name));
+      if (a.type === 'relation') relink.targets.add(a.value);
+    }
+
+    const each = (ids: Set<string>, link: (n: IndexedNote) => void) => {
+      for (const id of ids) {
+        const n = this.notes.get(id);
+        if (n) link(n);
+      }
+    };
+    each(relink.parents, (n) => this.linkParents(n));
+    each(relink.children, (n) => this.linkChildren(n));
+    each(relink.owned, (n) => this.linkOwned(n));
+    each(relink.targets, (n) => this.linkTargets(n));
+    return deleted;
+  }
+
+  /**
+   * Whether each start set still holds exactly the notes it should among these (the only ones whose flags may have
+   * changed). A set is rebuilt rather than patched, so that its order stays the order of the notes.
+   */
+  private baseSetsStillHold(noteIds: Set<string>): boolean {
+    for (const [key, set] of this.baseSets) {
+      for (const id of noteIds) {
+        const n = this.notes.get(id);
+        if (n && set.has(n) !== this.inBaseSet(key, n)) return false;
+      }
+    }
+    return true;
+  }
   /** Below these parents, best paths and path titles may have changed (a prefix, the order of parents). */
   private forgetPaths(parentNoteIds: Set<string>): void {
     const stack: IndexedNote[] = [];
@@ -196,13 +281,12 @@ export class NoteIndex {
     return cache;
   }
 
-  /** Drops the per-note answers of these notes (the start sets are rebuilt from the flags, cheaply). */
+  /** Drops the per-note answers of these notes. */
   private forget(noteIds: Set<string>): void {
     for (const id of noteIds) {
-      const n = this.notes.get(id) ?? this.removed.get(id);
+      const n = this.notes.get(id);
       if (n) n.memo = null;
     }
-    this.baseSets.clear();
   }
 
   private memo(note: IndexedNote): NoteMemo {
@@ -214,77 +298,79 @@ export class NoteIndex {
     return change.noteIds.size + change.parentNoteIds.size <= 2000;
   }
 
+  /** Adds the note, or updates the live note object of that id (which keeps its place and its lists). */
   private putNote([noteId, title, type, mime, isProtected, dateCreated, dateModified, utcDateCreated, utcDateModified]: NoteTuple): void {
     this.plainTitles.delete(noteId);
     const fields = { noteId, title, type, mime, isProtected: !!isProtected, dateCreated, dateModified, utcDateCreated, utcDateModified };
-    const existing = this.notes.get(noteId) ?? this.removed.get(noteId);
-    if (existing) {
-      Object.assign(existing, fields);
-      this.notes.set(noteId, existing);
-    } else {
-      this.notes.set(noteId, { ...fields, parentBranches: [], parents: [], children: [], owned: [], targetRelations: [], memo: null, searchText: undefined });
-    }
+    const existing = this.notes.get(noteId);
+    if (existing) Object.assign(existing, fields);
+    else this.notes.set(noteId, { ...fields, parentBranches: [], parents: [], children: [], owned: [], targetRelations: [], memo: null, searchText: undefined });
   }
 
-  private putBranch([branchId, noteId, parentNoteId, notePosition, prefix]: BranchTuple): void {
-    this.branches.set(branchId, { branchId, noteId, parentNoteId, notePosition, prefix });
+  private addBranch([branchId, noteId, parentNoteId, notePosition, prefix]: BranchTuple): IndexedBranch {
+    const b: IndexedBranch = { branchId, noteId, parentNoteId, notePosition, prefix };
+    this.branchesOfChild.add(noteId, b);
+    this.branchesOfParent.add(parentNoteId, b);
+    return b;
   }
 
-  private putAttribute([attributeId, noteId, type, name, value, isInheritable, position]: AttributeTuple): void {
-    this.attributes.set(attributeId, { attributeId, noteId, type, name, value: value ?? '', isInheritable: !!isInheritable, position });
+  private addAttribute([attributeId, noteId, type, name, value, isInheritable, position]: AttributeTuple): IndexedAttribute {
+    const a: IndexedAttribute = { attributeId, noteId, type, name, value: value ?? '', isInheritable: !!isInheritable, position };
+    this.attributesOfOwner.add(noteId, a);
+    this.attributesByName.add(nameKey(type, name), a);
+    if (type === 'relation') this.relationsToTarget.add(a.value, a);
+    return a;
   }
 
-  /** Rebuilds parents, children, owned and target lists from the rows (cheap next to SQL: ~n map lookups). */
-  private link(affected: Set<string> | null): void {
-    this.version++;
-    if (affected) {
-      this.forget(affected);
-    } else {
-      for (const n of this.notes.values()) n.memo = null;
-      this.baseSets.clear();
-    }
-    this.removed = new Map();
-    this.byName = new Map();
-    for (const n of this.notes.values()) {
-      n.parentBranches = [];
-      n.parents = [];
-      n.children = [];
-      n.owned = [];
-      n.targetRelations = [];
-    }
-    const sortedBranches = [...this.branches.values()].sort((a, b) => a.notePosition - b.notePosition);
-    for (const b of sortedBranches) {
-      const child = this.notes.get(b.noteId);
+  // The lists of a note, from its rows: ordered by position, rows whose note at the other end is not live left out.
+
+  private linkParents(n: IndexedNote): void {
+    n.parentBranches = [];
+    n.parents = [];
+    for (const b of byPosition(this.branchesOfChild.get(n.noteId), (x) => x.notePosition, (x) => x.branchId)) {
       const parent = this.notes.get(b.parentNoteId);
-      if (!child || !parent) continue;
-      child.parentBranches.push(b);
-      child.parents.push(parent);
-      parent.children.push(child);
-    }
-    const sortedAttributes = [...this.attributes.values()].sort((a, b) => a.position - b.position);
-    for (const a of sortedAttributes) {
-      const owner = this.notes.get(a.noteId);
-      if (!owner) continue;
-      owner.owned.push(a);
-      const key = `${a.type}:${a.name.toLowerCase()}`;
-      let list = this.byName.get(key);
-      if (!list) this.byName.set(key, (list = []));
-      list.push(a);
-      if (a.type === 'relation') this.notes.get(a.value)?.targetRelations.push(a);
+      if (!parent) continue;
+      n.parentBranches.push(b);
+      n.parents.push(parent);
     }
   }
 
-  /** Attributes of a type whose name equals `name` (case-insensitively). */
+  private linkChildren(n: IndexedNote): void {
+    n.children = [];
+    for (const b of byPosition(this.branchesOfParent.get(n.noteId), (x) => x.notePosition, (x) => x.branchId)) {
+      const child = this.notes.get(b.noteId);
+      if (child) n.children.push(child);
+    }
+  }
+
+  private linkOwned(n: IndexedNote): void {
+    n.owned = byPosition(this.attributesOfOwner.get(n.noteId), (a) => a.position, (a) => a.attributeId);
+  }
+
+  private linkTargets(n: IndexedNote): void {
+    n.targetRelations = byPosition(this.relationsToTarget.get(n.noteId), (a) => a.position, (a) => a.attributeId).filter((a) => this.notes.has(a.noteId));
+  }
+
+  /** Attributes of a type whose name equals `name` (case-insensitively), of live notes, by position. */
   findAttributes(type: 'label' | 'relation', name: string): IndexedAttribute[] {
-    return this.byName.get(`${type}:${name.toLowerCase()}`) ?? [];
+    return this.attributesNamed(nameKey(type, name));
   }
 
   /** Attributes of a type whose name starts with `prefix` (case-insensitively). */
   findAttributesWithPrefix(type: 'label' | 'relation', prefix: string): IndexedAttribute[] {
     const out: IndexedAttribute[] = [];
-    const p = `${type}:${prefix.toLowerCase()}`;
-    for (const [key, list] of this.byName) if (key.startsWith(p)) out.push(...list);
+    const p = nameKey(type, prefix);
+    for (const key of this.attributesByName.keys()) if (key.startsWith(p)) out.push(...this.attributesNamed(key));
     return out;
+  }
+
+  private attributesNamed(key: string): IndexedAttribute[] {
+    let list = this.byName.get(key);
+    if (!list) {
+      list = byPosition(this.attributesByName.get(key), (a) => a.position, (a) => a.attributeId).filter((a) => this.notes.has(a.noteId));
+      this.byName.set(key, list);
+    }
+    return list;
   }
 
   /**
@@ -381,13 +467,16 @@ export class NoteIndex {
     let set = this.baseSets.get(key);
     if (!set) {
       set = new Set();
-      for (const n of this.notes.values()) {
-        const f = this.flagsOf(n);
-        if ((includeArchived || !f.archived) && (includeHidden || !f.hiddenCompletely)) set.add(n);
-      }
+      for (const n of this.notes.values()) if (this.inBaseSet(key, n)) set.add(n);
       this.baseSets.set(key, set);
     }
     return set;
+  }
+
+  /** Whether the note belongs in the start set of this key (see baseSet). */
+  private inBaseSet(key: string, n: IndexedNote): boolean {
+    const f = this.flagsOf(n);
+    return (key[0] === '1' || !f.archived) && (key[1] === '1' || !f.hiddenCompletely);
   }
 
   /** Whether some `~template`/`~inherit` relation points at the note. */
@@ -640,6 +729,10 @@ export class NoteIndex {
     }
     return parts.join(' / ');
   }
+}
+
+function nameKey(type: 'label' | 'relation', name: string): string {
+  return `${type}:${name.toLowerCase()}`;
 }
 
 /** Rows as arrays in one JSON value: far faster than one row object per row through the driver. */
