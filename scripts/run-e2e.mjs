@@ -208,6 +208,7 @@ export async function runE2E(options) {
     }
     let passed = 0;
     let failed = 0;
+    const failures = [];
     const summaries = [];
     for (const target of targets) {
       const vsix = options.vsix || packages[target.package];
@@ -222,6 +223,8 @@ export async function runE2E(options) {
           process.stdout.write(`    ✔ ${test.name} (${result.seconds.toFixed(1)} s)\n`);
         } else {
           targetFailed++;
+          const message = String(result.error?.message || result.error).split('\n').slice(0, 4).join(' | ');
+          failures.push({ title: `${test.name} [${target.label}] (${test.file})`, message: message.slice(0, 400) });
           process.stdout.write(`    ✘ ${test.name} [${target.label}] (${test.file}, ${result.seconds.toFixed(1)} s)\n`);
           process.stdout.write(`      ${String(result.error?.stack || result.error).split('\n').join('\n      ')}\n`);
           if (result.shot) process.stdout.write(`      screenshot: ${path.relative(ROOT, result.shot)}\n`);
@@ -234,7 +237,7 @@ export async function runE2E(options) {
     }
     if (summaries.length > 1) for (const line of summaries) log(line);
     process.stdout.write(`e2e: ${passed} passed, ${failed} failed\n`);
-    if (options.results) fs.writeFileSync(options.results, JSON.stringify({ passed, failed, pending: 0 }));
+    if (options.results) fs.writeFileSync(options.results, JSON.stringify({ passed, failed, pending: 0, failures }));
     return failed === 0 && passed > 0 ? 0 : 1;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -101,11 +101,12 @@ export async function runExtensionHostTests(options) {
       });
       outcomes.push({ target, ...outcome });
     }
-    const total = { passed: 0, failed: 0, pending: 0 };
-    for (const { counts } of outcomes) {
+    const total = { passed: 0, failed: 0, pending: 0, failures: [] };
+    for (const { target, counts } of outcomes) {
       total.passed += counts?.passed ?? 0;
       total.failed += counts?.failed ?? 0;
       total.pending += counts?.pending ?? 0;
+      for (const failure of counts?.failures ?? []) total.failures.push({ ...failure, title: `${failure.title} [${target.label}]` });
     }
     if (options.results) fs.writeFileSync(options.results, JSON.stringify(total));
     if (outcomes.length > 1) {

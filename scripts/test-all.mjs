@@ -123,7 +123,7 @@ try {
     else if (counts.passed + counts.failed === 0) verdict = 'no tests';
     else if (code !== 0 || failed > 0) verdict = `FAILED (exit ${code})`;
     if (verdict !== 'ok') ok = false;
-    results.push({ label: row.label, passed, failed, seconds, verdict });
+    results.push({ label: row.label, passed, failed, seconds, verdict, failures: counts?.failures ?? [] });
   }
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -136,6 +136,9 @@ const table = results.map((row) => {
 });
 const total = results.reduce((sum, row) => sum + row.seconds, 0);
 table.push(`${'all layers'.padEnd(width)}  ${''.padEnd(24)} ${formatSeconds(total).padStart(8)}`);
+// the failed tests again, so that the end of a long log says which ones failed and why
+const failedTests = results.flatMap((row) => row.failures.map((failure) => `  ✘ ${row.label}: ${failure.title}\n      ${failure.message}`));
+if (failedTests.length > 0) table.push('', 'failed tests:', ...failedTests);
 // .ci/run prints the table again at the end of its log
 if (process.env.TRILIUM_TEST_TIMINGS) fs.writeFileSync(process.env.TRILIUM_TEST_TIMINGS, `${table.join('\n')}\n`);
 process.stdout.write(`\n${table.join('\n')}\n`);

@@ -1,7 +1,8 @@
 // Mocha's spec reporter, plus:
 // - every top-level suite and test title starts with the SQLite driver the run uses, e.g. "[node:sqlite] replica …",
 //   so that `npm test`, which runs the core layer once per driver, says which one a failure belongs to;
-// - a JSON file with the counts (path in TRILIUM_TEST_RESULTS) for scripts/test-all.mjs.
+// - a JSON file with the counts and the failed tests' titles and first error lines (path in TRILIUM_TEST_RESULTS)
+//   for scripts/test-all.mjs, which repeats the failures at the end of its output.
 'use strict';
 const fs = require('fs');
 const Mocha = require('mocha');
@@ -26,13 +27,24 @@ class CountingSpecReporter extends Mocha.reporters.Spec {
     runner.once(Mocha.Runner.constants.EVENT_RUN_BEGIN, () => {
       for (const runnable of [...runner.suite.suites, ...runner.suite.tests]) runnable.title = `${prefix} ${runnable.title}`;
     });
+    const failures = [];
+    runner.on(Mocha.Runner.constants.EVENT_TEST_FAIL, (test, error) => failures.push(failureSummary(test, error)));
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       const file = process.env.TRILIUM_TEST_RESULTS;
       const stats = runner.stats || this.stats;
-      if (file) fs.writeFileSync(file, JSON.stringify({ passed: stats.passes, failed: stats.failures, pending: stats.pending }));
+      if (file) {
+        fs.writeFileSync(file, JSON.stringify({ passed: stats.passes, failed: stats.failures, pending: stats.pending, failures }));
+      }
     });
   }
 }
 
+/** One failed test (or hook) as test-all.mjs prints it: its full title and the first lines of its error. */
+function failureSummary(test, error) {
+  const message = String((error && (error.message || error)) || 'failed').split('\n').slice(0, 4).join(' | ');
+  return { title: test.fullTitle(), message: message.length > 400 ? `${message.slice(0, 400)}…` : message };
+}
+
 module.exports = CountingSpecReporter;
+module.exports.failureSummary = failureSummary;
 module.exports.sqliteDriverLabel = sqliteDriverLabel;
