@@ -60,17 +60,19 @@ export async function runSearch(index: NoteIndex, c: Connection, query: string, 
     ({ noteId: n.noteId, title: index.shownTitle(n), type: n.type, notePath: index.bestPath(n), notePathTitle: index.bestPathTitle(n), score: 0 });
   const orderKeys = opts.orderBy ? [opts.orderBy, ...parsed.orderBy] : parsed.orderBy;
   const ordered = orderKeys.length > 0;
-  const exactNotes = [...exact];
-  let hits = exactNotes.map(toHit);
   // Trilium 0.103: a query starting with "#" runs once, scored with fuzzy matching; any other runs exactly first and,
   // when fewer than 5 results score 10 or more, again with fuzzy matching: the notes only that pass finds follow the
   // exact ones. Fuzzy matching changes what the full-text tokens find only for tokens of 4+ characters.
   const fuzzyOn = opts.fuzzy !== false;
   const pure = query.trim().startsWith('#');
   const canFind = fuzzyOn && !pure && parsed.fulltextTokens.some((t) => t.length >= MIN_FUZZY_MATCH_LENGTH);
-  if (!ordered || canFind) {
-    const relevance = new Relevance(index, parsed.fulltextQuery, parsed.highlightTokens, fuzzyOn && pure);
-    for (let i = 0; i < hits.length; i++) hits[i].score = relevance.score(hits[i], exactNotes[i]);
+  const relevance = !ordered || canFind ? new Relevance(index, parsed.fulltextQuery, parsed.highlightTokens, fuzzyOn && pure) : null;
+  // each note made a hit and scored in one go (its derived values are at hand once)
+  let hits: SearchHit[] = [];
+  for (const n of exact) {
+    const h = toHit(n);
+    if (relevance) h.score = relevance.score(h, n);
+    hits.push(h);
   }
   if (!ordered) sortByRelevance(hits);
   if (canFind && (opts.singleFuzzyPass || hits.filter((h) => h.score >= GOOD_SCORE).length < GOOD_RESULTS)) {
@@ -236,9 +238,12 @@ class Relevance {
   }
 
   private forText(words: string[], which: number, factor: number, acc: { score: number; fuzzy: number }): void {
-    if (!this.fuzzy && this.norm.length <= 4) {
-      // a few tokens, no fuzzy scoring: working a word out is cheaper than looking it up (same sums, same order)
-      for (const chunk of words) acc.score += this.exactEarnings(chunk, factor);
+    if (this.norm.length <= 4) {
+      // a few tokens: working a word out is cheaper than looking it up (same sums, same order)
+      for (const chunk of words) {
+        acc.score += this.exactEarnings(chunk, factor);
+        if (this.fuzzy) this.addFuzzyEarnings(chunk, factor, acc);
+      }
       return;
     }
     const cache = this.byWord[which];
@@ -275,16 +280,34 @@ class Relevance {
     let exact = 0;
     const fuzzy: number[] = [];
     for (let k = 0; k < this.norm.length; k++) {
-      const t = this.norm[k];
-      const len = this.tokens[k].length;
       const earned = this.exactEarning(chunk, k, factor);
       if (earned > 0) exact += earned;
-      else if (this.fuzzy && t.length >= MIN_FUZZY_SCORE_LENGTH && oneEditApart(chunk, t)) {
-        // Trilium weighs a word d edits off by (1 - d / 2): 2 edits earn nothing, so only 1 edit needs finding
-        const d = 1;
-        fuzzy.push(Math.min(W.tokenFuzzy * (1 - d / MAX_EDIT_DISTANCE) * Math.min(len, W.fuzzyLengthCap) * factor, W.fuzzyPerToken));
+      else if (this.fuzzy) {
+        const f = this.fuzzyEarning(chunk, k, factor);
+        if (f > 0) fuzzy.push(f);
       }
     }
     return { exact, fuzzy };
+  }
+
+  /** What token k earns for being one edit from `chunk` (0 when it is not, or too short to score fuzzily). */
+  private fuzzyEarning(chunk: string, k: number, factor: number): number {
+    const t = this.norm[k];
+    if (t.length < MIN_FUZZY_SCORE_LENGTH || !oneEditApart(chunk, t)) return 0;
+    // Trilium weighs a word d edits off by (1 - d / 2): 2 edits earn nothing, so only 1 edit needs finding
+    const d = 1;
+    return Math.min(W.tokenFuzzy * (1 - d / MAX_EDIT_DISTANCE) * Math.min(this.tokens[k].length, W.fuzzyLengthCap) * factor, W.fuzzyPerToken);
+  }
+
+  /** The fuzzy part of earnings(), added in token order as the cached form adds it (capped as it adds up). */
+  private addFuzzyEarnings(chunk: string, factor: number, acc: { score: number; fuzzy: number }): void {
+    for (let k = 0; k < this.norm.length; k++) {
+      if (this.exactEarning(chunk, k, factor) > 0) continue;
+      const s = this.fuzzyEarning(chunk, k, factor);
+      if (s === 0) continue;
+      if (acc.fuzzy >= W.fuzzyTotal) return;
+      acc.score += s;
+      acc.fuzzy += s;
+    }
   }
 }
