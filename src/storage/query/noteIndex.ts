@@ -46,7 +46,10 @@ export interface IndexedNote {
   searchText: string | undefined;
 }
 
+// Lists of a note without rows, shared: the index never changes a list in place (it assigns a new one).
 const EMPTY: IndexedAttribute[] = [];
+const NO_NOTES: IndexedNote[] = [];
+const NO_BRANCHES: IndexedBranch[] = [];
 
 /** Decrypts protected notes for the search while a protected session is open (results stay in memory). */
 export interface ProtectedReader {
@@ -301,10 +304,15 @@ export class NoteIndex {
   /** Adds the note, or updates the live note object of that id (which keeps its place and its lists). */
   private putNote([noteId, title, type, mime, isProtected, dateCreated, dateModified, utcDateCreated, utcDateModified]: NoteTuple): void {
     this.plainTitles.delete(noteId);
-    const fields = { noteId, title, type, mime, isProtected: !!isProtected, dateCreated, dateModified, utcDateCreated, utcDateModified };
     const existing = this.notes.get(noteId);
-    if (existing) Object.assign(existing, fields);
-    else this.notes.set(noteId, { ...fields, parentBranches: [], parents: [], children: [], owned: [], targetRelations: [], memo: null, searchText: undefined });
+    if (existing) {
+      Object.assign(existing, { title, type, mime, isProtected: !!isProtected, dateCreated, dateModified, utcDateCreated, utcDateModified });
+      return;
+    }
+    this.notes.set(noteId, {
+      noteId, title, type, mime, isProtected: !!isProtected, dateCreated, dateModified, utcDateCreated, utcDateModified,
+      parentBranches: NO_BRANCHES, parents: NO_NOTES, children: NO_NOTES, owned: EMPTY, targetRelations: EMPTY, memo: null, searchText: undefined,
+    });
   }
 
   private addBranch([branchId, noteId, parentNoteId, notePosition, prefix]: BranchTuple): IndexedBranch {
@@ -325,9 +333,10 @@ export class NoteIndex {
   // The lists of a note, from its rows: ordered by position, rows whose note at the other end is not live left out.
 
   private linkParents(n: IndexedNote): void {
-    n.parentBranches = [];
-    n.parents = [];
-    for (const b of byPosition(this.branchesOfChild.get(n.noteId), (x) => x.notePosition, (x) => x.branchId)) {
+    const rows = this.branchesOfChild.get(n.noteId);
+    n.parentBranches = rows.length === 0 ? NO_BRANCHES : [];
+    n.parents = rows.length === 0 ? NO_NOTES : [];
+    for (const b of byPosition(rows, (x) => x.notePosition, (x) => x.branchId)) {
       const parent = this.notes.get(b.parentNoteId);
       if (!parent) continue;
       n.parentBranches.push(b);
@@ -336,19 +345,22 @@ export class NoteIndex {
   }
 
   private linkChildren(n: IndexedNote): void {
-    n.children = [];
-    for (const b of byPosition(this.branchesOfParent.get(n.noteId), (x) => x.notePosition, (x) => x.branchId)) {
+    const rows = this.branchesOfParent.get(n.noteId);
+    n.children = rows.length === 0 ? NO_NOTES : [];
+    for (const b of byPosition(rows, (x) => x.notePosition, (x) => x.branchId)) {
       const child = this.notes.get(b.noteId);
       if (child) n.children.push(child);
     }
   }
 
   private linkOwned(n: IndexedNote): void {
-    n.owned = byPosition(this.attributesOfOwner.get(n.noteId), (a) => a.position, (a) => a.attributeId);
+    const rows = this.attributesOfOwner.get(n.noteId);
+    n.owned = rows.length === 0 ? EMPTY : byPosition(rows, (a) => a.position, (a) => a.attributeId);
   }
 
   private linkTargets(n: IndexedNote): void {
-    n.targetRelations = byPosition(this.relationsToTarget.get(n.noteId), (a) => a.position, (a) => a.attributeId).filter((a) => this.notes.has(a.noteId));
+    const rows = this.relationsToTarget.get(n.noteId);
+    n.targetRelations = rows.length === 0 ? EMPTY : byPosition(rows, (a) => a.position, (a) => a.attributeId).filter((a) => this.notes.has(a.noteId));
   }
 
   /** Attributes of a type whose name equals `name` (case-insensitively), of live notes, by position. */
