@@ -1,6 +1,7 @@
 // A small typed view of parse5's default tree, with the helpers the Markdown converter needs.
 import * as parse5 from 'parse5';
 import { parseFragment, serialize } from 'parse5';
+import { parseStrictHtml } from './strictHtml';
 
 export interface HtmlNode {
   nodeName: string;
@@ -27,11 +28,14 @@ const fragmentParser = (parse5 as unknown as {
 }).Parser?.getFragmentParser?.bind((parse5 as unknown as { Parser: unknown }).Parser);
 
 /**
- * A fragment as parse5 parses it (in a <template> context). parse5's own parseFragment moves the top-level nodes
+ * A fragment as parse5 parses it (in a <template> context): well-formed HTML by the fast strict parser, the rest
+ * by parse5 (onParseError wants parse5's errors). parse5's own parseFragment moves the top-level nodes
  * into the fragment one splice at a time, which is quadratic in their number (seconds for a 1 MB note); this takes
  * the whole child list over at once.
  */
 export function parseHtml(html: string, withLocations = false, onParseError?: (error: { startOffset: number }) => void): HtmlParent {
+  const strict = onParseError ? undefined : parseStrictHtml(html, withLocations);
+  if (strict) return strict;
   const options = { sourceCodeLocationInfo: withLocations, onParseError };
   if (!fragmentParser) return parseFragment(html, options) as unknown as HtmlParent;
   const parser = fragmentParser(null, options);

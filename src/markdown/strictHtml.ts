@@ -1,0 +1,227 @@
+// A fast parser for the well-formed HTML that CKEditor and markdown-it write. It builds the same tree as parse5 (the
+// HTML standard's parser; source offsets as parse5 gives them, but for text in <pre>) but only for a strict subset where that tree follows from the tags alone: every element
+// closed by its own end tag, known tags in places where the standard's parser neither closes, moves nor inserts
+// anything, plain comments, no carriage returns or NULs. Anything else returns undefined and the caller uses parse5.
+import { Tokenizer } from 'htmlparser2';
+import type { HtmlComment, HtmlElement, HtmlNode, HtmlParent, HtmlText } from './htmlTree';
+
+class OutsideSubset extends Error {}
+const outside = (): never => {
+  throw new OutsideSubset();
+};
+
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+const VOID = new Set(['br', 'hr', 'img', 'input', 'col', 'wbr']);
+/** Tags the standard's parser treats as ordinary elements when well nested (under the rules below). */
+const ORDINARY = new Set([
+  'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'aside', 'pre', 'code', 'figure',
+  'figcaption', 'table', 'caption', 'colgroup', 'col', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th', 'img', 'br', 'hr', 'a', 'span',
+  'strong', 'em', 'b', 'i', 'u', 's', 'strike', 'del', 'ins', 'sub', 'sup', 'mark', 'small', 'big', 'kbd', 'label', 'input', 'div',
+  'section', 'details', 'summary', 'address', 'article', 'header', 'footer', 'nav', 'main', 'cite', 'q', 'abbr', 'dfn', 'time',
+  'var', 'samp', 'bdi', 'bdo', 'font', 'tt', 'wbr',
+]);
+/** Start tags that close an open <p> (the standard's "close a p element"); never allowed inside one. */
+const CLOSES_P = new Set([
+  'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'figcaption', 'figure', 'footer', 'header', 'main', 'nav',
+  'ol', 'p', 'section', 'summary', 'ul', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'table', 'hr', 'li', 'dd', 'dt',
+]);
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** Elements that may only appear directly inside these parents (elsewhere the standard's parser reshapes them). */
+const PARENTS: Record<string, string[]> = {
+  li: ['ul', 'ol'], dt: ['dl'], dd: ['dl'], caption: ['table'], colgroup: ['table'], col: ['colgroup'],
+  thead: ['table'], tbody: ['table'], tfoot: ['table'], tr: ['thead', 'tbody', 'tfoot'], td: ['tr'], th: ['tr'],
+};
+/** Table parts: only whitespace text, comments and their own children inside (other content is moved out). */
+const TABLE_PARTS = new Set(['table', 'thead', 'tbody', 'tfoot', 'tr', 'colgroup']);
+
+/** Start and end tags in the plain syntax (sticky: tested in place, at the tag's start, to end at its `>`). */
+const START_TAG = /<[a-zA-Z][a-zA-Z0-9-]*(?:[ \t\n\f]+[a-zA-Z_:][a-zA-Z0-9_:.-]*(?:=(?:"[^"]*"|'[^']*'|[^ \t\n\f"'=<>`/]+))?)*[ \t\n\f]*\/?>/y;
+const END_TAG = /<\/[a-zA-Z][a-zA-Z0-9-]*>/y;
+const isTagAt = (re: RegExp, html: string, start: number, end: number): boolean => {
+  re.lastIndex = start;
+  return re.test(html) && re.lastIndex === end;
+};
+/** Text whose `<` could start markup the tokenizers might read differently. */
+const MARKUP_IN_TEXT = /<[a-zA-Z/!?]/;
+
+/** The fragment as parse5 parses it, or undefined when the HTML is outside the strict subset. */
+export function parseStrictHtml(html: string, withLocations: boolean): HtmlParent | undefined {
+  return parse(html, withLocations, undefined);
+}
+
+/** A top-level node and where its source is in the note. */
+export interface LocatedNode { node: HtmlNode; start: number; end: number }
+
+/**
+ * The top-level nodes as parseStrictHtml gives them, elements that `lookThrough` accepts replaced by their content,
+ * built once per distinct source: in the subset an element's tree follows from its own source, so top-level elements
+ * with equal source share one (read-only) tree. Undefined when the HTML is outside the subset.
+ */
+export function parseStrictTopLevel(html: string, lookThrough: (shallow: HtmlElement) => boolean): LocatedNode[] | undefined {
+  const shallow = parse(html, true, lookThrough);
+  if (!shallow) return undefined;
+  const trees = new Map<string, HtmlNode>();
+  const out: LocatedNode[] = [];
+  for (const node of shallow.childNodes) {
+    const { startOffset: start, endOffset: end } = node.sourceCodeLocation!;
+    if (!('tagName' in node)) {
+      out.push({ node, start, end });
+      continue;
+    }
+    const source = html.slice(start, end);
+    let tree = trees.get(source);
+    if (!tree) {
+      tree = parse(source, false, undefined)?.childNodes[0];
+      if (!tree) return undefined;
+      trees.set(source, tree);
+    }
+    out.push({ node: tree, start, end });
+  }
+  return out;
+}
+
+/**
+ * With `shallow`, the subset is checked throughout but only top-level nodes are built (without children), and the
+ * elements `shallow` accepts are looked through: their content is top-level.
+ */
+function parse(html: string, withLocations: boolean, shallow: ((el: HtmlElement) => boolean) | undefined): HtmlParent | undefined {
+  if (html.includes('\r') || html.includes('\0')) return undefined;
+  const root = { nodeName: '#document-fragment', childNodes: [] } as unknown as HtmlParent;
+  const stack: HtmlParent[] = [root];
+  let current: HtmlParent = root;
+  let built = 0; // elements on the stack whose children are built (shallow: those not looked through)
+  const lookedThrough = new Set<HtmlParent>();
+  let openP = 0;
+  let openA = 0;
+  let pos = 0; // where the next token starts
+  let text: HtmlText | undefined; // the text node being extended by adjacent text and character references
+  let afterPreStart = false; // parse5 drops a newline right after <pre>
+  let element: HtmlElement | undefined; // the start tag being read
+  let attrName = '';
+  let attrValue = '';
+  const location = (startOffset: number, endOffset: number) => (withLocations ? { startOffset, endOffset } : undefined);
+
+  const appendText = (value: string, start: number, end: number, entity: boolean): void => {
+    if (afterPreStart) {
+      afterPreStart = false;
+      if (value.startsWith('\n')) {
+        if (entity) outside();
+        value = value.slice(1);
+        start++;
+        if (value === '') return;
+      }
+    }
+    if (TABLE_PARTS.has((current as HtmlElement).tagName) && !/^[ \t\n\f]*$/.test(value)) outside();
+    if (shallow && built > 0) return;
+    if (text) {
+      text.value += value;
+      if (text.sourceCodeLocation) text.sourceCodeLocation.endOffset = end;
+    } else {
+      text = { nodeName: '#text', value, parentNode: current, sourceCodeLocation: location(start, end) } as HtmlText;
+      (shallow ? root : current).childNodes.push(text);
+    }
+  };
+
+  const openElement = (end: number): void => {
+    const el = element!;
+    element = undefined;
+    if (!isTagAt(START_TAG, html, pos, end + 1)) outside();
+    const tag = el.tagName;
+    const parentTag = (current as HtmlElement).tagName;
+    if (!ORDINARY.has(tag)) outside();
+    if (PARENTS[tag] ? !PARENTS[tag].includes(parentTag) : TABLE_PARTS.has(parentTag)) outside();
+    if ((openP > 0 && CLOSES_P.has(tag)) || (tag === 'a' && openA > 0) || (HEADINGS.has(tag) && HEADINGS.has(parentTag))) outside();
+    el.parentNode = current;
+    el.sourceCodeLocation = location(pos, end + 1);
+    const through = shallow !== undefined && built === 0 && !VOID.has(tag) && shallow(el);
+    if (!shallow) current.childNodes.push(el);
+    else if (built === 0 && !through) root.childNodes.push(el);
+    text = undefined;
+    afterPreStart = tag === 'pre';
+    if (!VOID.has(tag)) {
+      stack.push(el);
+      current = el;
+      if (through) lookedThrough.add(el);
+      else built++;
+      if (tag === 'p') openP++;
+      if (tag === 'a') openA++;
+    }
+    pos = end + 1;
+  };
+
+  const tokenizer = new Tokenizer({ decodeEntities: true }, {
+    ontext(start, end) {
+      const value = html.slice(start, end);
+      if (MARKUP_IN_TEXT.test(value)) outside();
+      appendText(value, pos, end, false);
+      pos = end;
+    },
+    ontextentity(codePoint, end) {
+      appendText(String.fromCodePoint(codePoint), pos, end, true);
+      pos = end;
+    },
+    onopentagname(start, end) {
+      const tagName = html.slice(start, end).toLowerCase();
+      element = { nodeName: tagName, tagName, attrs: [], childNodes: [], namespaceURI: HTML_NS, parentNode: null, sourceCodeLocation: undefined } as unknown as HtmlElement;
+    },
+    onattribname(start, end) {
+      attrName = html.slice(start, end).toLowerCase();
+      attrValue = '';
+    },
+    onattribdata(start, end) {
+      attrValue += html.slice(start, end);
+    },
+    onattribentity(codePoint) {
+      attrValue += String.fromCodePoint(codePoint);
+    },
+    onattribend() {
+      if (element!.attrs.some((a) => a.name === attrName)) outside();
+      element!.attrs.push({ name: attrName, value: attrValue });
+    },
+    onopentagend(end) {
+      openElement(end);
+    },
+    onselfclosingtag(end) {
+      if (!VOID.has(element!.tagName)) outside(); // the standard ignores the slash: the element stays open
+      openElement(end);
+    },
+    onclosetag(start, end) {
+      const tag = html.slice(start, end).toLowerCase();
+      const closeEnd = html.indexOf('>', end);
+      if (closeEnd < 0 || !isTagAt(END_TAG, html, pos, closeEnd + 1) || stack.length === 1 || (current as HtmlElement).tagName !== tag) outside();
+      if (current.sourceCodeLocation) current.sourceCodeLocation.endOffset = closeEnd + 1;
+      if (tag === 'p') openP--;
+      if (tag === 'a') openA--;
+      if (!lookedThrough.has(current)) built--;
+      stack.pop();
+      current = stack[stack.length - 1];
+      text = undefined;
+      afterPreStart = false;
+      pos = closeEnd + 1;
+    },
+    oncomment(start, end, offset) {
+      const source = html.slice(pos, end + 1);
+      if (!source.startsWith('<!--') || /^<!---?>/.test(source) || source.indexOf('-->', 4) !== source.length - 3 || source.includes('--!>')) outside();
+      const comment = { nodeName: '#comment', data: html.slice(start, end - offset), parentNode: current, sourceCodeLocation: location(pos, end + 1) } as HtmlComment;
+      if (!shallow) current.childNodes.push(comment);
+      else if (built === 0) root.childNodes.push(comment);
+      text = undefined;
+      afterPreStart = false;
+      pos = end + 1;
+    },
+    oncdata: outside,
+    ondeclaration: outside,
+    onprocessinginstruction: outside,
+    onend() {
+      if (stack.length !== 1 || element || pos !== html.length) outside();
+    },
+  });
+  try {
+    tokenizer.write(html);
+    tokenizer.end();
+  } catch (e) {
+    if (e instanceof OutsideSubset) return undefined;
+    throw e;
+  }
+  return root;
+}

@@ -1,0 +1,71 @@
+// The strict parser builds parse5's tree, or declines.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFragment } from 'parse5';
+import type { HtmlNode, HtmlParent } from '../../../src/markdown/htmlTree';
+import { parseStrictHtml, parseStrictTopLevel } from '../../../src/markdown/strictHtml';
+
+const DIR = join(__dirname, '../../fixtures/markdown-corpus');
+const corpus = readdirSync(DIR).filter((f) => f.endsWith('.html')).sort().map((f) => ({ name: f, html: readFileSync(join(DIR, f), 'utf8') }));
+
+/** A tree as plain data: names, attributes, text, comments, and the source offsets of top-level nodes and of nodes in divs (what splitNote uses). */
+function shape(nodes: HtmlNode[], withLocations: boolean): unknown[] {
+  return nodes.map((n) => {
+    const loc = withLocations && n.sourceCodeLocation ? [n.sourceCodeLocation.startOffset, n.sourceCodeLocation.endOffset] : undefined;
+    const any = n as unknown as { value?: string; data?: string; attrs?: unknown; childNodes?: HtmlNode[] };
+    return [n.nodeName, any.value ?? any.data ?? any.attrs, loc, any.childNodes ? shape(any.childNodes, withLocations && n.nodeName === 'div') : undefined];
+  });
+}
+
+function parse5Shape(html: string): unknown[] {
+  return shape((parseFragment(html, { sourceCodeLocationInfo: true }) as unknown as HtmlParent).childNodes, true);
+}
+
+function assertSameOrDeclined(html: string, mustAccept = false): void {
+  const strict = parseStrictHtml(html, true);
+  if (!strict) {
+    assert.ok(!mustAccept, `declined: ${html.slice(0, 80)}`);
+    return;
+  }
+  assert.deepEqual(shape(strict.childNodes, true), parse5Shape(html), html.slice(0, 200));
+}
+
+describe('strict HTML parser', () => {
+  it('builds parse5\'s tree for every CKEditor-form corpus note', () => {
+    for (const { name, html } of corpus.filter((n) => n.name.startsWith('ckeditor-'))) {
+      assert.ok(parseStrictHtml(html, true), name);
+      assertSameOrDeclined(html, true);
+    }
+  });
+
+  it('builds parse5\'s tree or declines for the rest of the corpus', () => {
+    for (const { html } of corpus) assertSameOrDeclined(html);
+  });
+
+  it('builds parse5\'s tree or declines for HTML the standard parser reshapes', () => {
+    const cases = [
+      '<p>a<div>b</div></p>', '<p>a</p></p>', '<b><i>x</b></i>', '<table><tr><td>x</td></tr></table>', '<table>x<tbody></tbody></table>',
+      '<li>a</li>', '<ul><li>a<li>b</li></ul>', '<ul><li><div><li>x</li></div></li></ul>', '<h1><h2>x</h2></h1>', '<a href="x"><a>y</a></a>',
+      '<pre>\nx</pre>', '<pre>\n\nx</pre>', '<pre>&#10;x</pre>', '<pre><code>\nx</code></pre>', '<span/>x', '<br/><br></br>', '<img src=a/>',
+      '<p>a &amp b &notit; c &#x80; &#0; &unknown; &lt</p>', '<p title="a &amp b &notit; &lt">x</p>', '<!-->x', '<!--->x', '<!-- a --!> b -->',
+      '<!-- a --->', '<![CDATA[x]]>', '<?x?>', '<!DOCTYPE html>', 'a\r\nb', 'x < y', 'x </ y', 'x <3', '<p class="a" class="b">x</p>',
+      '<P CLASS="A">x</P>', '<p>x', 'x</p>', '<script>a</script>', '<textarea>\nx</textarea>', '<svg viewBox="0 0 1 1"></svg>',
+      '<table><colgroup><col></colgroup><tbody><tr><th>x</th></tr></tbody></table>', '<dl><dt>a</dt><dd>b</dd></dl>', '<p>a<!-- c -->b</p>',
+      '<div>\n  <p>a</p>\n</div>\n', '<p>a</p >', '<p\ttitle=x>y</p>', '<p title=\'x"\'>y</p>', '<my-el>x</my-el>', '<figure class="table"><table><thead><tr><th>a</th></tr></thead></table></figure>',
+    ];
+    for (const html of cases) assertSameOrDeclined(html);
+  });
+
+  it('gives top-level nodes with their offsets, equal sources sharing one tree', () => {
+    const html = '<p>a<b>b</b></p>\n<p>a<b>b</b></p>x<!--c--><ul><li>y</li></ul>';
+    const located = parseStrictTopLevel(html, () => false)!;
+    assert.deepEqual(located.map((l) => html.slice(l.start, l.end)), ['<p>a<b>b</b></p>', '\n', '<p>a<b>b</b></p>', 'x', '<!--c-->', '<ul><li>y</li></ul>']);
+    assert.equal(located[0].node, located[2].node);
+    assert.deepEqual(shape(located.map((l) => l.node), false), shape(parseStrictHtml(html, false)!.childNodes, false));
+    assert.equal(parseStrictTopLevel('<p>a<div>b</div></p>', () => false), undefined);
+    const wrapped = '<div><div>a<p>b</p></div><p>c</p></div>';
+    const through = parseStrictTopLevel(wrapped, (el) => el.tagName === 'div')!;
+    assert.deepEqual(through.map((l) => wrapped.slice(l.start, l.end)), ['a', '<p>b</p>', '<p>c</p>']);
+  });
+});
