@@ -38,9 +38,14 @@ class VscodeSqliteConnection implements Connection {
     });
   }
 
+  /**
+   * The first row, read with Database#all: Database#get leaves its statement active (inside a read transaction)
+   * until its finalize comes round, and reads that other callers run on the connection meanwhile share that
+   * transaction's snapshot, so a read issued after a commit could miss it. Every `get` here is a one-row query.
+   */
   get<T = Record<string, SqlValue>>(sql: string, params: Params = []): Promise<T | undefined> {
     return new Promise((resolve, reject) => {
-      this.db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as T | undefined)));
+      this.db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows[0] as T | undefined)));
     });
   }
 
