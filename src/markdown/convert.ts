@@ -1,6 +1,7 @@
 // Text notes as Markdown, losslessly. Opening: each top-level HTML block becomes dialect Markdown when that renders
-// back to the same note (see normalize.ts), otherwise it stays as an HTML island; the whole note is checked, and
-// islands widen until it holds. Saving: blocks whose Markdown did not change keep their stored HTML byte for byte;
+// back to the same note (see normalize.ts), otherwise it stays as an HTML island; each block is checked on its own
+// (equal blocks once) when nothing in the Markdown reaches across blocks, else the whole note is, and islands widen
+// until it holds. Saving: blocks whose Markdown did not change keep their stored HTML byte for byte;
 // the others are rendered in CKEditor's form.
 import { splitNote, type HtmlBlock } from './blocks';
 import { ckeditorTree, toCkeditorForm, toCkeditorTree } from './ckeditorForm';
@@ -154,13 +155,13 @@ function hasRawHtml(tokens: Token[]): boolean {
 }
 
 /**
- * Proves each block of the joined Markdown against its HTML: the Markdown is parsed once as a whole (so whatever
+ * Proves each block of the joined Markdown against its HTML, together: the Markdown is parsed once as a whole (so whatever
  * one block does to the next shows), each top-level token run must start exactly at its block's first line and
  * end before the next block, and its rendering must be the block (same bytes, or the same comparison form). The
  * renderings of the blocks concatenate to the note's rendering: token runs render independently, and runs with raw
  * HTML must parse without errors (balanced), so none reaches into the next. Returns the blocks that fail.
  */
-function unproven(blocks: Working[], markdown: string): Working[] {
+function unprovenTogether(blocks: Working[], markdown: string): Working[] {
   const md = triliumMarkdownIt();
   const env: FootnoteEnv = {};
   const tokens = md.parse(markdown, env);
@@ -217,6 +218,117 @@ function unproven(blocks: Working[], markdown: string): Working[] {
     else failed.push(block);
   }
   return failed;
+}
+
+/** A paragraph after each block shows that the block ends where it ends (an unclosed fence or HTML block eats it). */
+const SENTINEL = 'trilium-proof-sentinel';
+/** A first line that may start a list item, with its marker or delimiter. */
+const LIST_START = /^(?:([-+*])|\d{1,9}([.)]))(?:[ \t]|$)/;
+
+/** What is known of a block's Markdown and HTML in this conversion: a note repeats many blocks (empty paragraphs, say). */
+interface Proof {
+  /** Parsed alone, the Markdown is one closed top-level block (parseAlone). */
+  alone: boolean;
+  /** The kind and marker of the list the block starts with and of the one it ends with, if any (lists in a row merge). */
+  firstList?: string;
+  lastList?: string;
+  /** Rendered alone, it is the block's HTML (undefined while the proof is pending). */
+  proven?: boolean;
+}
+type ProofCache = Map<string, Proof>;
+
+interface Alone { seg: Segment; tokens: Token[]; firstList?: string; lastList?: string }
+
+const listOf = (t: Token): string | undefined => (/^(?:bullet|ordered)_list_(?:open|close)$/.test(t.type) ? `${t.tag}${t.markup}` : undefined);
+
+/** A block with footnotes is not parsed alone: whether it may start (and so, as one block, be) a list, by its first line. */
+function mayBeList(markdown: string): string | undefined {
+  const m = LIST_START.exec(markdown);
+  return m ? (m[1] ? `ul${m[1]}` : `ol${m[2]}`) : undefined;
+}
+
+/**
+ * A block's Markdown parsed on its own, followed by a sentinel paragraph: one top-level block that ends before the
+ * sentinel, without reference definitions; undefined otherwise.
+ */
+function parseAlone(markdown: string): Alone | undefined {
+  const md = triliumMarkdownIt();
+  const env: FootnoteEnv = {};
+  const source = `${markdown}\n\n${SENTINEL}\n`;
+  const tokens = md.parse(source, env);
+  const references = env.references as object | undefined;
+  if (references && Object.keys(references).length > 0) return undefined;
+  const segs = segments(source, tokens, env);
+  const lines = lineCount(markdown);
+  if (segs.length !== 2 || segs.some((s) => s.footnotes)) return undefined;
+  const [seg, sentinel] = segs;
+  if (tokens[seg.from].map![0] !== 0 || tokens[seg.from].map![1] > lines + 1) return undefined; // a list's lines take the blank line after it
+  const para = tokens[sentinel.from];
+  if (para.type !== 'paragraph_open' || para.map![0] !== lines + 1 || tokens[sentinel.from + 1].content !== SENTINEL) return undefined;
+  const first = tokens[seg.from];
+  const last = tokens[seg.to - 1];
+  return { seg, tokens, firstList: listOf(first), lastList: listOf(last) };
+}
+
+/** Two lists in a row stay two lists when they differ in kind or marker. */
+function listsMerge(prev: string | undefined, next: string | undefined): boolean {
+  return prev !== undefined && prev === next;
+}
+
+/**
+ * Proves each block on its own: joined with blank lines, blocks that each parse as one closed top-level block, start
+ * at the line's start, define no references and do not continue a list render one after another as they render
+ * alone. Blocks with footnotes (numbered across the note) are proven together, as a document of their own. When a
+ * block cannot be parsed alone (it starts with whitespace, say), the whole note is proven together instead.
+ */
+function unproven(blocks: Working[], markdown: string, cache: ProofCache, contextFree: boolean): Working[] {
+  if (blocks.some((b) => /^[ \t]/.test(b.markdown))) return unprovenTogether(blocks, markdown);
+  const failed = new Set<Working>();
+  const withFootnotes = blocks.filter((b) => b.markdown.includes('[^'));
+  const footnoteSection = withFootnotes.find((b) => b.footnotes && b.form === Form.Markdown);
+  if (footnoteSection && footnoteSection !== blocks[blocks.length - 1]) failed.add(footnoteSection);
+  else if (withFootnotes.length) for (const b of unprovenTogether(withFootnotes, withFootnotes.map((w) => w.markdown).join('\n\n') + '\n')) failed.add(b);
+
+  const toProve: Array<Rendering & { proof: Proof }> = [];
+  const blocksOf = new Map<Proof, Working[]>();
+  let prevList: string | undefined;
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
+    if (b.markdown.includes('[^')) {
+      const list = mayBeList(b.markdown);
+      if (listsMerge(prevList, list)) failed.add(b);
+      prevList = list;
+      continue;
+    }
+    // Equal HTML is an equal tree only when the note's blocks parse independently of what comes before them.
+    const key = `${contextFree ? '' : i}\u0000${b.markdown}\u0000${b.html}`;
+    let proof = cache.get(key);
+    let alone: Alone | undefined;
+    if (!proof) {
+      alone = parseAlone(b.markdown);
+      proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
+      cache.set(key, proof);
+    }
+    if (!proof.alone) return unprovenTogether(blocks, markdown);
+    if (listsMerge(prevList, proof.firstList)) failed.add(b);
+    prevList = proof.lastList;
+    const same = blocksOf.get(proof);
+    if (same) same.push(b);
+    else blocksOf.set(proof, [b]);
+    if (!alone) continue; // proven (or pending) before
+    const md = triliumMarkdownIt();
+    const run = alone.tokens.slice(alone.seg.from, alone.seg.to);
+    const html = md.renderer.render(run, md.options, {});
+    const raw = hasRawHtml(run);
+    if (!raw && triviallySame(html, b.html)) proof.proven = true;
+    else toProve.push({ block: b, html, raw, proof });
+  }
+  const proofOf = new Map(toProve.map((r) => [r.block, r.proof]));
+  for (const { block, tree, balanced } of renderedTrees(toProve)) {
+    proofOf.get(block)!.proven = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block.nodes));
+  }
+  for (const [proof, list] of blocksOf) if (!proof.proven) for (const b of list) failed.add(b);
+  return [...failed];
 }
 
 interface Rendering { block: Working; html: string; raw: boolean }
@@ -310,11 +422,19 @@ export function forgetLastConversion(): void {
 function convertNote(html: string): NoteAsMarkdown {
   if (html.trim() === '') return { markdown: '', blocks: [], islandChars: 0 };
   const note = splitNote(html);
-  const blocks = note.blocks.map(blockToMarkdown);
+  const converted = new Map<string, Working>();
+  const blocks = note.blocks.map((block) => {
+    const known = note.contextFree ? converted.get(block.html) : undefined;
+    if (known) return { ...known, ...block, markdown: '' };
+    const b = blockToMarkdown(block);
+    if (note.contextFree) converted.set(block.html, { ...b });
+    return b;
+  });
+  const proofs: ProofCache = new Map();
   // Each round turns the failing blocks into islands (raw, then fenced); a fenced island renders its HTML as is.
   for (let round = 0; round < 4; round++) {
     const markdown = join(blocks);
-    const failed = unproven(blocks, markdown);
+    const failed = unproven(blocks, markdown, proofs, note.contextFree);
     if (failed.length === 0) return result(blocks, markdown);
     if (round === 3 || failed.every((b) => b.form === Form.FencedIsland)) break;
     for (const b of failed) if (b.form !== Form.FencedIsland) demote(b);
