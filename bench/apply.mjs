@@ -1,7 +1,10 @@
 // Applies a synthetic stream shaped like a 100k-note Trilium document (~354k entity changes in pages of
 // 1000 records, as a server sends them) into an empty replica, and prints the figures of issue 3.
 // Without --driver it runs once per SQLite driver, each in its own process (node:sqlite under a Node that has it:
-// this one, or the Node 24 that scripts/setup-code-server.sh caches), and prints both.
+// this one, or the Node 24 that scripts/setup-code-server.sh caches), and prints both. The node:sqlite process gets
+// the young-generation size of the replica worker that node:sqlite runs in (--max-semi-space-size: V8's young
+// generation is three semi-spaces), so that its peak RSS is the replica's, not that of V8's default young
+// generation; @vscode/sqlite3 runs on the host's own thread, whose V8 settings are the host's.
 // Usage: node bench/apply.mjs [--driver node-sqlite|vscode-sqlite3] [--notes 100000] [--pages-per-call 8] [--dir /tmp/x]
 //        [--generate-only] [--floor]
 import { spawnSync } from 'node:child_process';
@@ -16,15 +19,20 @@ const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filt
 
 if (!args.driver) {
   const { node24Bin } = await import('../scripts/lib/codeServer.mjs');
+  require('tsx/cjs');
+  const { WORKER_YOUNG_GENERATION_MB } = require('../src/storage/worker/workerReplica.ts');
   const hasNodeSqlite = (() => { try { return Boolean(process.getBuiltinModule?.('node:sqlite')); } catch { return false; } })();
   const runs = [
     { driver: 'vscode-sqlite3', node: process.execPath },
     { driver: 'node-sqlite', node: hasNodeSqlite ? process.execPath : node24Bin() },
   ];
   let failed = false;
+  const workerV8 = [`--max-semi-space-size=${WORKER_YOUNG_GENERATION_MB / 3}`];
   for (const run of runs) {
-    console.log(`\n===== ${run.driver} (${run.node}) =====`);
-    const r = spawnSync(run.node, [new URL(import.meta.url).pathname, ...process.argv.slice(2), '--driver', run.driver], {
+    const v8Flags = run.driver === 'node-sqlite' ? workerV8 : [];
+    const how = v8Flags.length ? `, ${v8Flags[0]} as the replica worker's ${WORKER_YOUNG_GENERATION_MB} MB young generation` : ', on the host thread: V8 defaults';
+    console.log(`\n===== ${run.driver} (${run.node}${how}) =====`);
+    const r = spawnSync(run.node, [...v8Flags, new URL(import.meta.url).pathname, ...process.argv.slice(2), '--driver', run.driver], {
       stdio: 'inherit', env: { ...process.env, TRILIUM_SQLITE_DRIVER: run.driver },
     });
     if (r.status !== 0) failed = true;

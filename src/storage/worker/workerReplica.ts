@@ -12,6 +12,13 @@ import { deserializeError, RETURNS_BYTES, type ReplicaIdentity, type WorkerStart
 /** Records per message of a large applyRecords call (about 10 ms of cloning each). */
 const SLICE_RECORDS = 1000;
 
+/**
+ * The worker's V8 young generation, in MB. An initial sync makes short-lived garbage fast (parsed records, row
+ * arrays), and with V8's default young generation that garbage alone took ~150 MB of RSS; with 12 MB the peak of a
+ * 100k-note load stayed near 220 MB at the same CPU time (bench:apply runs with the equal --max-semi-space-size).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 12;
+
 /** Every method of ReplicaApi that the worker answers (all but the identity fields and onDidChange). */
 const METHODS = [
   'info', 'getOption', 'setOption', 'getCursor', 'setCursor', 'getNote', 'getNoteContent', 'getChildren', 'getBranch',
@@ -44,7 +51,9 @@ function workerEntry(): { file: string; eval: boolean } {
 
 export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi> {
   const entry = workerEntry();
-  const worker = new Worker(entry.file, { eval: entry.eval, workerData: start });
+  const worker = new Worker(entry.file, {
+    eval: entry.eval, workerData: start, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; bytes: boolean }>();
   const listeners = new Set<(change: ReplicaChange) => void>();
   let nextId = 1;
