@@ -159,7 +159,7 @@ function hasRawHtml(tokens: Token[]): boolean {
  * one block does to the next shows), each top-level token run must start exactly at its block's first line and
  * end before the next block, and its rendering must be the block (same bytes, or the same comparison form). The
  * renderings of the blocks concatenate to the note's rendering: token runs render independently, and runs with raw
- * HTML must parse without errors (balanced), so none reaches into the next. Returns the blocks that fail.
+ * HTML must be balanced (see renderedTrees), so none reaches into the next. Returns the blocks that fail.
  */
 function unprovenTogether(blocks: Working[], markdown: string): Working[] {
   const md = triliumMarkdownIt();
@@ -359,7 +359,8 @@ const PROOF_MARK = 'trilium-proof-block';
  */
 function renderedTrees(all: Rendering[]): Array<{ block: Working; tree: HtmlParent; balanced: boolean }> {
   const out: Array<{ block: Working; tree: HtmlParent; balanced: boolean }> = [];
-  // Renderings with raw HTML are parsed on their own, with parse errors reported (which slows parse5 down).
+  // Renderings with raw HTML are parsed on their own: balanced when the strict parser reads them, or else when
+  // parse5 reports no errors (which slows it down).
   for (const { block, html } of all.filter((r) => r.raw)) {
     let balanced = true;
     const tree = ckeditorTree(html, () => (balanced = false));

@@ -29,12 +29,13 @@ const fragmentParser = (parse5 as unknown as {
 
 /**
  * A fragment as parse5 parses it (in a <template> context): well-formed HTML by the fast strict parser, the rest
- * by parse5 (onParseError wants parse5's errors). parse5's own parseFragment moves the top-level nodes
- * into the fragment one splice at a time, which is quadratic in their number (seconds for a 1 MB note); this takes
- * the whole child list over at once.
+ * by parse5. onParseError hears of parse5's errors, so only outside the strict subset: HTML in it is balanced
+ * (every element closed by its own end tag), whatever else (a character reference without `;`, say) it has.
+ * parse5's own parseFragment moves the top-level nodes into the fragment one splice at a time, which is quadratic
+ * in their number (seconds for a 1 MB note); this takes the whole child list over at once.
  */
 export function parseHtml(html: string, withLocations = false, onParseError?: (error: { startOffset: number }) => void): HtmlParent {
-  const strict = onParseError ? undefined : parseStrictHtml(html, withLocations);
+  const strict = parseStrictHtml(html, withLocations);
   if (strict) return strict;
   const options = { sourceCodeLocationInfo: withLocations, onParseError };
   if (!fragmentParser) return parseFragment(html, options) as unknown as HtmlParent;
