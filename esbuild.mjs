@@ -16,6 +16,19 @@ const common = {
   logLevel: 'info',
 };
 
+// KaTeX's stylesheet and fonts for math in the previews (src/preview/mathTypeset.ts), next to the bundles. Webviews
+// are Chromium, which takes the first font format listed (WOFF2): the .woff and .ttf copies stay out of the package.
+function copyKatexAssets() {
+  const from = 'node_modules/katex/dist';
+  fs.mkdirSync('dist/katex/fonts', { recursive: true });
+  const css = fs.readFileSync(`${from}/katex.min.css`, 'utf8').replace(/,url\(fonts\/[\w-]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)/g, '');
+  if (/\.(?:woff|ttf)\)/.test(css)) throw new Error(`${from}/katex.min.css names fonts other than WOFF2 in a form esbuild.mjs does not know`);
+  fs.writeFileSync('dist/katex/katex.min.css', css);
+  for (const font of fs.readdirSync(`${from}/fonts`)) {
+    if (font.endsWith('.woff2')) fs.copyFileSync(`${from}/fonts/${font}`, `dist/katex/fonts/${font}`);
+  }
+}
+
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
@@ -28,6 +41,8 @@ const optional = [];
 if (fs.existsSync('src/sync/server/main.ts')) {
   optional.push({ ...common, entryPoints: ['src/sync/server/main.ts'], outfile: 'dist/server.js', logLevel: 'silent' });
 }
+
+copyKatexAssets();
 
 if (watch) {
   for (const options of builds) {

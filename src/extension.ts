@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   const session = new DocumentSession(context, realCore, log, secrets);
   const tree = new NoteTreeProvider(() => readSettings().trilium.showHidden, () => readSettings().trilium.showArchived);
   const fs = new NoteFileSystem(() => readSettings().trilium.textNotesAsMarkdown);
-  const previews = new NotePreviews();
+  const previews = new NotePreviews(context.extensionUri);
   const dnd = new NoteDragAndDrop(() => session.replica, (id) => fs.uriFor(id), (e) => void showTriliumError(e, log, 'Move failed'));
   const treeView = vscode.window.createTreeView<TreeNode>('trilium.noteTree', {
     treeDataProvider: tree, dragAndDropController: dnd, showCollapseAll: true, canSelectMany: true,
@@ -109,7 +109,13 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   });
   const activationMs = performance.now() - started;
   log.info(`Trilium extension activated in ${activationMs.toFixed(1)} ms`);
-  return { services, ready, activationMs, conflicts, daily, images, extendMarkdownIt: (md) => triliumPreviewPlugin(md) };
+  return { services, ready, activationMs, conflicts, daily, images, extendMarkdownIt: (md) => triliumPreviewPlugin(md, { sourceOf: textOfRenderedDocument }) };
+}
+
+/** The text of the document VS Code's Markdown preview is rendering (env.currentDocument), if it is open. */
+function textOfRenderedDocument(env: unknown): string | undefined {
+  const uri = (env as { currentDocument?: vscode.Uri } | undefined)?.currentDocument?.toString();
+  return uri === undefined ? undefined : vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)?.getText();
 }
 
 export function deactivate(): void {

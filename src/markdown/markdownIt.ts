@@ -31,7 +31,7 @@ export function mathRule(state: StateInline, silent: boolean): boolean {
   const content = src.slice(start + open, end);
   if (content === '' || end + open > state.posMax) return false;
   if (!silent) {
-    const token = state.push(display ? 'math_display' : 'math_inline', 'span', 0);
+    const token = state.push(display ? 'trilium_math_display' : 'trilium_math_inline', 'span', 0);
     token.content = content;
     token.markup = display ? '$$' : '$';
   }
@@ -74,7 +74,7 @@ function findLinkOpen(tokens: Token[]): Token | undefined {
 /** Math as CKEditor's math plugin writes it: TeX in `\\(…\\)` or `\\[…\\]` inside span.math-tex. */
 export const renderMath: RenderRule = (tokens, i) => {
   const t = tokens[i];
-  return t.type === 'math_display' ? `<span class="math-tex">\\[${escapeHtml(t.content)}\\]</span>` : `<span class="math-tex">\\(${escapeHtml(t.content)}\\)</span>`;
+  return t.type === 'trilium_math_display' ? `<span class="math-tex">\\[${escapeHtml(t.content)}\\]</span>` : `<span class="math-tex">\\(${escapeHtml(t.content)}\\)</span>`;
 };
 
 /** An image with its `{…}` attributes; figure classes and style travel on data attributes to toCkeditorForm. */
@@ -124,24 +124,30 @@ export function useFootnotes(md: Markdown): void {
     }
     (state.env as FootnoteEnv).triliumFootnoteLines = lines;
   });
-  const label = (t: Token): string => escapeHtml(String((t.meta as { label?: string }).label ?? ''));
-  const number = (t: Token): number => (t.meta as { id: number }).id + 1;
-  const rules = md.renderer.rules;
-  rules.footnote_ref = (tokens, i) => {
-    const id = label(tokens[i]);
-    return `<span class="footnote-reference" data-footnote-reference="" data-footnote-id="${id}" data-footnote-index="${number(tokens[i])}" role="doc-noteref" id="fnref${id}"><sup><a href="#fn${id}">[${number(tokens[i])}]</a></sup></span>`;
-  };
-  rules.footnote_block_open = () => '<ol class="footnote-section footnotes" data-footnote-section="" role="doc-endnotes">';
-  rules.footnote_block_close = () => '</ol>';
-  rules.footnote_open = (tokens, i) => {
-    const id = label(tokens[i]);
-    return `<li class="footnote-item" data-footnote-item="" data-footnote-id="${id}" data-footnote-index="${number(tokens[i])}" role="doc-endnote" id="fn${id}">`
+  Object.assign(md.renderer.rules, footnoteRenderRules);
+}
+
+const footnoteLabel = (t: Token): string => escapeHtml(String((t.meta as { label?: string }).label ?? ''));
+const footnoteNumber = (t: Token): number => (t.meta as { id: number }).id + 1;
+
+/** markdown-it-footnote's tokens rendered as CKEditor's footnotes plugin writes them. */
+export const footnoteRenderRules: Record<string, RenderRule> = {
+  footnote_ref: (tokens, i) => {
+    const id = footnoteLabel(tokens[i]);
+    const n = footnoteNumber(tokens[i]);
+    return `<span class="footnote-reference" data-footnote-reference="" data-footnote-id="${id}" data-footnote-index="${n}" role="doc-noteref" id="fnref${id}"><sup><a href="#fn${id}">[${n}]</a></sup></span>`;
+  },
+  footnote_block_open: () => '<ol class="footnote-section footnotes" data-footnote-section="" role="doc-endnotes">',
+  footnote_block_close: () => '</ol>',
+  footnote_open: (tokens, i) => {
+    const id = footnoteLabel(tokens[i]);
+    return `<li class="footnote-item" data-footnote-item="" data-footnote-id="${id}" data-footnote-index="${footnoteNumber(tokens[i])}" role="doc-endnote" id="fn${id}">`
       + `<span class="footnote-back-link" data-footnote-back-link="" data-footnote-id="${id}"><sup><strong><a href="#fnref${id}">^</a></strong></sup></span>`
       + '<div class="footnote-content" data-footnote-content="">';
-  };
-  rules.footnote_close = () => '</div></li>';
-  rules.footnote_anchor = () => '';
-}
+  },
+  footnote_close: () => '</div></li>',
+  footnote_anchor: () => '',
+};
 
 function createMarkdownIt(): Markdown {
   const md = new MarkdownIt({ html: true, linkify: false, typographer: false, breaks: false });
@@ -154,8 +160,8 @@ function createMarkdownIt(): Markdown {
   const rules = md.renderer.rules;
   rules.em_open = () => '<i>'; // CKEditor 5 writes italic as <i>
   rules.em_close = () => '</i>';
-  rules.math_inline = renderMath;
-  rules.math_display = renderMath;
+  rules.trilium_math_inline = renderMath;
+  rules.trilium_math_display = renderMath;
   rules.fence = (tokens, i) => {
     const token = tokens[i];
     const content = token.content.replace(/\n$/, '');

@@ -1,9 +1,12 @@
 // Preview of a text note in a webview: rendered from its sanitized HTML under a strict Content Security Policy.
-// The only script is ours (nonce); it turns clicks on internal links into messages. Images come from the replica.
+// The only script is ours (nonce); it turns clicks on internal links into messages. Images and included notes come
+// from the replica; math is typeset by KaTeX here (its stylesheet and fonts from the extension's dist/katex; its inline
+// style attributes are the only ones left after sanitizing).
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
 import { imageTypeOf } from '../markdown/imageAttachments';
+import { KATEX_DIR, KATEX_STYLESHEET, typesetMathSpans } from './mathTypeset';
 import { sanitizeNoteHtml } from './sanitize';
 
 const MAX_INLINE_IMAGE = 8 * 1024 * 1024;
@@ -36,8 +39,36 @@ async function loadImages(replica: ReplicaApi, refs: Array<{ kind: 'note' | 'att
   return out;
 }
 
-/** The whole webview document for a note (exported for tests). */
-export async function renderPreview(replica: ReplicaApi, noteId: string, cspSource: string, nonce: string): Promise<string> {
+/** Included notes inside included notes are shown down to this depth (and never a note inside itself). */
+const MAX_INCLUDE_DEPTH = 3;
+
+/** A text note's content made safe to show: its images inlined, the notes it includes shown inside it. */
+async function textNoteHtml(replica: ReplicaApi, noteId: string, including: ReadonlySet<string>): Promise<string> {
+  const raw = await replica.getNoteContent(noteId);
+  const html = raw === null ? '' : typeof raw === 'string' ? raw : raw.toString('utf8');
+  const first = sanitizeNoteHtml(html, () => undefined);
+  const images = await loadImages(replica, first.refs.images);
+  const included = new Map<string, string>();
+  for (const id of new Set(first.refs.includes)) {
+    const shown = await includedNoteHtml(replica, id, including);
+    if (shown !== undefined) included.set(id, shown);
+  }
+  return sanitizeNoteHtml(html, (ref) => images.get(`${ref.kind}:${ref.id}`), (id) => included.get(id)).html;
+}
+
+/** What an include-note section shows: the included note's title (a link to it) and, for a text note, its content. */
+async function includedNoteHtml(replica: ReplicaApi, noteId: string, including: ReadonlySet<string>): Promise<string | undefined> {
+  if (including.has(noteId) || including.size > MAX_INCLUDE_DEPTH) return undefined;
+  const note = await replica.getNote(noteId);
+  if (!note || note.isDeleted) return undefined;
+  const title = `<p class="include-note-title"><a href="#" data-note-id="${noteId}">${escapeHtml(note.title)}</a></p>`;
+  if (note.isProtected) return `${title}<p><em>This note is protected.</em></p>`;
+  if (note.type !== 'text') return title;
+  return title + await textNoteHtml(replica, noteId, new Set([...including, noteId]));
+}
+
+/** The whole webview document for a note (exported for tests); `katexStylesheet` is the webview URI of KaTeX's CSS. */
+export async function renderPreview(replica: ReplicaApi, noteId: string, cspSource: string, nonce: string, katexStylesheet?: string): Promise<string> {
   const note = await replica.getNote(noteId);
   const title = note?.title ?? noteId;
   let body: string;
@@ -45,16 +76,14 @@ export async function renderPreview(replica: ReplicaApi, noteId: string, cspSour
   else if (note.isProtected) body = '<p><em>This note is protected; its content cannot be shown in VS Code.</em></p>';
   else if (note.type !== 'text') body = `<p><em>Preview shows text notes; this is a ${escapeHtml(note.type)} note.</em></p>`;
   else {
-    const raw = await replica.getNoteContent(noteId);
-    const html = raw === null ? '' : typeof raw === 'string' ? raw : raw.toString('utf8');
-    const first = sanitizeNoteHtml(html, () => undefined);
-    const images = await loadImages(replica, first.refs.images);
-    body = sanitizeNoteHtml(html, (ref) => images.get(`${ref.kind}:${ref.id}`)).html;
+    body = typesetMathSpans(await textNoteHtml(replica, noteId, new Set([noteId])));
   }
   const csp = [
     "default-src 'none'",
     `img-src ${cspSource} data:`,
     `style-src ${cspSource} 'nonce-${nonce}'`,
+    "style-src-attr 'unsafe-inline'",
+    `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>
@@ -63,6 +92,7 @@ export async function renderPreview(replica: ReplicaApi, noteId: string, cspSour
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeHtml(title)}</title>
+${katexStylesheet ? `<link rel="stylesheet" href="${escapeHtml(katexStylesheet)}">` : ''}
 <style nonce="${nonce}">
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1.5em; line-height: 1.5; }
 a { color: var(--vscode-textLink-foreground); }
@@ -79,12 +109,13 @@ aside.admonition.important { --tv-adm: #ab7df8; --tv-adm-title: "Important"; } a
 aside.admonition.warning { --tv-adm: #d29922; --tv-adm-title: "Warning"; }
 ol.footnote-section { border-top: 1px solid var(--vscode-panel-border); padding-top: 0.5em; font-size: 0.92em; }
 .footnote-reference a, .footnote-back-link a { text-decoration: none; }
-span.math-tex { font-family: var(--vscode-editor-font-family); font-style: italic; color: var(--vscode-textPreformat-foreground); }
+span.math-tex .katex-error { font-family: var(--vscode-editor-font-family); }
 figure.image { margin: 0.8em 0; } figure.image-style-align-center { text-align: center; } figure.image-style-align-right, figure.image-style-side { text-align: right; }
 figure.table { margin: 0.8em 0; } th { background: var(--vscode-editorWidget-background); }
 ol.footnote-section { border-top: 1px solid var(--vscode-panel-border); padding-top: 0.5em; font-size: 0.9em; }
 span.footnote-back-link { display: none; } div.footnote-content > p { margin: 0; }
-section.include-note { border: 1px dashed var(--vscode-panel-border); padding: 0.2em 0.8em; }
+section.include-note { border: 1px dashed var(--vscode-panel-border); padding: 0.2em 0.8em; margin: 0.8em 0; }
+p.include-note-title { font-weight: bold; margin: 0.3em 0; }
 </style></head>
 <body><h1>${escapeHtml(title)}</h1>
 <div class="note-content">${body}</div>
@@ -102,6 +133,8 @@ export class NotePreviews implements vscode.Disposable {
   private unsubscribe: (() => void) | undefined;
   private replica: ReplicaApi | undefined;
 
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
   setReplica(replica: ReplicaApi | undefined): void {
     this.unsubscribe?.();
     this.replica = replica;
@@ -118,7 +151,7 @@ export class NotePreviews implements vscode.Disposable {
     }
     panel = vscode.window.createWebviewPanel('trilium.preview', 'Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
-      localResourceRoots: [],
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, ...KATEX_DIR)],
     });
     this.panels.set(noteId, panel);
     panel.onDidDispose(() => this.panels.delete(noteId));
@@ -133,7 +166,8 @@ export class NotePreviews implements vscode.Disposable {
     if (!this.replica) return;
     const note = await this.replica.getNote(noteId);
     panel.title = `Preview: ${note?.title ?? noteId}`;
-    panel.webview.html = await renderPreview(this.replica, noteId, panel.webview.cspSource, randomBytes(16).toString('base64'));
+    const katexStylesheet = panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...KATEX_STYLESHEET)).toString();
+    panel.webview.html = await renderPreview(this.replica, noteId, panel.webview.cspSource, randomBytes(16).toString('base64'), katexStylesheet);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 // Note HTML → HTML safe to show in the preview webview: an allow-list of elements and attributes, no scripts,
-// no event handlers, no remote or javascript: URLs. Internal links and images are rewritten for the extension
-// to resolve from the replica.
+// no event handlers, no remote or javascript: URLs. Internal links, images and included notes are rewritten for the
+// extension to resolve from the replica.
 import { createDocument, type DomElement } from '@mixmark-io/domino';
 
 const ALLOWED_TAGS = new Set([
@@ -15,6 +15,8 @@ const ALLOWED_ATTRS = new Set(['href', 'src', 'alt', 'title', 'class', 'colspan'
 export interface ContentRefs {
   noteLinks: Set<string>;
   images: Array<{ kind: 'note' | 'attachment'; id: string }>;
+  /** Notes included with CKEditor's include-note widget (`section.include-note[data-note-id]`). */
+  includes: string[];
 }
 
 /** `#root/a/b/noteId` or `#noteId` → noteId. */
@@ -43,10 +45,20 @@ function inFootnote(el: DomElement): boolean {
   return false;
 }
 
-export function sanitizeNoteHtml(html: string, resolveImage: (ref: { kind: 'note' | 'attachment'; id: string }) => string | undefined): { html: string; refs: ContentRefs } {
+const NOTE_ID = /^[A-Za-z0-9_]+$/;
+
+/**
+ * `resolveInclude` gives the HTML to show inside an included note's section (already safe: it is not sanitized
+ * again here); without it, or when it gives nothing, the section keeps its own (sanitized) content.
+ */
+export function sanitizeNoteHtml(
+  html: string,
+  resolveImage: (ref: { kind: 'note' | 'attachment'; id: string }) => string | undefined,
+  resolveInclude: (noteId: string) => string | undefined = () => undefined,
+): { html: string; refs: ContentRefs } {
   const doc = createDocument(`<div id="trilium-root">${html}</div>`);
   const root = doc.getElementById('trilium-root')!;
-  const refs: ContentRefs = { noteLinks: new Set(), images: [] };
+  const refs: ContentRefs = { noteLinks: new Set(), images: [], includes: [] };
   const walk = (el: DomElement): void => {
     for (const child of Array.from(el.children)) {
       const tag = child.tagName.toLowerCase();
@@ -60,11 +72,17 @@ export function sanitizeNoteHtml(html: string, resolveImage: (ref: { kind: 'note
         continue;
       }
       const footnoteAnchor = child.getAttribute('id') ?? '';
+      const includedNoteId = tag === 'section' && /\binclude-note\b/.test(child.getAttribute('class') ?? '') ? child.getAttribute('data-note-id') ?? '' : '';
       for (const attr of Array.from(child.attributes)) {
         if (!ALLOWED_ATTRS.has(attr.name.toLowerCase())) child.removeAttribute(attr.name);
       }
       if (/\bfootnote-(?:reference|item)\b/.test(child.getAttribute('class') ?? '') && FOOTNOTE_ANCHOR.test(footnoteAnchor)) child.setAttribute('id', footnoteAnchor);
       if (tag === 'input') child.setAttribute('disabled', '');
+      if (NOTE_ID.test(includedNoteId)) {
+        refs.includes.push(includedNoteId);
+        const included = resolveInclude(includedNoteId);
+        if (included !== undefined) child.innerHTML = included;
+      }
       if (tag === 'a') {
         const href = child.getAttribute('href') ?? '';
         const noteId = noteIdFromHref(href);

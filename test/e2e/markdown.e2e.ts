@@ -1,7 +1,7 @@
 // A rich text note as Markdown through the real UI (issue 13): a note made on another client with a table, a to-do
 // list, an admonition and an image attachment opens from the tree as Markdown (GFM table rows, `- [ ]`, `> [!NOTE]`,
-// `![…](…)`; screenshot), and the project's preview renders the same constructs, the image from the replica
-// (screenshot of the webview).
+// `![…](…)`; screenshot), and the project's preview renders the same constructs, the image from the replica and the
+// math typeset by KaTeX, its fonts loaded under the webview's CSP (screenshot of the webview).
 import * as assert from 'assert';
 import { deflateSync } from 'zlib';
 import type { FrameLocator } from 'playwright-core';
@@ -60,6 +60,8 @@ function noteHtml(attachmentId: string): string {
     + `<ul class="todo-list">${todo('Write the changelog', true)}${todo('Publish the package', false)}</ul>`
     + '<aside class="admonition note"><p>Ship on a Tuesday.</p></aside>'
     + `<figure class="image"><img src="api/attachments/${attachmentId}/image/x.png" alt="diagram"></figure>`
+    + '<p>Budget: <span class="math-tex">\\(\\sum_{i=1}^{n} c_i \\le B\\)</span> per release.</p>'
+    + '<span class="math-tex">\\[x = \\frac{-b \\pm \\sqrt{b^2 - 4ac}}{2a}\\]</span>'
     + '<p>End of plan.</p>';
 }
 
@@ -117,6 +119,19 @@ const tests: E2ETest[] = [
       assert.match(String(await img.getAttribute('src')), /^data:image\/png;base64,/, 'the image comes from the replica');
       const width = await img.evaluate((el) => (el as { naturalWidth: number }).naturalWidth);
       assert.strictEqual(width, 64, 'the image decoded (a 64 px PNG)');
+      const math = frame.locator('span.math-tex .katex');
+      await math.first().waitFor({ state: 'visible', timeout: 10_000 });
+      assert.strictEqual(await math.count(), 2, 'the inline and the display formula are typeset');
+      const strutHeight = await frame.locator('.katex-display .katex-strut')
+        .evaluateAll((els) => Math.max(...els.map((el) => (el as unknown as { getBoundingClientRect(): { height: number } }).getBoundingClientRect().height)));
+      assert.ok(strutHeight > 20, `KaTeX's inline styles apply under the CSP (the fraction's strut is ${strutHeight} px high)`);
+      const katexFonts = await frame.locator('body').evaluate(async (body) => {
+        type Fonts = Iterable<{ family: string; status: string }> & { ready: Promise<unknown> };
+        const fonts = (body as unknown as { ownerDocument: { fonts: Fonts } }).ownerDocument.fonts;
+        await fonts.ready;
+        return [...fonts].filter((f) => f.status === 'loaded' && f.family.includes('KaTeX')).map((f) => f.family);
+      });
+      assert.ok(katexFonts.length > 0, 'KaTeX fonts load from the extension under the CSP');
       await t.screenshot('markdown-preview');
     },
   },

@@ -146,18 +146,72 @@ describe('extension host: text notes as Markdown, edited word by word (issue 13)
 
 describe('extension host: VS Code\'s Markdown preview renders trilium: notes as Trilium shows them', function () {
   this.timeout(60_000);
-  it('markdown.api.render gives figure.table, ul.todo-list, aside.admonition and span.math-tex', async () => {
+  it('markdown.api.render gives figure.table, ul.todo-list, aside.admonition, math typeset by KaTeX and footnotes', async () => {
     const api = await activate();
-    const noteId = (await api.services.session.requireReplica().createNote({ parentNoteId: 'root', title: 'Rendered', content: NOTES.table.html + NOTES.todo.html + NOTES.admonition.html + NOTES.math.html })).noteId;
+    const content = NOTES.table.html + NOTES.todo.html + NOTES.admonition.html + NOTES.math.html + NOTES.footnote.html;
+    const noteId = (await api.services.session.requireReplica().createNote({ parentNoteId: 'root', title: 'Rendered', content })).noteId;
     const doc = await vscode.workspace.openTextDocument(await api.services.fs.uriFor(noteId));
     assert.strictEqual(doc.languageId, 'markdown');
     const html = await vscode.commands.executeCommand<string>('markdown.api.render', doc);
     assert.match(html, /<figure class="table"><table[^>]*><thead[^>]*><tr[^>]*><th>Name<\/th>/);
     assert.match(html, /<ul class="todo-list"[^>]*><li[^>]*><label class="todo-list__label"><input type="checkbox" checked="checked" disabled="disabled">/);
     assert.match(html, /<aside class="admonition warning"[^>]*>/);
-    assert.match(html, /<span class="math-tex">\\\(e\^\{i\\pi\} \+ 1 = 0\\\)<\/span>/);
-    const plain = await vscode.commands.executeCommand<string>('markdown.api.render', '- [ ] not a trilium note');
-    assert.ok(!plain.includes('todo-list'), plain);
+    assert.match(html, /Euler: <span class="math-tex"><span class="katex"><span class="katex-mathml"><math [^>]*><semantics>.*<annotation encoding="application\/x-tex">e\^\{i\\pi\} \+ 1 = 0<\/annotation>/);
+    assert.match(html, /<span class="katex-display"><span class="katex">.*<annotation encoding="application\/x-tex">\\sum_k k<\/annotation>/);
+    assert.ok(!html.includes('\\('), 'no TeX left untypeset');
+    assert.match(html, /Claim<span class="footnote-reference"[^>]* data-footnote-id="k3v9x0q2a1"[^>]*><sup><a href="#fnk3v9x0q2a1">\[1\]<\/a><\/sup><\/span> stands\./);
+    assert.match(html, /<ol class="footnote-section footnotes"[^>]*><li class="footnote-item"[^>]* id="fnk3v9x0q2a1">.*<p[^>]*>Source: the annual report\.<\/p><\/div><\/li><\/ol>/);
+    const plain = await vscode.commands.executeCommand<string>('markdown.api.render', '- [ ] not a trilium note\n\nA claim[^1].\n\n[^1]: Plain text here.\n');
+    assert.ok(!plain.includes('todo-list') && !plain.includes('footnote'), plain);
+  });
+
+  it('KaTeX\'s stylesheet and fonts ship with the extension and are in VS Code\'s Markdown preview styles', async () => {
+    const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'trilium-vscode')!;
+    const styles: string[] = extension.packageJSON.contributes['markdown.previewStyles'];
+    assert.ok(styles.includes('./dist/katex/katex.min.css'), styles.join());
+    const css = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extension.extensionUri, 'dist/katex/katex.min.css')));
+    const fonts = [...css.matchAll(/url\((fonts\/[\w-]+\.woff2)\)/g)].map((m) => m[1]);
+    assert.ok(fonts.length >= 19, `${fonts.length} fonts`);
+    for (const font of new Set(fonts)) await vscode.workspace.fs.stat(vscode.Uri.joinPath(extension.extensionUri, 'dist/katex', font));
+  });
+});
+
+describe('extension host: the note preview typesets math with KaTeX and shows included notes', function () {
+  this.timeout(60_000);
+  it('Open Preview renders span.math-tex as KaTeX, with its stylesheet and fonts allowed by the page\'s CSP', async () => {
+    const api = await activate();
+    const noteId = (await api.services.session.requireReplica().createNote({ parentNoteId: 'root', title: 'Math preview', content: NOTES.math.html + NOTES.footnote.html })).noteId;
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('trilium.previewNote', noteId);
+    try {
+      const html = panel.webview.html;
+      assert.match(html, /Euler: <span class="math-tex"><span class="katex"><span class="katex-mathml">/);
+      assert.match(html, /<span class="math-tex"><span class="katex-display">/);
+      assert.match(html, /<link rel="stylesheet" href="[^"]+\/dist\/katex\/katex\.min\.css">/);
+      const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1];
+      assert.match(csp, /font-src [^;]+/);
+      assert.match(csp, /style-src-attr 'unsafe-inline'/);
+      assert.match(csp, /script-src 'nonce-[^']+'(;|$)/);
+      assert.match(html, /<span class="footnote-reference" id="fnrefk3v9x0q2a1"><sup><a href="#fnk3v9x0q2a1">\[1\]<\/a>/);
+    } finally {
+      panel.dispose();
+    }
+  });
+
+  it('Open Preview shows an included note (section.include-note) with its title and content from the replica', async () => {
+    const replica = (await activate()).services.session.requireReplica();
+    const included = (await replica.createNote({ parentNoteId: 'root', title: 'Shared clause', content: `<p>The shared words.</p>${NOTES.math.html}` })).noteId;
+    const including = (await replica.createNote({
+      parentNoteId: 'root', title: 'Contract',
+      content: `<p>Above.</p><section class="include-note" data-note-id="${included}" data-box-size="medium">&nbsp;</section><p>Below.</p>`,
+    })).noteId;
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('trilium.previewNote', including);
+    try {
+      assert.match(panel.webview.html, new RegExp(`<p>Above\\.</p><section class="include-note"><p class="include-note-title"><a href="#" data-note-id="${included}">Shared clause</a></p><p>The shared words\\.</p>`));
+      assert.match(panel.webview.html, /<\/section><p>Below\.<\/p>/);
+      assert.match(panel.webview.html, /Euler: <span class="math-tex"><span class="katex">/);
+    } finally {
+      panel.dispose();
+    }
   });
 });
 

@@ -61,6 +61,13 @@ describe('UI logic', () => {
     assert.match(html, /src="data:image\/png;base64,AA"/);
     assert.deepStrictEqual([...refs.noteLinks], ['def1']);
   });
+
+  it('sanitizes an include-note section: lists the included note and shows what the caller resolved for it', () => {
+    const html = '<p>A</p><section class="include-note" data-note-id="inc1" data-box-size="medium" onclick="x()">&nbsp;</section><section class="include-note" data-note-id="gone">&nbsp;</section>';
+    const { html: shown, refs } = sanitizeNoteHtml(html, () => undefined, (id) => (id === 'inc1' ? '<p>Included <a href="#" data-note-id="x1">link</a></p>' : undefined));
+    assert.deepStrictEqual(refs.includes, ['inc1', 'gone']);
+    assert.strictEqual(shown, '<p>A</p><section class="include-note"><p>Included <a href="#" data-note-id="x1">link</a></p></section><section class="include-note">&nbsp;</section>');
+  });
 });
 
 describe('Open Note… index cache', () => {
