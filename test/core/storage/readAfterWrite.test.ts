@@ -12,7 +12,7 @@ describe('storage: read after write', function () {
   after(cleanupDirs);
 
   it('sees every committed rename while other reads keep the reader connection busy', async () => {
-    const notes = [];
+    const notes: Array<{ noteId: string }> = [];
     for (let i = 0; i < 50; i++) notes.push(await r.createNote({ parentNoteId: 'root', title: `other ${i}` }));
     const { noteId } = await r.createNote({ parentNoteId: 'root', title: 'v0' });
     let stop = false;
