@@ -173,31 +173,38 @@ export class NoteIndex {
   }
 
   /**
-   * Reads again the rows of `noteIds` and the branches under `parentNoteIds`, and relinks the notes at their ends.
-   * Whether a note was deleted.
+   * Reads again the rows of `noteIds` and the branches under `parentNoteIds`, and relinks the notes at the ends of the
+   * rows that changed (a row read again unchanged keeps its object and its place in the lists). Whether a note was
+   * deleted.
    */
   private async patch(c: Connection, noteIds: Set<string>, parentNoteIds: Set<string>): Promise<boolean> {
-    const relink = { parents: new Set(noteIds), children: new Set([...noteIds, ...parentNoteIds]), owned: new Set(noteIds), targets: new Set(noteIds) };
-    const oldBranches = new Set<IndexedBranch>();
-    for (const id of noteIds) for (const b of this.branchesOfChild.get(id)) oldBranches.add(b);
-    for (const id of parentNoteIds) for (const b of this.branchesOfParent.get(id)) oldBranches.add(b);
-    for (const b of oldBranches) {
-      this.branchesOfChild.remove(b.noteId, oldBranches);
-      this.branchesOfParent.remove(b.parentNoteId, oldBranches);
+    const relink = { parents: new Set<string>(), children: new Set<string>(), owned: new Set<string>(), targets: new Set<string>() };
+    const changedBranch = (b: IndexedBranch) => {
       relink.parents.add(b.noteId);
       relink.children.add(b.parentNoteId);
+    };
+    const changedAttribute = (a: IndexedAttribute) => {
+      this.byName.delete(nameKey(a.type, a.name));
+      relink.owned.add(a.noteId);
+      if (a.type === 'relation') relink.targets.add(a.value);
+    };
+    const wasLive = new Set([...noteIds].filter((id) => this.notes.has(id)));
+
+    const oldBranches = new Map<string, IndexedBranch>();
+    for (const id of noteIds) for (const b of this.branchesOfChild.get(id)) oldBranches.set(b.branchId, b);
+    for (const id of parentNoteIds) for (const b of this.branchesOfParent.get(id)) oldBranches.set(b.branchId, b);
+    const oldBranchSet = new Set(oldBranches.values());
+    for (const b of oldBranchSet) {
+      this.branchesOfChild.remove(b.noteId, oldBranchSet);
+      this.branchesOfParent.remove(b.parentNoteId, oldBranchSet);
     }
-    const oldAttributes = new Set<IndexedAttribute>();
-    for (const id of noteIds) for (const a of this.attributesOfOwner.get(id)) oldAttributes.add(a);
-    for (const a of oldAttributes) {
-      this.attributesOfOwner.remove(a.noteId, oldAttributes);
-      const key = nameKey(a.type, a.name);
-      this.attributesByName.remove(key, oldAttributes);
-      this.byName.delete(key);
-      if (a.type === 'relation') {
-        this.relationsToTarget.remove(a.value, oldAttributes);
-        relink.targets.add(a.value);
-      }
+    const oldAttributes = new Map<string, IndexedAttribute>();
+    for (const id of noteIds) for (const a of this.attributesOfOwner.get(id)) oldAttributes.set(a.attributeId, a);
+    const oldAttributeSet = new Set(oldAttributes.values());
+    for (const a of oldAttributeSet) {
+      this.attributesOfOwner.remove(a.noteId, oldAttributeSet);
+      this.attributesByName.remove(nameKey(a.type, a.name), oldAttributeSet);
+      if (a.type === 'relation') this.relationsToTarget.remove(a.value, oldAttributeSet);
     }
 
     const noteJson = JSON.stringify([...noteIds]);
@@ -216,18 +223,42 @@ export class NoteIndex {
         deleted = true;
       }
     }
+    /** Notes that appeared or went: every row at them counts as changed (a new note object has no lists yet). */
+    const appearedOrWent = new Set([...noteIds].filter((id) => wasLive.has(id) !== live.has(id)));
+
+    const keptBranches = new Set<IndexedBranch>();
     for (const t of await jsonRows<BranchTuple>(c,
       `SELECT ${BRANCH_COLS} FROM branches WHERE isDeleted = 0 AND (noteId IN (SELECT value FROM json_each(?1)) OR parentNoteId IN (SELECT value FROM json_each(?2)))`,
       BRANCH_COLS, [noteJson, JSON.stringify([...parentNoteIds])])) {
-      const b = this.addBranch(t);
-      relink.parents.add(b.noteId);
-      relink.children.add(b.parentNoteId);
+      const old = oldBranches.get(t[0]);
+      if (old && sameBranch(old, t)) {
+        this.addBranchRow(old);
+        keptBranches.add(old);
+      } else {
+        changedBranch(this.addBranch(t));
+      }
     }
+    for (const old of oldBranchSet) if (!keptBranches.has(old)) changedBranch(old);
+    const keptAttributes = new Set<IndexedAttribute>();
     for (const t of await jsonRows<AttributeTuple>(c,
       `SELECT ${ATTR_COLS} FROM attributes WHERE isDeleted = 0 AND noteId IN (SELECT value FROM json_each(?))`, ATTR_COLS, [noteJson])) {
-      const a = this.addAttribute(t);
-      this.byName.delete(nameKey(a.type, a.name));
-      if (a.type === 'relation') relink.targets.add(a.value);
+      const old = oldAttributes.get(t[0]);
+      if (old && sameAttribute(old, t)) {
+        this.addAttributeRow(old);
+        keptAttributes.add(old);
+      } else {
+        changedAttribute(this.addAttribute(t));
+      }
+    }
+    for (const old of oldAttributeSet) if (!keptAttributes.has(old)) changedAttribute(old);
+    for (const id of appearedOrWent) {
+      for (const b of this.branchesOfChild.get(id)) changedBranch(b);
+      for (const b of this.branchesOfParent.get(id)) changedBranch(b);
+      for (const a of this.attributesOfOwner.get(id)) changedAttribute(a);
+      relink.parents.add(id);
+      relink.children.add(id);
+      relink.owned.add(id);
+      relink.targets.add(id);
     }
 
     const each = (ids: Set<string>, link: (n: IndexedNote) => void) => {
@@ -317,17 +348,25 @@ export class NoteIndex {
 
   private addBranch([branchId, noteId, parentNoteId, notePosition, prefix]: BranchTuple): IndexedBranch {
     const b: IndexedBranch = { branchId, noteId, parentNoteId, notePosition, prefix };
-    this.branchesOfChild.add(noteId, b);
-    this.branchesOfParent.add(parentNoteId, b);
+    this.addBranchRow(b);
     return b;
+  }
+
+  private addBranchRow(b: IndexedBranch): void {
+    this.branchesOfChild.add(b.noteId, b);
+    this.branchesOfParent.add(b.parentNoteId, b);
   }
 
   private addAttribute([attributeId, noteId, type, name, value, isInheritable, position]: AttributeTuple): IndexedAttribute {
     const a: IndexedAttribute = { attributeId, noteId, type, name, value: value ?? '', isInheritable: !!isInheritable, position };
-    this.attributesOfOwner.add(noteId, a);
-    this.attributesByName.add(nameKey(type, name), a);
-    if (type === 'relation') this.relationsToTarget.add(a.value, a);
+    this.addAttributeRow(a);
     return a;
+  }
+
+  private addAttributeRow(a: IndexedAttribute): void {
+    this.attributesOfOwner.add(a.noteId, a);
+    this.attributesByName.add(nameKey(a.type, a.name), a);
+    if (a.type === 'relation') this.relationsToTarget.add(a.value, a);
   }
 
   // The lists of a note, from its rows: ordered by position, rows whose note at the other end is not live left out.
@@ -741,6 +780,14 @@ export class NoteIndex {
     }
     return parts.join(' / ');
   }
+}
+
+function sameBranch(b: IndexedBranch, [, noteId, parentNoteId, notePosition, prefix]: BranchTuple): boolean {
+  return b.noteId === noteId && b.parentNoteId === parentNoteId && b.notePosition === notePosition && b.prefix === prefix;
+}
+
+function sameAttribute(a: IndexedAttribute, [, noteId, type, name, value, isInheritable, position]: AttributeTuple): boolean {
+  return a.noteId === noteId && a.type === type && a.name === name && a.value === (value ?? '') && a.isInheritable === !!isInheritable && a.position === position;
 }
 
 function nameKey(type: 'label' | 'relation', name: string): string {
