@@ -1,15 +1,8 @@
 // Issue 14 in the packaged extension, through the UI: the Attributes view with promoted attributes filled in (added
 // with "Add Attribute…", the empty field set by clicking it), and "Search Notes…" with a search language query.
 import * as assert from 'assert';
-import type { Page } from 'playwright-core';
+import { fillInputBox } from './quickInput';
 import type { E2ETest } from './types';
-
-async function fillInputBox(page: Page, prompt: RegExp, value: string): Promise<void> {
-  await page.locator('.quick-input-widget', { hasText: prompt }).waitFor({ state: 'visible', timeout: 30_000 });
-  const input = page.locator('.quick-input-widget .quick-input-box input').first();
-  await input.fill(value);
-  await input.press('Enter');
-}
 
 const tests: E2ETest[] = [
   {

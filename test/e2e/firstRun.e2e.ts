@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
+import { fillInputBox } from './quickInput';
 import type { E2ETest } from './types';
 
 const PASSWORD = 'first-run-secret';
@@ -54,15 +55,6 @@ async function recordStatusBar(page: Page): Promise<void> {
 }
 
 const statusHistory = (page: Page) => page.evaluate('window.__triliumStatus') as Promise<string[]>;
-
-async function fillInputBox(page: Page, prompt: RegExp, value: string): Promise<void> {
-  const widget = page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: 30_000 });
-  await page.locator('.quick-input-widget', { hasText: prompt }).waitFor({ state: 'visible', timeout: 30_000 });
-  const input = page.locator('.quick-input-widget .quick-input-box input').first();
-  await input.fill(value);
-  await input.press('Enter');
-}
 
 const tests: E2ETest[] = [
   {
