@@ -21,8 +21,7 @@ real Trilium note: edit it, and the change syncs back.</p>
   const projects = await note('root', 'Projects', '<p>Work in progress.</p>', 'book');
   await replica.addAttribute(projects, 'label', 'iconClass', 'bx bx-folder');
   const garden = await note(projects, 'Garden planner', `<h3>Spring plan</h3>
-<table><thead><tr><th>Bed</th><th>Crop</th><th>Sow</th></tr></thead>
-<tbody><tr><td>A</td><td>Carrots</td><td>March</td></tr><tr><td>B</td><td>Beans</td><td>May</td></tr></tbody></table>
+<figure class="table"><table><thead><tr><th>Bed</th><th>Crop</th><th>Sow</th></tr></thead><tbody><tr><td>A</td><td>Carrots</td><td>March</td></tr><tr><td>B</td><td>Beans</td><td>May</td></tr></tbody></table></figure>
 <ol><li>Order seeds</li><li>Prepare beds</li><li>Mulch</li></ol>`);
   await replica.addAttribute(garden, 'label', 'status', 'active');
   const reading = await note(projects, 'Reading list', `<ul class="todo-list">
