@@ -70,3 +70,14 @@ export function closingAfter(kind: LinkTyping['kind'], lineSuffix: string): numb
   if (kind === 'wiki') return lineSuffix.startsWith(']]') ? 2 : lineSuffix.startsWith(']') ? 1 : 0;
   return 0;
 }
+
+/** The notes a note's HTML includes (`section.include-note[data-note-id]`), each once, in order. */
+export function includedNoteIds(html: string): string[] {
+  const ids = new Set<string>();
+  for (const m of html.matchAll(/<section\b[^>]*>/g)) {
+    if (!/\bclass="[^"]*\binclude-note\b/.test(m[0])) continue;
+    const id = /\bdata-note-id="([A-Za-z0-9_]+)"/.exec(m[0])?.[1];
+    if (id) ids.add(id);
+  }
+  return [...ids];
+}
