@@ -165,6 +165,34 @@ describe('extension host: VS Code\'s Markdown preview renders trilium: notes as 
     assert.ok(!plain.includes('todo-list') && !plain.includes('footnote'), plain);
   });
 
+  it('an included note opens as an embed with its title; markdown.api.render shows its content, and an image attachment as its bytes', async () => {
+    const api = await activate();
+    const replica = api.services.session.requireReplica();
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cf000000020001e221bc330000000049454e44ae426082', 'hex');
+    const included = (await replica.createNote({ parentNoteId: 'root', title: 'Shared clause', content: '<p>The shared words.</p>' })).noteId;
+    const host = (await replica.createNote({ parentNoteId: 'root', title: 'Contract', content: '<p>Above.</p>' })).noteId;
+    const attachmentId = await replica.addAttachment(host, { role: 'image', mime: 'image/png', title: 'dot.png', content: png });
+    const html = `<p>Above.</p><section class="include-note" data-note-id="${included}" data-box-size="medium">&nbsp;</section>`
+      + `<figure class="image"><img src="api/attachments/${attachmentId}/image/dot.png" alt="A dot"></figure><p>Below.</p>`;
+    await replica.setNoteContent(host, html);
+    const doc = await vscode.workspace.openTextDocument(await api.services.fs.uriFor(host));
+    assert.strictEqual(doc.getText(), `Above.\n\n![Shared clause](#root/${included}){.include-note size=medium}\n\n![A dot](api/attachments/${attachmentId}/image/dot.png)\n\nBelow.\n`);
+    const render = () => vscode.commands.executeCommand<string>('markdown.api.render', doc);
+    const rendered = await waitFor('the included note read into the preview', async () => {
+      const out = await render();
+      return out.includes('The shared words.') && out.includes('data:image/') ? out : undefined;
+    });
+    assert.match(rendered, new RegExp(`<section class="include-note" data-note-id="${included}" data-box-size="medium"[^>]*><p class="include-note-title"><a href="#" data-note-id="${included}">Shared clause</a></p><p>The shared words\\.</p></section>`));
+    assert.match(rendered, new RegExp(`<figure class="image"[^>]*><img src="data:image/png;base64,${png.toString('base64').replace(/[+/]/g, '\\$&')}" alt="A dot"[^>]*></figure>`));
+    // Saved unchanged, the note keeps its bytes; the title is the editor's only.
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = doc.getText().indexOf('Below');
+    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + 5)), 'Under'));
+    await waitFor('the save', async () => (await doc.save()) || !doc.isDirty, 60_000);
+    assert.strictEqual(text(await replica.getNoteContent(host)), html.replace('Below', 'Under'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('KaTeX\'s stylesheet and fonts ship with the extension and are in VS Code\'s Markdown preview styles', async () => {
     const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'trilium-vscode')!;
     const styles: string[] = extension.packageJSON.contributes['markdown.previewStyles'];
