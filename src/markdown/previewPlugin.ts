@@ -7,7 +7,9 @@
 // synchronously from what the glue has read (src/preview/previewResources.ts).
 //
 // VS Code parses a document without naming it (env.currentDocument is set only when rendering) and caches the tokens,
-// so a trilium: note's Markdown is parsed again at render time, with the note in env, from the text `sourceOf` gives.
+// so a trilium: note's Markdown is parsed again at render time, with the note in env, from the text those tokens were
+// parsed from (or, for tokens parsed elsewhere, the text `sourceOf` gives): markdown-math's rules, which split a
+// paragraph at a `$$` line, never apply to a note.
 import type MarkdownIt from 'markdown-it';
 import footnote from 'markdown-it-footnote';
 import { typesetMathSpans } from '../preview/mathTypeset';
@@ -53,7 +55,11 @@ function includeRenderer(includedNote: PreviewPluginOptions['includedNote']): Re
 }
 
 /** VS Code's markdown-math rules: in a Trilium note, `$` is the dialect's math, so they stay out of its parse. */
-const OTHER_MATH_RULES = { block: ['math_block'], inline: ['math_inline', 'math_inline_block', 'math_inline_bare_block'] };
+const OTHER_MATH_RULES = {
+  block: ['math_block'],
+  inline: ['math_inline', 'math_inline_block', 'math_inline_bare_block'],
+  core: ['math_block_in_html_block', 'math_inline_in_html_block'], // `$` in raw HTML (our islands) as math, when enabled
+};
 
 /** VS Code passes the document being previewed as `env.currentDocument` (a Uri). */
 export function isTriliumEnv(env: unknown): boolean {
@@ -94,18 +100,27 @@ function renderWhere(md: Markdown, name: string, ours: RenderRule, when: EnvTest
 function parseAsTrilium(md: Markdown, source: string, env: unknown): Token[] {
   const block = md.block.ruler.disable(OTHER_MATH_RULES.block, true);
   const inline = md.inline.ruler.disable(OTHER_MATH_RULES.inline, true);
+  const core = md.core.ruler.disable(OTHER_MATH_RULES.core, true);
   try {
     // what the parse adds to env is its own: a reused env would carry footnotes and references over
     return md.parse(source, { ...(env as object), footnotes: undefined, references: undefined });
   } finally {
     md.block.ruler.enable(block, true);
     md.inline.ruler.enable(inline, true);
+    md.core.ruler.enable(core, true);
   }
 }
 
 export function triliumPreviewPlugin(md: Markdown, options: PreviewPluginOptions = {}): Markdown {
   const isTrilium = options.isTrilium ?? isTriliumEnv;
   const parsedAsTrilium = new WeakSet<Token[]>();
+  const sources = new WeakMap<Token[], string>();
+  const parse = md.parse.bind(md);
+  md.parse = (src, env) => {
+    const tokens = parse(src, env);
+    if (typeof src === 'string') sources.set(tokens, src);
+    return tokens;
+  };
   md.core.ruler.push('trilium_parsed', (state) => {
     if (isTrilium(state.env)) parsedAsTrilium.add(state.tokens);
   });
@@ -139,7 +154,7 @@ export function triliumPreviewPlugin(md: Markdown, options: PreviewPluginOptions
   const render = md.renderer.render.bind(md.renderer);
   md.renderer.render = (tokens, renderOptions, env) => {
     if (!isTrilium(env)) return render(tokens, renderOptions, env);
-    const source = parsedAsTrilium.has(tokens) ? undefined : options.sourceOf?.(env);
+    const source = parsedAsTrilium.has(tokens) ? undefined : sources.get(tokens) ?? options.sourceOf?.(env);
     const triliumTokens = source === undefined ? tokens : parseAsTrilium(md, source, env);
     return typesetMathSpans(toCkeditorForm(render(triliumTokens, renderOptions, env)));
   };

@@ -193,6 +193,25 @@ describe('extension host: VS Code\'s Markdown preview renders trilium: notes as 
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('math renders as the note preview renders it: $$…$$ after text stays in its paragraph, $ in an HTML island is text', async () => {
+    const api = await activate();
+    const noteId = (await api.services.session.requireReplica().createNote({ parentNoteId: 'root', title: 'Math in text', content: '<p>Last.</p>' })).noteId;
+    const doc = await vscode.workspace.openTextDocument(await api.services.fs.uriFor(noteId));
+    const editor = await vscode.window.showTextDocument(doc);
+    const markdown = 'Before $$x^2$$ after.\n\nText\n$$y^3$$\nmore.\n\n<p style="text-align:center;">Costs $5 and $6.</p>\n\nLast.\n';
+    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), markdown));
+    try {
+      const html = await vscode.commands.executeCommand<string>('markdown.api.render', doc);
+      // display math is a block widget in CKEditor: the spaces around it are not kept (the note saves that way too)
+      assert.match(html, /<p[^>]*>Before<span class="math-tex"><span class="katex-display">(?:(?!<\/p>)[\s\S])*x\^2(?:(?!<\/p>)[\s\S])*<\/span>after\.<\/p>/);
+      assert.match(html, /<p[^>]*>Text<span class="math-tex"><span class="katex-display">(?:(?!<\/p>)[\s\S])*y\^3(?:(?!<\/p>)[\s\S])*<\/span>more\.<\/p>/);
+      assert.match(html, /<p style="text-align:center;"[^>]*>Costs \$5 and \$6\.<\/p>/);
+      assert.ok(!html.includes('katex-block'), html);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('KaTeX\'s stylesheet and fonts ship with the extension and are in VS Code\'s Markdown preview styles', async () => {
     const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'trilium-vscode')!;
     const styles: string[] = extension.packageJSON.contributes['markdown.previewStyles'];
