@@ -1,6 +1,6 @@
 // Links to other notes in Markdown and HTML text (what the editor makes clickable) and what completion inserts.
 import { strict as assert } from 'node:assert';
-import { closingAfter, findNoteLinks, linkInsertText, linkTypingAt, noteHref } from '../../../src/markdown/noteLinks';
+import { closingAfter, findNoteLinks, includedNoteIds, linkInsertText, linkTypingAt, noteHref } from '../../../src/markdown/noteLinks';
 import { renderMarkdown } from '../../../src/markdown/convert';
 
 const spans = (text: string) => findNoteLinks(text).map((l) => ({ text: text.slice(l.start, l.end), noteId: l.noteId }));
@@ -23,6 +23,13 @@ describe('note links in Markdown and HTML', () => {
       { text: '#root', noteId: 'root' },
       { text: 'Inc9', noteId: 'Inc9' },
     ]);
+  });
+
+  it('an included note\'s embed links the note, and includedNoteIds lists what a note\'s HTML includes', () => {
+    assert.deepEqual(spans('![The Last Question](#root/SwUPk8UkwOx5){.include-note size=medium}'), [{ text: '#root/SwUPk8UkwOx5', noteId: 'SwUPk8UkwOx5' }]);
+    const html = '<section class="include-note" data-note-id="A1" data-box-size="small">&nbsp;</section><p data-note-id="No1">x</p>'
+      + '<section\n  class="include-note" data-note-id="B2"> </section><section class="include-note" data-note-id="A1">&nbsp;</section>';
+    assert.deepEqual(includedNoteIds(html), ['A1', 'B2']);
   });
 
   it('ignores #root inside other URLs and words', () => {
