@@ -7,6 +7,7 @@ import MarkdownIt from 'markdown-it';
 import footnote from 'markdown-it-footnote';
 
 type StateInline = MarkdownIt.StateInline;
+type StateCore = MarkdownIt.StateCore;
 type Token = MarkdownIt.Token;
 type RenderRule = NonNullable<MarkdownIt.Renderer["rules"]["image"]>;
 type Markdown = MarkdownIt.MarkdownIt;
@@ -103,8 +104,6 @@ export function includedNoteToken(token: Token): IncludedNote | undefined {
   return token.type === 'image' ? includedNoteOf(String(token.attrGet('src') ?? ''), attrsOf(token)) : undefined;
 }
 
-type StateCore = { tokens: Token[]; Token: new (type: string, tag: string, nesting: -1 | 0 | 1) => Token };
-
 const isBlankInline = (t: Token): boolean => t.type === 'softbreak' || t.type === 'hardbreak' || (t.type === 'text' && t.content.trim() === '');
 
 /**
@@ -123,7 +122,8 @@ export function includeRule(state: StateCore): void {
       out.push(inline);
       continue;
     }
-    out.pop(); // the paragraph_open, written again around each run of text
+    out.pop(); // the paragraph_open, written again (a copy) around each run of text
+    const copy = (t: Token): Token => Object.assign(new state.Token(t.type, t.tag, t.nesting), t, { attrs: t.attrs?.map(([k, v]) => [k, v]) ?? null });
     let run: Token[] = [];
     const flush = (): void => {
       while (run.length && isBlankInline(run[0])) run.shift();
@@ -133,7 +133,7 @@ export function includeRule(state: StateCore): void {
       const end = run[run.length - 1];
       if (end.type === 'text') end.content = end.content.replace(/[ \t]+$/, '');
       const text = Object.assign(new state.Token('inline', '', 0), { map: inline.map, level: inline.level, children: run, content: '' });
-      out.push(open, text, close);
+      out.push(copy(open), text, copy(close));
       run = [];
     };
     for (const child of inline.children) {
@@ -218,7 +218,7 @@ function createMarkdownIt(): Markdown {
   md.normalizeLinkText = (text: string) => text;
   md.inline.ruler.after('escape', 'trilium_math', mathRule);
   md.inline.ruler.after('trilium_math', 'trilium_attrs', attrsRule);
-  md.core.ruler.after('inline', 'trilium_include', includeRule as never);
+  md.core.ruler.after('inline', 'trilium_include', includeRule);
   useFootnotes(md);
 
   const rules = md.renderer.rules;

@@ -128,7 +128,7 @@ export function triliumPreviewPlugin(md: Markdown, options: PreviewPluginOptions
   md.inline.ruler.before('escape', 'trilium_math', (state, silent) => isTrilium(state.env) && mathRule(state, silent));
   md.inline.ruler.after('trilium_math', 'trilium_attrs', (state, silent) => isTrilium(state.env) && attrsRule(state, silent));
   md.core.ruler.after('inline', 'trilium_include', (state) => {
-    if (isTrilium(state.env)) includeRule(state as never);
+    if (isTrilium(state.env)) includeRule(state as MarkdownIt.StateCore);
   });
   if (!md.renderer.rules.footnote_ref) useFootnotesWhere(md, isTrilium); // else another plugin parses footnotes already
   const rules = md.renderer.rules;
