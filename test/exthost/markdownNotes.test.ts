@@ -109,6 +109,22 @@ describe('extension host: text notes as Markdown, edited word by word (issue 13)
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('typing ![[ offers note titles and inserts an included note, saved as CKEditor\'s section', async () => {
+    const doc = await vscode.workspace.openTextDocument(await fx.api.services.fs.uriFor(ids.links));
+    const editor = await vscode.window.showTextDocument(doc);
+    const before = text(await fx.replica().getNoteContent(ids.links));
+    await editor.edit((e) => e.insert(doc.positionAt(doc.getText().trimEnd().length), '\n\n![[Link ta'));
+    const position = doc.lineAt(doc.positionAt(doc.getText().indexOf('![[Link ta')).line).range.end;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position, '[');
+    const item = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'Link target');
+    assert.ok(item, `"Link target" is offered among ${list.items.length} items`);
+    assert.strictEqual(item.insertText, `![Link target](#root/${ids.target}){.include-note}`);
+    await editor.edit((e) => e.replace(item.range as vscode.Range, item.insertText as string));
+    await waitFor('the save', async () => (await doc.save()) || !doc.isDirty, 60_000);
+    assert.strictEqual(text(await fx.replica().getNoteContent(ids.links)), `${before}<section class="include-note" data-note-id="${ids.target}">&nbsp;</section>`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('a pasted image becomes an image attachment of the note, linked as figure.image, and syncs to the server', async () => {
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
     const doc = await vscode.workspace.openTextDocument(await fx.api.services.fs.uriFor(ids.paste));

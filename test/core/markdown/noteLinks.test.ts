@@ -40,6 +40,7 @@ describe('note links in Markdown and HTML', () => {
     assert.deepEqual(linkTypingAt('see [the plan]('), { kind: 'destination', from: 15, query: '' });
     assert.deepEqual(linkTypingAt('see [the plan](Pla'), { kind: 'destination', from: 15, query: 'Pla' });
     assert.deepEqual(linkTypingAt('see [[Pla'), { kind: 'wiki', from: 4, query: 'Pla' });
+    assert.deepEqual(linkTypingAt('see ![[Pla'), { kind: 'embed', from: 4, query: 'Pla' });
     assert.equal(linkTypingAt('see [the plan] ('), undefined);
     assert.equal(linkTypingAt('see [the plan](x) and more'), undefined);
     assert.equal(linkTypingAt('plain text'), undefined);
@@ -54,6 +55,10 @@ describe('note links in Markdown and HTML', () => {
     assert.equal(wiki, '[Plan \\[draft\\]](#root/p1/n2){.reference-link}');
     assert.equal(renderMarkdown(`See ${wiki}`), '<p>See <a class="reference-link" href="#root/p1/n2">Plan [draft]</a></p>');
     assert.equal(closingAfter('wiki', ']] rest'), 2);
+    const embed = linkInsertText('embed', 'Plan [draft]', href);
+    assert.equal(embed, '![Plan \\[draft\\]](#root/n2){.include-note}');
+    assert.equal(renderMarkdown(embed), '<section class="include-note" data-note-id="n2">&nbsp;</section>');
+    assert.equal(closingAfter('embed', ']]'), 2);
     assert.equal(closingAfter('destination', ')'), 0);
   });
 });
