@@ -11,6 +11,7 @@ import { triliumPreviewPlugin } from './markdown/previewPlugin';
 import { registerNoteLinks } from './editor/noteLinkProviders';
 import { SCHEME } from './editor/noteUri';
 import { NotePreviews } from './preview/notePreview';
+import { PreviewResources } from './preview/previewResources';
 import { Secrets } from './secrets';
 import { onDidChangeSettings, readSettings } from './settings';
 import { realCore } from './setup/core';
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   const tree = new NoteTreeProvider(() => readSettings().trilium.showHidden, () => readSettings().trilium.showArchived);
   const fs = new NoteFileSystem(() => readSettings().trilium.textNotesAsMarkdown);
   const previews = new NotePreviews(context.extensionUri);
+  const previewResources = new PreviewResources(() => void vscode.commands.executeCommand('markdown.preview.refresh'));
   const dnd = new NoteDragAndDrop(() => session.replica, (id) => fs.uriFor(id), (e) => void showTriliumError(e, log, 'Move failed'));
   const treeView = vscode.window.createTreeView<TreeNode>('trilium.noteTree', {
     treeDataProvider: tree, dragAndDropController: dnd, showCollapseAll: true, canSelectMany: true,
@@ -61,12 +63,13 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   context.subscriptions.push(...images.disposables);
 
   context.subscriptions.push(
-    log, session, tree, fs, previews, treeView, statusBar,
+    log, session, tree, fs, previews, previewResources, treeView, statusBar,
     vscode.workspace.registerFileSystemProvider(SCHEME, fs, { isCaseSensitive: true }),
     session.onDidChangeReplica((replica) => {
       tree.setReplica(replica);
       fs.setReplica(replica);
       previews.setReplica(replica);
+      previewResources.setReplica(replica);
     }),
     ...registerSyncCommands(services),
     ...registerNoteCommands(services),
@@ -109,7 +112,12 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   });
   const activationMs = performance.now() - started;
   log.info(`Trilium extension activated in ${activationMs.toFixed(1)} ms`);
-  return { services, ready, activationMs, conflicts, daily, images, extendMarkdownIt: (md) => triliumPreviewPlugin(md, { sourceOf: textOfRenderedDocument }) };
+  const extendMarkdownIt = (md: MarkdownIt.MarkdownIt): MarkdownIt.MarkdownIt => triliumPreviewPlugin(md, {
+    sourceOf: textOfRenderedDocument,
+    includedNote: (noteId) => previewResources.includedNote(noteId),
+    imageSrc: (src) => previewResources.imageSrc(src),
+  });
+  return { services, ready, activationMs, conflicts, daily, images, extendMarkdownIt };
 }
 
 /** The text of the document VS Code's Markdown preview is rendering (env.currentDocument), if it is open. */

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
 import type { ConflictRecord, NoteRow, ReplicaChange } from '../storage/types';
-import { htmlToMarkdown, markdownToHtml, roundTripsAsMarkdown } from './htmlMarkdown';
+import { htmlToMarkdown, includeTitles, markdownToHtml, roundTripsAsMarkdown } from './htmlMarkdown';
 import { formatForExtension, noteExtension, notePath, parseNotePath, SCHEME } from './noteUri';
 
 export const PROTECTED_PLACEHOLDER =
@@ -93,7 +93,10 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     this.loadedBlob.set(uri.toString(), note.blobId);
     if (await this.isLocked(note)) return Buffer.from(PROTECTED_PLACEHOLDER, 'utf8');
     const content = await this.requireReplica().getNoteContent(note.noteId);
-    if (formatForExtension(note.type, parsed.ext) === 'markdown') return Buffer.from(htmlToMarkdown(toText(content)), 'utf8');
+    if (formatForExtension(note.type, parsed.ext) === 'markdown') {
+      const html = toText(content);
+      return Buffer.from(htmlToMarkdown(html, await this.includeTitles(html)), 'utf8');
+    }
     return toBytes(content);
   }
 
@@ -112,13 +115,14 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     if (format === 'markdown') {
       const markdown = Buffer.from(bytes).toString('utf8');
       const currentHtml = toText(await replica.getNoteContent(note.noteId));
-      if (htmlToMarkdown(currentHtml) === markdown) return; // unchanged: keep the stored HTML byte for byte
+      const titles = await this.includeTitles(currentHtml);
+      if (htmlToMarkdown(currentHtml, titles) === markdown) return; // unchanged: keep the stored HTML byte for byte
       if (!roundTripsAsMarkdown(currentHtml)) {
         throw vscode.FileSystemError.NoPermissions(
           `"${note.title}" now holds formatting Markdown cannot keep (it changed since it was opened). Reopen it from the tree to edit it as HTML.`,
         );
       }
-      content = markdownToHtml(markdown, currentHtml);
+      content = markdownToHtml(markdown, currentHtml, titles);
     } else if (format === 'binary') {
       content = Buffer.from(bytes);
     } else {
@@ -171,6 +175,11 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
       for (const uri of this.served.get(noteId) ?? []) events.push({ type: vscode.FileChangeType.Changed, uri: vscode.Uri.parse(uri) });
     }
     if (events.length > 0) this.emitter.fire(events);
+  }
+
+  private includeTitles(html: string) {
+    const replica = this.requireReplica();
+    return includeTitles(html, (id) => replica.getNote(id));
   }
 
   private remember(noteId: string, uri: vscode.Uri): void {

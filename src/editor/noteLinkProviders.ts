@@ -62,7 +62,7 @@ export function registerNoteLinks(host: NoteLinkHost): vscode.Disposable[] {
         const item = new vscode.CompletionItem({ label: note.title, description: note.parentTitle ?? undefined }, vscode.CompletionItemKind.Reference);
         item.insertText = linkInsertText(typing.kind, note.title, noteHref(path, note.noteId));
         item.range = range;
-        item.filterText = typing.kind === 'wiki' ? `[[${note.title}` : note.title;
+        item.filterText = typing.kind === 'wiki' ? `[[${note.title}` : typing.kind === 'embed' ? `![[${note.title}` : note.title;
         item.sortText = String(i).padStart(4, '0');
         item.detail = note.type;
         return item;

@@ -11,7 +11,7 @@ import { triliumMarkdownIt, type FootnoteEnv } from './markdownIt';
 import { changedRegionToNote } from './saveRegion';
 import { joinSegments, reusableBlocks, segments, type Segment, type Token } from './segments';
 import { normalizeNodes } from './normalize';
-import { blockMarkdown, inlineRunMarkdown } from './toMarkdown';
+import { blockMarkdown, inlineRunMarkdown, type IncludeTitles } from './toMarkdown';
 
 export interface MarkdownBlock extends HtmlBlock {
   markdown: string;
@@ -125,12 +125,12 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
   return { markdown, blocks: out, islandChars };
 }
 
-function blockToMarkdown(block: HtmlBlock): Working {
+function blockToMarkdown(block: HtmlBlock, titles: IncludeTitles | undefined): Working {
   const first = block.nodes[0];
   const b: Working = { ...block, markdown: '', own: '', island: false, form: Form.Markdown };
   if (block.nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section')) b.footnotes = true;
   try {
-    b.own = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first) : inlineRunMarkdown(block.nodes);
+    b.own = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first, titles) : inlineRunMarkdown(block.nodes);
   } catch {
     // NotExpressible, or anything unexpected: the block stays as its HTML rather than failing the whole note.
     demote(b);
@@ -405,13 +405,19 @@ function sameForm(nodes: HtmlNode[], original: HtmlNode[]): boolean {
 }
 
 /** The last conversion: saving a note converts the HTML it was opened from again, to find the unchanged blocks. */
-let last: { html: string; converted: NoteAsMarkdown } | undefined;
+let last: { html: string; titles?: IncludeTitles; converted: NoteAsMarkdown } | undefined;
 
-/** A note's HTML as Markdown that renders back to the same note (proven before returning). Treat it as read-only. */
-export function noteToMarkdown(html: string): NoteAsMarkdown {
-  if (last?.html === html) return last.converted;
-  const converted = convertNote(html);
-  last = { html, converted };
+const sameTitles = (a: IncludeTitles | undefined, b: IncludeTitles | undefined): boolean =>
+  a === b || ((a?.size ?? 0) === (b?.size ?? 0) && [...(a ?? [])].every(([id, title]) => b?.get(id) === title));
+
+/**
+ * A note's HTML as Markdown that renders back to the same note (proven before returning). Treat it as read-only.
+ * `titles` are the titles of the notes it includes, shown in their embeds.
+ */
+export function noteToMarkdown(html: string, titles?: IncludeTitles): NoteAsMarkdown {
+  if (last?.html === html && sameTitles(last.titles, titles)) return last.converted;
+  const converted = convertNote(html, titles);
+  last = { html, titles, converted };
   return converted;
 }
 
@@ -420,14 +426,14 @@ export function forgetLastConversion(): void {
   last = undefined;
 }
 
-function convertNote(html: string): NoteAsMarkdown {
+function convertNote(html: string, titles: IncludeTitles | undefined): NoteAsMarkdown {
   if (html.trim() === '') return { markdown: '', blocks: [], islandChars: 0 };
   const note = splitNote(html);
   const converted = new Map<string, Working>();
   const blocks = note.blocks.map((block) => {
     const known = note.contextFree ? converted.get(block.html) : undefined;
     if (known) return { ...known, ...block, markdown: '' };
-    const b = blockToMarkdown(block);
+    const b = blockToMarkdown(block, titles);
     if (note.contextFree) converted.set(block.html, { ...b });
     return b;
   });
@@ -448,22 +454,22 @@ function convertNote(html: string): NoteAsMarkdown {
  * Markdown → the note's new HTML. With the HTML it was opened from, every block whose Markdown is unchanged keeps
  * that HTML byte for byte (and the whitespace before it), so an edited word changes only its own block.
  */
-export function markdownToNote(markdown: string, previousHtml?: string): string {
+export function markdownToNote(markdown: string, previousHtml?: string, titles?: IncludeTitles): string {
   if (markdown.trim() === '') return '';
   if (previousHtml !== undefined) {
-    const fast = changedRegionToNote(markdown, noteToMarkdown(previousHtml));
+    const fast = changedRegionToNote(markdown, noteToMarkdown(previousHtml, titles));
     if (fast !== undefined) return fast;
   }
-  return wholeMarkdownToNote(markdown, previousHtml);
+  return wholeMarkdownToNote(markdown, previousHtml, titles);
 }
 
 /** markdownToNote parsing the whole Markdown (exported for tests: the changed-region path must agree with it). */
-export function wholeMarkdownToNote(markdown: string, previousHtml?: string): string {
+export function wholeMarkdownToNote(markdown: string, previousHtml?: string, titles?: IncludeTitles): string {
   if (markdown.trim() === '') return '';
   const md = triliumMarkdownIt();
   const env: FootnoteEnv = {};
   const tokens = md.parse(markdown, env);
-  const reusable = reusableBlocks(previousHtml === undefined ? [] : noteToMarkdown(previousHtml).blocks.map((block, index) => ({ block, index })));
+  const reusable = reusableBlocks(previousHtml === undefined ? [] : noteToMarkdown(previousHtml, titles).blocks.map((block, index) => ({ block, index })));
   const { out } = joinSegments(segments(markdown, tokens, env), reusable,
     (seg) => toCkeditorForm(md.renderer.render(tokens.slice(seg.from, seg.to), md.options, env)), { out: '', lastIndex: -2 });
   return out;

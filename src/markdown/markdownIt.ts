@@ -1,17 +1,19 @@
 // The markdown-it instance of the Trilium dialect: CommonMark + GFM tables and strikethrough, with raw HTML
 // allowed (HTML islands), footnotes (markdown-it-footnote: `[^id]` and `[^id]: text`, written as CKEditor's
 // footnotes plugin writes them), plus three small inline rules: `$…$` / `$$…$$` math, and `{…}` attributes after an
-// image or a link (figure classes and sizes, `.reference-link`). Fenced code renders as CKEditor writes it.
+// image or a link (figure classes and sizes, `.reference-link`, `.include-note`). Fenced code renders as CKEditor
+// writes it; an image that embeds a note (dialect.ts) becomes a block of its own, the included note's section.
 import MarkdownIt from 'markdown-it';
 import footnote from 'markdown-it-footnote';
 
 type StateInline = MarkdownIt.StateInline;
+type StateCore = MarkdownIt.StateCore;
 type Token = MarkdownIt.Token;
 type RenderRule = NonNullable<MarkdownIt.Renderer["rules"]["image"]>;
 type Markdown = MarkdownIt.MarkdownIt;
 type Attrs = Array<[string, string]>;
 const attrsOf = (token: Token): Attrs => ((token.meta as { attrs?: Attrs } | null)?.attrs ?? []);
-import { HTML_FENCE } from './dialect';
+import { HTML_FENCE, includedNoteOf, type IncludedNote } from './dialect';
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -97,6 +99,67 @@ export const renderImage: RenderRule = (tokens, i, options, env, self) => {
   return `<img${attrs.map(([k, v]) => ` ${k}="${escapeHtml(v)}"`).join('')}>`;
 };
 
+/** The included note an inline token (an image with `{.include-note}`) stands for. */
+export function includedNoteToken(token: Token): IncludedNote | undefined {
+  return token.type === 'image' ? includedNoteOf(String(token.attrGet('src') ?? ''), attrsOf(token)) : undefined;
+}
+
+const isBlankInline = (t: Token): boolean => t.type === 'softbreak' || t.type === 'hardbreak' || (t.type === 'text' && t.content.trim() === '');
+
+/**
+ * Included notes are blocks: a paragraph's embeds leave it as `trilium_include` tokens (meta: IncludedNote and the
+ * title), and the text around them stays in paragraphs of its own, as CKEditor splits it.
+ */
+export function includeRule(state: StateCore): void {
+  const tokens = state.tokens;
+  if (!tokens.some((t) => t.type === 'inline' && t.children?.some((c) => includedNoteToken(c)))) return;
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const inline = tokens[i];
+    const open = tokens[i - 1];
+    const close = tokens[i + 1];
+    if (inline.type !== 'inline' || open?.type !== 'paragraph_open' || close?.type !== 'paragraph_close' || !inline.children?.some((c) => includedNoteToken(c))) {
+      out.push(inline);
+      continue;
+    }
+    out.pop(); // the paragraph_open, written again (a copy) around each run of text
+    const copy = (t: Token): Token => Object.assign(new state.Token(t.type, t.tag, t.nesting), t, { attrs: t.attrs?.map(([k, v]) => [k, v]) ?? null });
+    let run: Token[] = [];
+    const flush = (): void => {
+      while (run.length && isBlankInline(run[0])) run.shift();
+      while (run.length && isBlankInline(run[run.length - 1])) run.pop();
+      if (run.length === 0) return;
+      if (run[0].type === 'text') run[0].content = run[0].content.replace(/^[ \t]+/, '');
+      const end = run[run.length - 1];
+      if (end.type === 'text') end.content = end.content.replace(/[ \t]+$/, '');
+      const text = Object.assign(new state.Token('inline', '', 0), { map: inline.map, level: inline.level, children: run, content: '' });
+      out.push(copy(open), text, copy(close));
+      run = [];
+    };
+    for (const child of inline.children) {
+      const included = includedNoteToken(child);
+      if (!included) {
+        run.push(child);
+        continue;
+      }
+      flush();
+      const token = new state.Token('trilium_include', 'section', 0);
+      Object.assign(token, { block: true, map: open.map, level: open.level, meta: { ...included, title: (child.children ?? []).map((c) => c.content).join('') } });
+      out.push(token);
+    }
+    flush();
+    i++; // the paragraph_close
+  }
+  state.tokens = out;
+}
+
+/** The section CKEditor's include-note widget writes. */
+export function includeSectionOpen(included: IncludedNote): string {
+  return `<section class="include-note" data-note-id="${escapeHtml(included.noteId)}"${included.size === undefined ? '' : ` data-box-size="${escapeHtml(included.size)}"`}>`;
+}
+
+export const renderInclude: RenderRule = (tokens, i) => `${includeSectionOpen(tokens[i].meta as unknown as IncludedNote)}&nbsp;</section>`;
+
 /** The lines of each footnote definition (`[^id]: …`), which markdown-it-footnote moves to the end of the tokens. */
 export interface FootnoteEnv { [key: string | symbol]: unknown; triliumFootnoteLines?: Array<[number, number]>; footnotes?: { list?: unknown[] } }
 
@@ -155,9 +218,11 @@ function createMarkdownIt(): Markdown {
   md.normalizeLinkText = (text: string) => text;
   md.inline.ruler.after('escape', 'trilium_math', mathRule);
   md.inline.ruler.after('trilium_math', 'trilium_attrs', attrsRule);
+  md.core.ruler.after('inline', 'trilium_include', includeRule);
   useFootnotes(md);
 
   const rules = md.renderer.rules;
+  rules.trilium_include = renderInclude;
   rules.em_open = () => '<i>'; // CKEditor 5 writes italic as <i>
   rules.em_close = () => '</i>';
   rules.trilium_math_inline = renderMath;

@@ -2,6 +2,7 @@
 // note by its path in the tree, `#root/…/NOTEID` (the last segment is the note); an included note names it in
 // `data-note-id`. Pure text rules: the editor glue (src/editor/noteLinkProviders.ts) turns them into clickable links
 // and completions.
+import { includeMarkdown } from './dialect';
 
 export interface NoteLinkSpan {
   /** Offsets in the text of the part that is clickable (the href, or the note id). */
@@ -33,9 +34,12 @@ export function findNoteLinks(text: string): NoteLinkSpan[] {
 
 /** Where a note link is being typed on a line, and what is typed of it so far. */
 export interface LinkTyping {
-  /** `destination`: inside `[text](…`, the href goes there; `wiki`: after `[[`, a whole reference link replaces it. */
-  kind: 'destination' | 'wiki';
-  /** Column where the replaced text starts (after `(`, or at the first `[` of `[[`). */
+  /**
+   * `destination`: inside `[text](…`, the href goes there; `wiki`: after `[[`, a whole reference link replaces it;
+   * `embed`: after `![[` (Obsidian's embed), an included note replaces it.
+   */
+  kind: 'destination' | 'wiki' | 'embed';
+  /** Column where the replaced text starts (after `(`, or at the first `[` of `[[`, or at the `!` of `![[`). */
   from: number;
   /** What was typed after the opening, for filtering titles. */
   query: string;
@@ -44,6 +48,7 @@ export interface LinkTyping {
 /** Looks at the text of a line before the cursor. */
 export function linkTypingAt(linePrefix: string): LinkTyping | undefined {
   const wiki = /\[\[([^\[\]()]*)$/.exec(linePrefix);
+  if (wiki && linePrefix[wiki.index - 1] === '!') return { kind: 'embed', from: wiki.index - 1, query: wiki[1] };
   if (wiki) return { kind: 'wiki', from: wiki.index, query: wiki[1] };
   const dest = /\]\(([^()\s]*)$/.exec(linePrefix);
   if (dest) return { kind: 'destination', from: dest.index + 2, query: dest[1].startsWith('#') ? '' : dest[1] };
@@ -60,13 +65,25 @@ function linkText(title: string): string {
   return title.replace(/([\\[\]])/g, '\\$1');
 }
 
-/** What a completion inserts: the bare href inside `(…)`, or a whole reference link for `[[…`. */
+/** What a completion inserts: the bare href inside `(…)`, a whole reference link for `[[…`, an included note for `![[…`. */
 export function linkInsertText(kind: LinkTyping['kind'], title: string, href: string): string {
+  if (kind === 'embed') return includeMarkdown(linkText(title), href.slice(href.lastIndexOf('/') + 1), undefined);
   return kind === 'destination' ? href : `[${linkText(title)}](${href}){.reference-link}`;
 }
 
 /** How many characters after the cursor a completion also replaces (the `]]` VS Code closed `[[` with). */
 export function closingAfter(kind: LinkTyping['kind'], lineSuffix: string): number {
-  if (kind === 'wiki') return lineSuffix.startsWith(']]') ? 2 : lineSuffix.startsWith(']') ? 1 : 0;
+  if (kind !== 'destination') return lineSuffix.startsWith(']]') ? 2 : lineSuffix.startsWith(']') ? 1 : 0;
   return 0;
+}
+
+/** The notes a note's HTML includes (`section.include-note[data-note-id]`), each once, in order. */
+export function includedNoteIds(html: string): string[] {
+  const ids = new Set<string>();
+  for (const m of html.matchAll(/<section\b[^>]*>/g)) {
+    if (!/\bclass="[^"]*\binclude-note\b/.test(m[0])) continue;
+    const id = /\bdata-note-id="([A-Za-z0-9_]+)"/.exec(m[0])?.[1];
+    if (id) ids.add(id);
+  }
+  return [...ids];
 }

@@ -1,14 +1,20 @@
 // CKEditor HTML → Trilium Markdown, written directly from the parse5 tree the blocks come from (one parse for the
 // whole note keeps a 1 MB note fast). CommonMark and GFM for what they can say, plus our extensions: to-do lists,
-// admonitions, images with their figure classes and sizes, reference links, code languages, math. A block with
-// anything else throws NotExpressible, and the caller keeps it as an HTML island.
-import { ADMONITION_TYPES } from './dialect';
+// admonitions, images with their figure classes and sizes, reference links, code languages, math, included notes.
+// A block with anything else throws NotExpressible, and the caller keeps it as an HTML island.
+import { ADMONITION_TYPES, INCLUDE_CLASS, includeMarkdown } from './dialect';
 import {
   attr, classes, hasClass, isDisplayMath, isElement, isText, isTransparentDiv, textContent,
   type HtmlElement, type HtmlNode,
 } from './htmlTree';
 
 export class NotExpressible extends Error {}
+
+/**
+ * The titles of the notes a note includes (noteId → title): an included note is written with its title, which its
+ * HTML does not hold. Without a title the embed's text is empty; the HTML is the same either way.
+ */
+export type IncludeTitles = ReadonlyMap<string, string>;
 
 const fail = (why: string): never => {
   throw new NotExpressible(why);
@@ -155,11 +161,11 @@ function flowParts(nodes: HtmlNode[]): Array<{ inline: HtmlNode[] } | { block: H
 const BLOCKS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'aside', 'pre', 'figure', 'table', 'hr', 'section', 'div', 'dl', 'details', 'figcaption', 'address', 'article', 'header', 'footer', 'nav', 'main', 'form', 'thead', 'tbody', 'tr', 'td', 'th']);
 const isBlockTag = (el: HtmlElement): boolean => BLOCKS.has(el.tagName) || isDisplayMath(el);
 
-function flowMarkdown(nodes: HtmlNode[], separator: string): string {
-  return flowParts(nodes).map((p) => ('inline' in p ? paragraph(p.inline) : blockMarkdown(p.block))).join(separator);
+function flowMarkdown(nodes: HtmlNode[], separator: string, titles: IncludeTitles | undefined): string {
+  return flowParts(nodes).map((p) => ('inline' in p ? paragraph(p.inline) : blockMarkdown(p.block, titles))).join(separator);
 }
 
-function listItems(list: HtmlElement, marker: (i: number) => string, todo: boolean): string {
+function listItems(list: HtmlElement, marker: (i: number) => string, todo: boolean, titles: IncludeTitles | undefined): string {
   const items = list.childNodes.filter((c) => !isBlankText(c));
   return items.map((li, i) => {
     if (!isElement(li) || li.tagName !== 'li' || !onlyAttrs(li, [])) return fail('list child');
@@ -179,7 +185,7 @@ function listItems(list: HtmlElement, marker: (i: number) => string, todo: boole
       nodes = [...description.childNodes, ...nodes.slice(nodes.indexOf(label) + 1)];
     }
     const parts = flowParts(nodes);
-    const body = parts.map((p) => ('inline' in p ? paragraph(p.inline) : blockMarkdown(p.block)));
+    const body = parts.map((p) => ('inline' in p ? paragraph(p.inline) : blockMarkdown(p.block, titles)));
     const tight = parts.every((p, k) => k === 0 || ('block' in p && (p.block.tagName === 'ul' || p.block.tagName === 'ol')));
     const text = body.join(tight ? '\n' : '\n\n');
     return prefix + indent(text, width);
@@ -239,7 +245,7 @@ function footnoteId(el: HtmlElement): string {
 }
 
 /** CKEditor's footnote section as Markdown footnote definitions (`[^id]: …`), one per item, in its order. */
-function footnoteSection(ol: HtmlElement): string {
+function footnoteSection(ol: HtmlElement, titles: IncludeTitles | undefined): string {
   const items = ol.childNodes.filter((c) => !isBlankText(c));
   if (items.length === 0) return fail('empty footnote section');
   return items.map((li) => {
@@ -247,14 +253,28 @@ function footnoteSection(ol: HtmlElement): string {
     const kids = li.childNodes.filter((c) => !isBlankText(c));
     const content = kids[kids.length - 1];
     if (kids.length !== 2 || !isElement(content) || content.tagName !== 'div' || !hasClass(content, 'footnote-content')) return fail('footnote content');
-    const body = flowMarkdown(content.childNodes, '\n\n');
+    const body = flowMarkdown(content.childNodes, '\n\n', titles);
     if (body.trim() === '') return fail('empty footnote');
     return `[^${footnoteId(li)}]: ${indent(body, 4)}`;
   }).join('\n\n');
 }
 
+const NOTE_ID = /^[A-Za-z0-9_]+$/;
+
+/** CKEditor's included note, `section.include-note[data-note-id][data-box-size]` holding nothing but a (no-break) space. */
+function includedNote(el: HtmlElement, titles: IncludeTitles | undefined): string {
+  if (classes(el).join(' ') !== INCLUDE_CLASS || !onlyAttrs(el, ['class', 'data-note-id', 'data-box-size'])) return fail('section');
+  const noteId = attr(el, 'data-note-id');
+  if (noteId === undefined || !NOTE_ID.test(noteId)) return fail('included note id');
+  const size = attr(el, 'data-box-size');
+  if (size !== undefined && !/^[\w-]+$/.test(size)) return fail('included note size');
+  if (!el.childNodes.every((c) => isText(c) && /^[ \t\r\n\u00a0]*$/.test(c.value))) return fail('content in an included note');
+  const title = escapeText((titles?.get(noteId) ?? '').replace(/\s+/g, ' ').trim());
+  return includeMarkdown(title, noteId, size);
+}
+
 /** One block element as Markdown; throws NotExpressible when Markdown cannot say it exactly. */
-export function blockMarkdown(el: HtmlElement): string {
+export function blockMarkdown(el: HtmlElement, titles?: IncludeTitles): string {
   const tag = el.tagName;
   switch (tag) {
     case 'p': {
@@ -271,23 +291,23 @@ export function blockMarkdown(el: HtmlElement): string {
     case 'ul': {
       const todo = attr(el, 'class') === 'todo-list';
       if (!(el.attrs.length === 0 || (todo && el.attrs.length === 1))) return fail('ul attributes');
-      return listItems(el, () => '- ', todo);
+      return listItems(el, () => '- ', todo, titles);
     }
     case 'ol': {
-      if (attr(el, 'data-footnote-section') !== undefined) return footnoteSection(el);
+      if (attr(el, 'data-footnote-section') !== undefined) return footnoteSection(el, titles);
       if (!onlyAttrs(el, ['start'])) return fail('ol attributes');
       const start = Number(attr(el, 'start') ?? '1');
       if (!Number.isInteger(start) || start < 0 || start > 999999999) return fail('ol start');
-      return listItems(el, (i) => `${start + i}. `, false);
+      return listItems(el, (i) => `${start + i}. `, false, titles);
     }
     case 'blockquote':
       if (el.attrs.length) return fail('blockquote attributes');
-      return quote(flowMarkdown(el.childNodes, '\n\n'));
+      return quote(flowMarkdown(el.childNodes, '\n\n', titles));
     case 'aside': {
       const type = classes(el).find((c) => ADMONITION_TYPES.includes(c));
       if (!type || classes(el).length !== 2 || !hasClass(el, 'admonition') || el.attrs.length !== 1) return fail('aside');
       if (!el.childNodes.every((c) => isBlankText(c) || (isElement(c) && isBlockTag(c)))) return fail('inline in aside');
-      return quote(`[!${type.toUpperCase()}]\n${flowMarkdown(el.childNodes, '\n\n')}`);
+      return quote(`[!${type.toUpperCase()}]\n${flowMarkdown(el.childNodes, '\n\n', titles)}`);
     }
     case 'pre':
       return codeBlock(el);
@@ -300,6 +320,8 @@ export function blockMarkdown(el: HtmlElement): string {
       if (kids.length !== 1 || !isElement(img) || img.tagName !== 'img' || !hasClass(el, 'image') || !onlyAttrs(el, ['class', 'style'])) return fail('figure');
       return imageMarkdown(img, classes(el).filter((c) => c !== 'image'), attr(el, 'style'));
     }
+    case 'section':
+      return includedNote(el, titles);
     case 'span':
       if (isDisplayMath(el)) return inlineNode(el);
       return fail('span block');

@@ -1,7 +1,8 @@
 // A rich text note as Markdown through the real UI (issue 13): a note made on another client with a table, a to-do
 // list, an admonition and an image attachment opens from the tree as Markdown (GFM table rows, `- [ ]`, `> [!NOTE]`,
 // `![…](…)`; screenshot), and the project's preview renders the same constructs, the image from the replica and the
-// math typeset by KaTeX, its fonts loaded under the webview's CSP (screenshot of the webview).
+// math typeset by KaTeX, its fonts loaded under the webview's CSP (screenshot of the webview); VS Code's own Markdown
+// preview shows the image attachment too.
 import * as assert from 'assert';
 import { deflateSync } from 'zlib';
 import type { FrameLocator } from 'playwright-core';
@@ -133,6 +134,31 @@ const tests: E2ETest[] = [
       });
       assert.ok(katexFonts.length > 0, 'KaTeX fonts load from the extension under the CSP');
       await t.screenshot('markdown-preview');
+
+      // VS Code's own Markdown preview shows the attachment too: read from the replica after its first render, as a
+      // data: URI (its Content Security Policy allows data: images), and decoded.
+      await editor.click();
+      await t.runCommand('Markdown: Open Preview to the Side');
+      type Img = { src: string; complete: boolean; naturalWidth: number };
+      type Doc = { querySelector(selector: string): Img | null };
+      const builtInImageWidth = async (): Promise<number> => {
+        for (const f of page.frames()) {
+          const width = await f.evaluate(() => {
+            const doc = (globalThis as unknown as { document: Doc }).document;
+            const img = doc.querySelector('figure.image img');
+            if (!img || doc.querySelector('.note-content')) return 0; // the project's preview, checked above
+            return img.src.startsWith('data:image/png;base64,') && img.complete ? img.naturalWidth : 0;
+          }).catch(() => 0);
+          if (width) return width;
+        }
+        return 0;
+      };
+      let builtInWidth = 0;
+      for (const until = Date.now() + 30_000; !builtInWidth && Date.now() < until;) {
+        builtInWidth = await builtInImageWidth();
+        if (!builtInWidth) await page.waitForTimeout(250);
+      }
+      assert.strictEqual(builtInWidth, 64, 'VS Code\'s Markdown preview shows the attachment (a 64 px PNG as a data: URI)');
     },
   },
 ];

@@ -109,6 +109,22 @@ describe('extension host: text notes as Markdown, edited word by word (issue 13)
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('typing ![[ offers note titles and inserts an included note, saved as CKEditor\'s section', async () => {
+    const doc = await vscode.workspace.openTextDocument(await fx.api.services.fs.uriFor(ids.links));
+    const editor = await vscode.window.showTextDocument(doc);
+    const before = text(await fx.replica().getNoteContent(ids.links));
+    await editor.edit((e) => e.insert(doc.positionAt(doc.getText().trimEnd().length), '\n\n![[Link ta'));
+    const position = doc.lineAt(doc.positionAt(doc.getText().indexOf('![[Link ta')).line).range.end;
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, position, '[');
+    const item = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'Link target');
+    assert.ok(item, `"Link target" is offered among ${list.items.length} items`);
+    assert.strictEqual(item.insertText, `![Link target](#root/${ids.target}){.include-note}`);
+    await editor.edit((e) => e.replace(item.range as vscode.Range, item.insertText as string));
+    await waitFor('the save', async () => (await doc.save()) || !doc.isDirty, 60_000);
+    assert.strictEqual(text(await fx.replica().getNoteContent(ids.links)), `${before}<section class="include-note" data-note-id="${ids.target}">&nbsp;</section>`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('a pasted image becomes an image attachment of the note, linked as figure.image, and syncs to the server', async () => {
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
     const doc = await vscode.workspace.openTextDocument(await fx.api.services.fs.uriFor(ids.paste));
@@ -163,6 +179,53 @@ describe('extension host: VS Code\'s Markdown preview renders trilium: notes as 
     assert.match(html, /<ol class="footnote-section footnotes"[^>]*><li class="footnote-item"[^>]* id="fnk3v9x0q2a1">.*<p[^>]*>Source: the annual report\.<\/p><\/div><\/li><\/ol>/);
     const plain = await vscode.commands.executeCommand<string>('markdown.api.render', '- [ ] not a trilium note\n\nA claim[^1].\n\n[^1]: Plain text here.\n');
     assert.ok(!plain.includes('todo-list') && !plain.includes('footnote'), plain);
+  });
+
+  it('an included note opens as an embed with its title; markdown.api.render shows its content, and an image attachment as its bytes', async () => {
+    const api = await activate();
+    const replica = api.services.session.requireReplica();
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cf000000020001e221bc330000000049454e44ae426082', 'hex');
+    const included = (await replica.createNote({ parentNoteId: 'root', title: 'Shared clause', content: '<p>The shared words.</p>' })).noteId;
+    const host = (await replica.createNote({ parentNoteId: 'root', title: 'Contract', content: '<p>Above.</p>' })).noteId;
+    const attachmentId = await replica.addAttachment(host, { role: 'image', mime: 'image/png', title: 'dot.png', content: png });
+    const html = `<p>Above.</p><section class="include-note" data-note-id="${included}" data-box-size="medium">&nbsp;</section>`
+      + `<figure class="image"><img src="api/attachments/${attachmentId}/image/dot.png" alt="A dot"></figure><p>Below.</p>`;
+    await replica.setNoteContent(host, html);
+    const doc = await vscode.workspace.openTextDocument(await api.services.fs.uriFor(host));
+    assert.strictEqual(doc.getText(), `Above.\n\n![Shared clause](#root/${included}){.include-note size=medium}\n\n![A dot](api/attachments/${attachmentId}/image/dot.png)\n\nBelow.\n`);
+    const render = () => vscode.commands.executeCommand<string>('markdown.api.render', doc);
+    const rendered = await waitFor('the included note read into the preview', async () => {
+      const out = await render();
+      return out.includes('The shared words.') && out.includes('data:image/') ? out : undefined;
+    });
+    assert.match(rendered, new RegExp(`<section class="include-note" data-note-id="${included}" data-box-size="medium"[^>]*><p class="include-note-title"><a href="#" data-note-id="${included}">Shared clause</a></p><p>The shared words\\.</p></section>`));
+    assert.match(rendered, new RegExp(`<figure class="image"[^>]*><img src="data:image/png;base64,${png.toString('base64').replace(/[+/]/g, '\\$&')}" alt="A dot"[^>]*></figure>`));
+    // Saved unchanged, the note keeps its bytes; the title is the editor's only.
+    const editor = await vscode.window.showTextDocument(doc);
+    const at = doc.getText().indexOf('Below');
+    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + 5)), 'Under'));
+    await waitFor('the save', async () => (await doc.save()) || !doc.isDirty, 60_000);
+    assert.strictEqual(text(await replica.getNoteContent(host)), html.replace('Below', 'Under'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('math renders as the note preview renders it: $$…$$ after text stays in its paragraph, $ in an HTML island is text', async () => {
+    const api = await activate();
+    const noteId = (await api.services.session.requireReplica().createNote({ parentNoteId: 'root', title: 'Math in text', content: '<p>Last.</p>' })).noteId;
+    const doc = await vscode.workspace.openTextDocument(await api.services.fs.uriFor(noteId));
+    const editor = await vscode.window.showTextDocument(doc);
+    const markdown = 'Before $$x^2$$ after.\n\nText\n$$y^3$$\nmore.\n\n<p style="text-align:center;">Costs $5 and $6.</p>\n\nLast.\n';
+    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), markdown));
+    try {
+      const html = await vscode.commands.executeCommand<string>('markdown.api.render', doc);
+      // display math is a block widget in CKEditor: the spaces around it are not kept (the note saves that way too)
+      assert.match(html, /<p[^>]*>Before<span class="math-tex"><span class="katex-display">(?:(?!<\/p>)[\s\S])*x\^2(?:(?!<\/p>)[\s\S])*<\/span>after\.<\/p>/);
+      assert.match(html, /<p[^>]*>Text<span class="math-tex"><span class="katex-display">(?:(?!<\/p>)[\s\S])*y\^3(?:(?!<\/p>)[\s\S])*<\/span>more\.<\/p>/);
+      assert.match(html, /<p style="text-align:center;"[^>]*>Costs \$5 and \$6\.<\/p>/);
+      assert.ok(!html.includes('katex-block'), html);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
   });
 
   it('KaTeX\'s stylesheet and fonts ship with the extension and are in VS Code\'s Markdown preview styles', async () => {

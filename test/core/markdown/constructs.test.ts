@@ -1,7 +1,8 @@
 // Each construct of the Trilium Markdown dialect, both ways: CKEditor HTML → Markdown, and Markdown → the exact
 // HTML CKEditor writes.
 import { strict as assert } from 'node:assert';
-import { noteToMarkdown, renderMarkdown } from '../../../src/markdown/convert';
+import { markdownToNote, noteToMarkdown, renderMarkdown } from '../../../src/markdown/convert';
+import { normalizeNoteHtml } from '../../../src/markdown/normalize';
 
 interface Case { name: string; html: string; markdown: string }
 
@@ -42,7 +43,8 @@ const cases: Case[] = [
     html: '<figure class="table"><table><tbody><tr><td>a</td><td>b</td></tr></tbody></table></figure>',
     markdown: '|   |   |\n| --- | --- |\n| a | b |',
   },
-  { name: 'included note (an HTML island)', html: '<section class="include-note" data-note-id="KSiXkBbBtHDC" data-box-size="medium">&nbsp;</section>', markdown: '<section class="include-note" data-note-id="KSiXkBbBtHDC" data-box-size="medium">&nbsp;</section>' },
+  { name: 'included note', html: '<section class="include-note" data-note-id="KSiXkBbBtHDC" data-box-size="medium">&nbsp;</section>', markdown: '![](#root/KSiXkBbBtHDC){.include-note size=medium}' },
+  { name: 'included note without a box size, in a quote', html: '<blockquote><p>See:</p><section class="include-note" data-note-id="abc_123">&nbsp;</section></blockquote>', markdown: '> See:\n>\n> ![](#root/abc_123){.include-note}' },
   { name: 'inline formatting without Markdown syntax stays inline HTML', html: '<p><u>u</u> <kbd>Ctrl</kbd> x<sup>2</sup> <span style="color:hsl(0,75%,60%);">red *not em*</span></p>', markdown: '<u>u</u> <kbd>Ctrl</kbd> x<sup>2</sup> <span style="color:hsl(0,75%,60%);">red \\*not em\\*</span>' },
   { name: 'empty paragraph, line break, rule', html: '<p>a<br>b</p><p>&nbsp;</p><hr>', markdown: 'a\\\nb\n\n&nbsp;\n\n---' },
   { name: 'Markdown characters in text are escaped', html: '<p>2*3*4 _x_ [y] &lt;b&gt; `t` # h ~s~ {.c}</p>', markdown: '2\\*3\\*4 \\_x\\_ \\[y\\] \\<b\\> \\`t\\` # h \\~s\\~ \\{.c}' },
@@ -72,5 +74,59 @@ describe('Trilium Markdown dialect: each construct both ways', () => {
     const html = '<div class="custom"><pre>a\n\nb</pre></div><p>x</p>';
     const { markdown } = noteToMarkdown(html);
     assert.equal(renderMarkdown(markdown).replace('&#10;', '\n'), html);
+  });
+});
+
+describe('Trilium Markdown dialect: included notes', () => {
+  const section = '<section class="include-note" data-note-id="KSiXkBbBtHDC" data-box-size="small">&nbsp;</section>';
+
+  it('shows the included note\'s title, escaped, and renders the same section whatever the title', () => {
+    const titles = new Map([['KSiXkBbBtHDC', 'The *Last*  [Question] <b>']]);
+    const { markdown, blocks } = noteToMarkdown(`<p>a</p>${section}`, titles);
+    assert.equal(markdown, 'a\n\n![The \\*Last\\* \\[Question\\] \\<b\\>](#root/KSiXkBbBtHDC){.include-note size=small}\n');
+    assert.ok(blocks.every((b) => !b.island));
+    assert.equal(renderMarkdown(markdown), `<p>a</p>${section}`);
+    assert.equal(renderMarkdown('![Renamed since](#root/KSiXkBbBtHDC){.include-note size=small}'), section);
+  });
+
+  it('saves byte for byte with the titles it opened with, and an edited word elsewhere changes only that word', () => {
+    const html = `<p>one word</p>${section}<p>two</p>`;
+    const titles = new Map([['KSiXkBbBtHDC', 'Included']]);
+    const { markdown } = noteToMarkdown(html, titles);
+    assert.equal(markdownToNote(markdown, html, titles), html);
+    assert.equal(markdownToNote(markdown.replace('word', 'verb'), html, titles), html.replace('word', 'verb'));
+  });
+
+  it('Trilium\'s older form (no box size, a plain space, attributes on their own line) is Markdown too', () => {
+    const old = '<section\n  class="include-note" data-note-id="SwUPk8UkwOx5"> </section>';
+    const { markdown, blocks } = noteToMarkdown(old);
+    assert.equal(markdown, '![](#root/SwUPk8UkwOx5){.include-note}\n');
+    assert.ok(!blocks[0].island);
+    assert.equal(normalizeNoteHtml(renderMarkdown(markdown)), normalizeNoteHtml(old));
+    assert.equal(markdownToNote(markdown, old), old);
+  });
+
+  it('an embed written inside text splits the paragraph, as CKEditor does', () => {
+    assert.equal(renderMarkdown('Before ![T](#root/a/KSiXkBbBtHDC){.include-note size=small} after\nmore'),
+      `<p>Before</p>${section}<p>after more</p>`);
+    assert.equal(renderMarkdown('- ![T](#root/x){.include-note}\n- y'), '<ul><li><section class="include-note" data-note-id="x">&nbsp;</section></li><li>y</li></ul>');
+  });
+
+  it('an image with other attributes, or not linking a note, stays an image', () => {
+    assert.equal(renderMarkdown('![T](#root/x){.include-note width=3}'), '<figure class="image include-note"><img src="#root/x" alt="T" width="3"></figure>');
+    assert.equal(renderMarkdown('![T](https://x.org/a.png){.include-note}'), '<figure class="image include-note"><img src="https://x.org/a.png" alt="T"></figure>');
+  });
+
+  it('sections it cannot say exactly stay HTML islands', () => {
+    for (const html of [
+      '<section class="include-note" data-note-id="abc">text</section>',
+      '<section class="include-note box-size-small" data-note-id="abc">&nbsp;</section>',
+      '<section class="include-note" data-note-id="abc" data-hide-title="true">&nbsp;</section>',
+      '<section class="include-note" data-note-id="a/b">&nbsp;</section>',
+    ]) {
+      const { markdown, blocks } = noteToMarkdown(html);
+      assert.ok(blocks[0].island, html);
+      assert.equal(normalizeNoteHtml(renderMarkdown(markdown)), normalizeNoteHtml(html));
+    }
   });
 });

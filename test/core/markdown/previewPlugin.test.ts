@@ -23,7 +23,7 @@ function useMarkdownMathLike(md: MarkdownIt.MarkdownIt): void {
     if (!silent) Object.assign(state.push('math_block', 'p', 0), { content: m[1], map: [start, start + 1] });
     state.line = start + 1;
     return true;
-  });
+  }, { alt: ['paragraph', 'reference', 'blockquote', 'list'] }); // as markdown-math's: it interrupts a paragraph
   md.inline.ruler.after('escape', 'math_inline', (state, silent) => {
     const m = /^\$([^$]+)\$/.exec(state.src.slice(state.pos));
     if (!m) return false;
@@ -68,6 +68,17 @@ describe('Markdown preview plugin', () => {
     assert.match(plain, /<p class="other-math">x\^2<\/p>/);
     assert.match(plain, /Inline <i class="other-math">y<\/i> and a claim/);
     assert.ok(!plain.includes('katex') && !plain.includes('footnote'), plain);
+  });
+
+  it('tokens VS Code parsed without the document render as the note they were parsed from, with no sourceOf: a $$ line stays in its paragraph', () => {
+    const source = 'Text\n$$y^3$$\nmore.\n\n<p>Costs $5 and $6.</p>\n';
+    const vscodeMd = triliumPreviewPlugin(new MarkdownIt({ html: true }));
+    useMarkdownMathLike(vscodeMd);
+    const tokens = vscodeMd.parse(source, { currentDocument: undefined });
+    assert.ok(tokens.some((t) => t.type === 'math_block'), 'markdown-math (as VS Code parses) splits the paragraph at the $$ line');
+    const html = vscodeMd.renderer.render(tokens, vscodeMd.options, trilium());
+    assert.match(html, /^<p>Text<span class="math-tex"><span class="katex-display">.*<annotation encoding="application\/x-tex">y\^3<\/annotation>.*<\/span>more\.<\/p><p>Costs \$5 and \$6\.<\/p>$/s);
+    assert.ok(!html.includes('other-math'), html);
   });
 
   it('leaves other Markdown files as VS Code renders them', () => {

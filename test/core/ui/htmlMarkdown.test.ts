@@ -1,6 +1,7 @@
 // Every text note opens as Markdown: what Markdown cannot say stays as HTML, so HTML → Markdown → HTML is exact.
 import * as assert from 'assert';
-import { htmlToMarkdown, markdownToHtml, normalizeHtml, roundTripsAsMarkdown } from '../../../src/editor/htmlMarkdown';
+import { htmlToMarkdown, includeTitles, markdownToHtml, normalizeHtml, roundTripsAsMarkdown } from '../../../src/editor/htmlMarkdown';
+import type { NoteRow } from '../../../src/storage/types';
 
 describe('text notes: HTML ↔ Markdown', () => {
   const lossless = [
@@ -36,6 +37,20 @@ describe('text notes: HTML ↔ Markdown', () => {
 
   it('keeps the code block language as the fence info string', () => {
     assert.strictEqual(htmlToMarkdown('<pre><code class="language-python">print(1)</code></pre>'), '```python\nprint(1)\n```\n');
+  });
+
+  it('included notes open with their titles, except deleted and protected ones', async () => {
+    const html = ['Shown', 'Secret', 'Gone', 'Missing'].map((id) => `<section class="include-note" data-note-id="${id}">&nbsp;</section>`).join('');
+    const rows: Record<string, Partial<NoteRow>> = {
+      Shown: { title: 'A [title]', isDeleted: 0, isProtected: 0 },
+      Secret: { title: 'Payroll', isDeleted: 0, isProtected: 1 },
+      Gone: { title: 'Old', isDeleted: 1, isProtected: 0 },
+    };
+    const titles = await includeTitles(html, async (id) => (rows[id] as NoteRow | undefined) ?? null);
+    assert.deepStrictEqual([...titles], [['Shown', 'A [title]']]);
+    assert.strictEqual(htmlToMarkdown(html, titles),
+      '![A \\[title\\]](#root/Shown){.include-note}\n\n![](#root/Secret){.include-note}\n\n![](#root/Gone){.include-note}\n\n![](#root/Missing){.include-note}\n');
+    assert.strictEqual(markdownToHtml(htmlToMarkdown(html, titles), html, titles), html);
   });
 
   it('normalizing does not hide real differences', () => {
