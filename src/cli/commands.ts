@@ -15,6 +15,7 @@ import { syncWithLease } from '../sync/leasedSync';
 import { networkOptionsFrom, requireFlag, requirePositional, usage, type ParsedArgs } from './args';
 import { searchCommand, todayCommand } from './dailyCommands';
 import { convertCommand, noteTextFor } from './markdownCommands';
+import { includeTitles } from '../markdown/includeTitles';
 
 export interface CommandContext {
   args: ParsedArgs;
@@ -231,7 +232,9 @@ async function cat(ctx: CommandContext): Promise<CommandOutput> {
     const note = await replica.getNote(noteId);
     if (!note) throw new TriliumError('NOT_FOUND', `Note ${noteId} does not exist.`, 'Run `trilium-sync tree` to see the note ids.');
     const content = (await replica.getNoteContent(noteId)) ?? '';
-    const buffer = noteTextFor(ctx, note.type, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+    const raw = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    const titles = note.type === 'text' && ctx.args.switches.has('markdown') ? await includeTitles(raw.toString('utf8'), (id) => replica.getNote(id)) : undefined;
+    const buffer = noteTextFor(ctx, note.type, raw, titles);
     const isText = TEXT_TYPES.has(note.type) || note.mime.startsWith('text/');
     return {
       text: buffer,

@@ -1,6 +1,7 @@
 // trilium-sync convert and cat --markdown: text notes as the Markdown they open as in VS Code (src/markdown).
 import { readFile } from 'node:fs/promises';
 import { markdownToNote, noteToMarkdown } from '../markdown/convert';
+import type { IncludeTitles } from '../markdown/toMarkdown';
 import { requireFlag, requirePositional, usage } from './args';
 import type { CommandContext, CommandOutput } from './commands';
 
@@ -26,8 +27,8 @@ export async function convertCommand(ctx: CommandContext): Promise<CommandOutput
   throw usage('--to takes markdown or html.');
 }
 
-/** What `cat NOTE --markdown` prints for a note: a text note as it opens in VS Code, anything else unchanged. */
-export function noteTextFor(ctx: CommandContext, type: string, content: Buffer): Buffer {
+/** What `cat NOTE --markdown` prints for a note: a text note as it opens in VS Code (`titles`: its embeds' titles), anything else unchanged. */
+export function noteTextFor(ctx: CommandContext, type: string, content: Buffer, titles?: IncludeTitles): Buffer {
   if (!ctx.args.switches.has('markdown') || type !== 'text') return content;
-  return Buffer.from(noteToMarkdown(content.toString('utf8')).markdown, 'utf8');
+  return Buffer.from(noteToMarkdown(content.toString('utf8'), titles).markdown, 'utf8');
 }

@@ -3,6 +3,7 @@
 // so that a diff of a revision against the current note compares like with like. Pure: no vscode import.
 import { htmlToMarkdown, roundTripsAsMarkdown } from '../editor/htmlMarkdown';
 import { noteExtension } from '../editor/noteUri';
+import type { IncludeTitles } from '../markdown/toMarkdown';
 import type { NoteRow } from '../storage/types';
 
 export function contentToString(content: string | Buffer | null): string {
@@ -20,13 +21,13 @@ export function currentNoteExtension(note: Pick<NoteRow, 'type' | 'mime' | 'titl
   return noteExtension(note, asMarkdown);
 }
 
-/** The text of stored content presented for a document with extension `ext`. */
-export function presentContent(type: string, ext: string, content: string | Buffer | null): string {
+/** The text of stored content presented for a document with extension `ext` (`titles`: its embeds' titles). */
+export function presentContent(type: string, ext: string, content: string | Buffer | null, titles?: IncludeTitles): string {
   if (isBinaryType(type)) {
     const size = content === null ? 0 : typeof content === 'string' ? Buffer.byteLength(content) : content.length;
     return `(binary content, ${size} bytes)\n`;
   }
   const text = contentToString(content);
-  if (type === 'text' && ext === 'md') return htmlToMarkdown(text);
+  if (type === 'text' && ext === 'md') return htmlToMarkdown(text, titles);
   return text;
 }

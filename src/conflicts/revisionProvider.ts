@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
 import { detailsParentIds, detailsSide } from './describe';
-import { presentContent } from './present';
+import { includeTitles } from '../markdown/includeTitles';
+import { contentToString, presentContent } from './present';
 import { CURRENT, parseRevisionPath, REVISION_SCHEME, revisionContentPath, revisionTitlePath, conflictDetailsPath } from './revisionUri';
 
 export function revisionContentUri(noteId: string, revisionId: string, title: string, ext: string): vscode.Uri {
@@ -56,12 +57,18 @@ export class RevisionDocumentProvider implements vscode.TextDocumentContentProvi
       const note = await replica.getNote(doc.noteId);
       if (!note) throw new Error(`Note ${doc.noteId} does not exist.`);
       const state = note.isDeleted ? '(this note is deleted)\n' : '';
-      return state + presentContent(note.type, doc.ext, await replica.getNoteContent(doc.noteId));
+      return state + (await this.present(replica, note.type, doc.ext, await replica.getNoteContent(doc.noteId)));
     }
     const revision = (await replica.getRevisions(doc.noteId)).find((r) => r.revisionId === doc.revisionId);
     if (!revision) throw new Error(`Revision ${doc.revisionId} of note ${doc.noteId} does not exist.`);
     if (doc.kind === 'title') return revision.title + '\n';
-    return presentContent(revision.type, doc.ext, await replica.getRevisionContent(revision.revisionId));
+    return this.present(replica, revision.type, doc.ext, await replica.getRevisionContent(revision.revisionId));
+  }
+
+  /** As the `trilium:` editor shows it, embeds with their included notes' titles. */
+  private async present(replica: ReplicaApi, type: string, ext: string, content: string | Buffer | null): Promise<string> {
+    const titles = type === 'text' && ext === 'md' ? await includeTitles(contentToString(content), (id) => replica.getNote(id)) : undefined;
+    return presentContent(type, ext, content, titles);
   }
 
   dispose(): void {

@@ -1,10 +1,9 @@
 // Text notes are HTML; they open as Trilium Markdown (src/markdown): what Markdown cannot say stays as HTML
 // islands, so the round trip is exact and every text note can open as Markdown.
 import { markdownToNote, noteToMarkdown, renderMarkdown } from '../markdown/convert';
-import { includedNoteIds } from '../markdown/noteLinks';
 import { normalizeNoteHtml } from '../markdown/normalize';
 import type { IncludeTitles } from '../markdown/toMarkdown';
-import type { NoteRow } from '../storage/types';
+export { includeTitles } from '../markdown/includeTitles';
 
 /** `titles`: the titles of the notes it includes, shown in their embeds (includeTitles reads them). */
 export function htmlToMarkdown(html: string, titles?: IncludeTitles): string {
@@ -17,16 +16,6 @@ export function htmlToMarkdown(html: string, titles?: IncludeTitles): string {
  */
 export function markdownToHtml(markdown: string, previousHtml?: string, titles?: IncludeTitles): string {
   return markdownToNote(markdown, previousHtml, titles);
-}
-
-/** The titles of the notes the HTML includes; protected notes' titles stay out of the Markdown (editors keep backups). */
-export async function includeTitles(html: string, getNote: (noteId: string) => Promise<NoteRow | null>): Promise<IncludeTitles> {
-  const titles = new Map<string, string>();
-  for (const id of includedNoteIds(html)) {
-    const note = await getNote(id);
-    if (note && !note.isDeleted && !note.isProtected) titles.set(id, note.title);
-  }
-  return titles;
 }
 
 /** Canonical form for comparing: differences here do not change what the note shows in CKEditor. */

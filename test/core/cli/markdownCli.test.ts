@@ -58,5 +58,13 @@ describe('trilium-sync convert and cat --markdown', function () {
     assert.equal(md.stdout, (await cli(['convert', '--to', 'markdown', FIXTURE])).stdout);
     const raw = await cli(['cat', noteId, '--data', data]);
     assert.equal(raw.stdout, await readFile(FIXTURE, 'utf8'));
+
+    const file = join(await dirs.make('trilium-md-incl-'), 'includer.html');
+    await writeFile(file, `<p>Before</p><section class="include-note" data-note-id="${noteId}" data-box-size="medium">&nbsp;</section>`);
+    const includer = await cli(['create', '--parent', 'root', '--title', 'Includer', '--content-file', file, '--data', data]);
+    assert.equal(includer.code, 0, includer.stderr);
+    const embed = await cli(['cat', includer.stdout.trim(), '--markdown', '--data', data]);
+    assert.equal(embed.code, 0, embed.stderr);
+    assert.ok(embed.stdout.includes(`![Journal](#root/${noteId}){.include-note size=medium}`), embed.stdout);
   });
 });

@@ -73,5 +73,7 @@ describe('conflicts: descriptions and revision addresses', () => {
     assert.equal(currentNoteExtension({ type: 'code', mime: 'application/json', title: 't' }, '{}'), 'json');
     assert.equal(presentContent('code', 'json', Buffer.from('{"a":1}')), '{"a":1}');
     assert.equal(presentContent('image', 'png', Buffer.alloc(10)), '(binary content, 10 bytes)\n');
+    const embed = '<section class="include-note" data-note-id="abc123" data-box-size="small">&nbsp;</section>';
+    assert.equal(presentContent('text', 'md', embed, new Map([['abc123', 'Shopping']])), '![Shopping](#root/abc123){.include-note size=small}\n');
   });
 });
