@@ -6,6 +6,7 @@ import { asBuffer, isPlainBytes } from '../transferables';
 import type { SqlValue, SyncRecord } from '../types';
 import { EC_COLUMNS, type WriteContext } from '../writeContext';
 import type { BatchOutcome } from './shared';
+import { isLargeBlob, writeLargeBlob } from './largeBlobs';
 import { hasKeys } from './validate';
 
 /**
@@ -18,9 +19,17 @@ export async function applyBulk(w: WriteContext, records: SyncRecord[], sender: 
   const lastGroup = new Map<string, { table: string; cols: string[]; rows: SqlValue[][] }>(); // per table, as in validateRecords
   const deletes = new Map<string, Set<string>>();
   const reorders: string[] = [];
+  const large: Array<{ cols: string[]; values: SqlValue[]; at: number }> = [];
   // Entity changes per table: their relative order across tables within a batch carries no meaning, and one
   // table's rows share most columns, which insertJsonRows then binds once.
   const ecRows = new Map<string, SqlValue[][]>();
+  const pushChange = (t: string, e: SyncRecord['entityChange']) => {
+    let ecs = ecRows.get(t);
+    if (!ecs) ecRows.set(t, (ecs = []));
+    ecs.push([t, e.entityId, e.hash ?? '', e.isErased ? 1 : 0, e.changeId, e.componentId || 'NA', sender,
+      e.isSynced === undefined || e.isSynced ? 1 : 0, e.utcDateChanged]);
+    out.applied++;
+  };
   for (const r of records) {
     const e = r.entityChange;
     const t = e.entityName;
@@ -52,15 +61,17 @@ export async function applyBulk(w: WriteContext, records: SyncRecord[], sender: 
           const buf = Buffer.from(values[ci] as string, 'base64');
           values[ci] = buf.length === 0 ? '' : buf;
         } else if (ci >= 0 && isPlainBytes(values[ci])) values[ci] = asBuffer(values[ci]);
+        if (ci >= 0 && isLargeBlob(values[ci])) {
+          large.push({ cols: keys, values, at: ci });
+          deletes.get(t)?.delete(e.entityId);
+          pushChange(t, e);
+          continue;
+        }
       }
       g.rows.push(values);
       deletes.get(t)?.delete(e.entityId);
     }
-    let ecs = ecRows.get(t);
-    if (!ecs) ecRows.set(t, (ecs = []));
-    ecs.push([t, e.entityId, e.hash ?? '', e.isErased ? 1 : 0, e.changeId, e.componentId || 'NA', sender,
-      e.isSynced === undefined || e.isSynced ? 1 : 0, e.utcDateChanged]);
-    out.applied++;
+    pushChange(t, e);
   }
   // Same statements in the same order as one by one, but each one's parameters are prepared while SQLite
   // runs the previous one.
@@ -80,6 +91,8 @@ export async function applyBulk(w: WriteContext, records: SyncRecord[], sender: 
       if (k >= 0) g.rows.sort((a, b) => (a[k]! < b[k]! ? -1 : a[k]! > b[k]! ? 1 : 0));
       await replaceRows(p, g.table, g.cols, g.rows);
     }
+    if (large.length) await p.done();
+    for (const l of large) await writeLargeBlob(w.c, 'INSERT OR REPLACE', 'blobs', l.cols, l.values, l.at);
     for (const [t, ids] of deletes) {
       if (ids.size === 0) continue;
       await p.run(`DELETE FROM ${t} WHERE "${w.profile.tables[t].pk}" IN (SELECT value FROM json_each(?))`, [JSON.stringify([...ids])]);
