@@ -20,6 +20,7 @@ const MB = Number(flag('--mb', '100'));
 const NODE = flag('--node', process.execPath);
 const BYTES = MB * 1024 * 1024;
 
+const SERVER_RSS_FILE = join(OUT, `rss-server-${process.pid}.txt`);
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function bundle() {
@@ -82,15 +83,15 @@ async function cli(args, { stdoutFile } = {}) {
 
 function startServer(dataDir) {
   return new Promise((resolveStart, reject) => {
-    const child = spawn(NODE, [join(OUT, 'server.js'), '--data', dataDir, '--password', PASSWORD], {
-      stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+    const child = spawn(NODE, ['-r', join(OUT, 'peak-rss.cjs'), join(OUT, 'server.js'), '--data', dataDir, '--password', PASSWORD], {
+      stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), BENCH_PEAK_RSS_FILE: SERVER_RSS_FILE },
     });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
       if (out.includes('\n')) resolveStart({ child, url: out.split('\n')[0].trim() });
     });
-    child.on('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`the server exited with ${code}`))); // ignored once it started
   });
 }
 
@@ -127,9 +128,16 @@ async function main() {
     console.log(`  target: under ~3× in both directions${worst < 3 ? '' : '  ABOVE TARGET'}; pulled bytes ${same ? 'identical' : 'DIFFER'}; verify: ${verify.stdout.trim().split('\n')[0]}`);
     if (!same) process.exitCode = 1;
   } finally {
+    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    await exited;
     await rm(tmp, { recursive: true, force: true });
   }
+  try {
+    const server = JSON.parse(await readFile(SERVER_RSS_FILE, 'utf8'));
+    console.log(`  our server (receives the push, serves the pull): peak RSS ${mb(server.rss)} = ${(server.rss / BYTES).toFixed(2)}× the note, CPU ${(server.cpuMs / 1000).toFixed(1)} s`);
+    await rm(SERVER_RSS_FILE, { force: true });
+  } catch { /* a server that did not exit cleanly wrote no figure */ }
 }
 
 await main();
