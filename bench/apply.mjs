@@ -217,11 +217,11 @@ for (const body of pages()) {
 genMs += performance.now() - g;
 const a = performance.now();
 const cpuA = process.cpuUsage();
-const w0 = written();
+const wLast = written();
 if (batch.length) await replica.applyRecords(batch, { senderInstanceId: serverInstance }, { name: 'lastSyncedPull', value: cursor });
 total += batch.length;
 await replica.applyRecords([], { senderInstanceId: serverInstance }, { name: 'lastSyncedPull', value: cursor });
-writtenInApply += written() - w0;
+writtenInApply += written() - wLast;
 applyMs += performance.now() - a;
 addCpu(cpuA);
 phase('apply+index rebuild');
