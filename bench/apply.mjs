@@ -5,8 +5,10 @@
 // the young-generation size of the replica worker that node:sqlite runs in (--max-semi-space-size: V8's young
 // generation is three semi-spaces), so that its peak RSS is the replica's, not that of V8's default young
 // generation; @vscode/sqlite3 runs on the host's own thread, whose V8 settings are the host's.
-// Usage: node bench/apply.mjs [--driver node-sqlite|vscode-sqlite3] [--notes 100000] [--pages-per-call 8] [--dir /tmp/x]
-//        [--generate-only] [--floor]
+// node:sqlite runs --runs times (default 3), each in a fresh process and replica, since one run's figure varies with
+// the machine; the summary at the end gives every run's changes/s, CPU time and peak RSS per driver.
+// Usage: node bench/apply.mjs [--driver node-sqlite|vscode-sqlite3] [--runs 3] [--notes 100000] [--pages-per-call 8]
+//        [--dir /tmp/x] [--generate-only] [--floor]
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createHash, randomBytes } from 'node:crypto';
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const require = createRequire(import.meta.url);
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => { const [k, v = 'true'] = a.trim().split(/\s+/); return [k, v]; }));
 
 if (!args.driver) {
@@ -22,20 +25,34 @@ if (!args.driver) {
   require('tsx/cjs');
   const { WORKER_YOUNG_GENERATION_MB } = require('../src/storage/worker/workerReplica.ts');
   const hasNodeSqlite = (() => { try { return Boolean(process.getBuiltinModule?.('node:sqlite')); } catch { return false; } })();
+  const nodeRuns = Math.max(1, Number(args.runs ?? 3));
   const runs = [
     { driver: 'vscode-sqlite3', node: process.execPath },
-    { driver: 'node-sqlite', node: hasNodeSqlite ? process.execPath : node24Bin() },
+    ...Array.from({ length: nodeRuns }, () => ({ driver: 'node-sqlite', node: hasNodeSqlite ? process.execPath : node24Bin() })),
   ];
   let failed = false;
   const workerV8 = [`--max-semi-space-size=${WORKER_YOUNG_GENERATION_MB / 3}`];
-  for (const run of runs) {
+  const results = [];
+  for (const [i, run] of runs.entries()) {
     const v8Flags = run.driver === 'node-sqlite' ? workerV8 : [];
     const how = v8Flags.length ? `, ${v8Flags[0]} as the replica worker's ${WORKER_YOUNG_GENERATION_MB} MB young generation` : ', on the host thread: V8 defaults';
-    console.log(`\n===== ${run.driver} (${run.node}${how}) =====`);
+    const nth = runs.filter((r) => r.driver === run.driver).length > 1 ? ` run ${runs.slice(0, i + 1).filter((r) => r.driver === run.driver).length}` : '';
+    console.log(`\n===== ${run.driver}${nth} (${run.node}${how}) =====`);
     const r = spawnSync(run.node, [...v8Flags, new URL(import.meta.url).pathname, ...process.argv.slice(2), '--driver', run.driver], {
-      stdio: 'inherit', env: { ...process.env, TRILIUM_SQLITE_DRIVER: run.driver },
+      stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, TRILIUM_SQLITE_DRIVER: run.driver }, maxBuffer: 16 * 1024 * 1024,
     });
+    const out = r.stdout.toString();
+    process.stdout.write(out.replace(/^RESULT .*\n/m, ''));
+    const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+    if (line) results.push({ driver: run.driver, ...JSON.parse(line.slice(7)) });
     if (r.status !== 0) failed = true;
+  }
+  if (results.length) {
+    console.log('\n===== summary: apply time includes the index rebuild; CPU is the process\'s (all threads) =====');
+    for (const x of results) {
+      console.log(`${x.driver.padEnd(15)} ${fmt(x.perSecond).padStart(7)} changes/s  apply ${fmt(x.applyMs).padStart(5)} ms (CPU ${(x.applyCpuMs / 1000).toFixed(2)} s)` +
+        `  peak RSS ${x.peakMb} MB  10k children ${x.childrenMs.toFixed(0)} ms  sector hashes ${fmt(x.sectorMs)} ms  written ${x.writtenMb ?? '?'} MB  load ${x.load.map((l) => l.toFixed(1)).join('/')}`);
+    }
   }
   process.exit(failed ? 1 : 0);
 }
@@ -47,7 +64,6 @@ const PAGES_PER_CALL = Number(args['pages-per-call'] ?? 8);
 const BIG_PARENT_CHILDREN = 10000;
 const SYNC_VERSION = 39;
 
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
 let peakRss = 0;
 let phasePeak = 0;
 const phases = [];
@@ -171,6 +187,9 @@ let applyMs = 0;
 let applyCpuUs = 0;
 const addCpu = (from) => { const d = process.cpuUsage(from); applyCpuUs += d.user + d.system; };
 const cpu0 = process.cpuUsage();
+/** Bytes this process has handed to write() so far (Linux): what SQLite writes to the WAL, the file and temp files. */
+const written = () => { try { return Number(/^wchar: (\d+)$/m.exec(require('node:fs').readFileSync('/proc/self/io', 'utf8'))[1]); } catch { return NaN; } };
+let writtenInApply = 0;
 let genMs = 0;
 const t0 = performance.now();
 let batch = [];
@@ -185,7 +204,9 @@ for (const body of pages()) {
     genMs += performance.now() - g;
     const a = performance.now();
     const cpuA = process.cpuUsage();
+    const w0 = written();
     await replica.applyRecords(batch, { senderInstanceId: serverInstance, senderSyncVersion: SYNC_VERSION }, { name: 'lastSyncedPull', value: cursor });
+    writtenInApply += written() - w0;
     applyMs += performance.now() - a;
     addCpu(cpuA);
     total += batch.length;
@@ -196,15 +217,20 @@ for (const body of pages()) {
 genMs += performance.now() - g;
 const a = performance.now();
 const cpuA = process.cpuUsage();
+const wLast = written();
 if (batch.length) await replica.applyRecords(batch, { senderInstanceId: serverInstance }, { name: 'lastSyncedPull', value: cursor });
 total += batch.length;
 await replica.applyRecords([], { senderInstanceId: serverInstance }, { name: 'lastSyncedPull', value: cursor });
+writtenInApply += written() - wLast;
 applyMs += performance.now() - a;
 addCpu(cpuA);
 phase('apply+index rebuild');
 if (args['apply-only']) {
-  console.log(`apply time (incl. index rebuild): ${fmt(applyMs)} ms → ${fmt(total / (applyMs / 1000))} entity changes/s; CPU ${(applyCpuUs / 1e6).toFixed(2)} s`);
+  console.log(`apply time (incl. index rebuild): ${fmt(applyMs)} ms → ${fmt(total / (applyMs / 1000))} entity changes/s; CPU ${(applyCpuUs / 1e6).toFixed(2)} s; written ${fmt(writtenInApply / 1048576)} MB`);
   await replica.close();
+  if (!args.dir) rmSync(dir, { recursive: true, force: true });
+console.log('RESULT ' + JSON.stringify({ perSecond: total / (applyMs / 1000), applyMs, applyCpuMs: applyCpuUs / 1000, peakMb: Math.round(peakRss / 1048576),
+  childrenMs, sectorMs, writtenMb: Math.round(writtenInApply / 1048576), load: loadAtStart }));
   process.exit(0);
 }
 if (args['generate-only']) {
@@ -260,6 +286,7 @@ console.log(`replica: ${dir}/document.db (sync version ${SYNC_VERSION}), driver 
 console.log(`entity changes applied: ${fmt(total)} (notes ${fmt(counts.notes)}, branches ${fmt(counts.branches)}, attributes ${fmt(counts.attributes)}, blobs ${fmt(counts.blobs)})`);
 console.log(`apply time (incl. index rebuild): ${fmt(applyMs)} ms → ${fmt(total / (applyMs / 1000))} entity changes/s (target ≥ 100,000)`);
 console.log(`wall time incl. generating and parsing pages: ${fmt(wall)} ms (generation ${fmt(genMs)} ms) → ${fmt(total / (wall / 1000))} changes/s`);
+console.log(`written by the apply (WAL, database file, temporary files; from /proc/self/io): ${fmt(writtenInApply / 1048576)} MB for a ${fmt(statSync(path.join(dir, 'document.db')).size / 1048576)} MB database`);
 console.log(`CPU time inside applyRecords (JS thread + SQLite worker threads): ${(applyCpuUs / 1e6).toFixed(1)} s → ${fmt(total / (applyCpuUs / 1e6))} changes per CPU-second; whole run ${cpuSec.toFixed(1)} CPU-s; 1-min load average ${load1.toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
 console.log(`peak RSS: ${(peakRss / 1048576).toFixed(0)} MB (target < 250 MB); per phase: ${phases.join(', ')}`);
 const ms = (u) => ((u.user + u.system) / 1000).toFixed(0);
@@ -270,3 +297,5 @@ console.log(`machine load (1/5/15-min averages) at start ${loadAtStart.map((x) =
 console.log(`local content edit after the load: ${editMs.toFixed(1)} ms each, ${fmt(editWal / 1024)} KiB of WAL each (${edited.length} edits, page size ${pageSize} bytes)`);
 console.log(`first content search (builds the FTS index lazily): ${fmt(searchMs)} ms, ${hits.length} hits`);
 if (!args.dir) rmSync(dir, { recursive: true, force: true });
+console.log('RESULT ' + JSON.stringify({ perSecond: total / (applyMs / 1000), applyMs, applyCpuMs: applyCpuUs / 1000, peakMb: Math.round(peakRss / 1048576),
+  childrenMs, sectorMs, writtenMb: Math.round(writtenInApply / 1048576), load: loadAtStart }));

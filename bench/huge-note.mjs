@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream, existsSync, openSync, writeSync, closeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -20,6 +20,7 @@ const MB = Number(flag('--mb', '100'));
 const NODE = flag('--node', process.execPath);
 const BYTES = MB * 1024 * 1024;
 
+const SERVER_RSS_FILE = join(OUT, `rss-server-${process.pid}.txt`);
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function bundle() {
@@ -36,7 +37,8 @@ async function bundle() {
 // Loaded with `node -r` into each CLI process: writes its peak RSS (bytes) to $BENCH_PEAK_RSS_FILE on exit.
 const PEAK_RSS_PRELOAD = `
 process.on('exit', () => {
-  if (process.env.BENCH_PEAK_RSS_FILE) require('node:fs').writeFileSync(process.env.BENCH_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS * 1024));
+  const u = process.resourceUsage();
+  if (process.env.BENCH_PEAK_RSS_FILE) require('node:fs').writeFileSync(process.env.BENCH_PEAK_RSS_FILE, JSON.stringify({ rss: u.maxRSS * 1024, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 }));
 });
 `;
 
@@ -75,20 +77,21 @@ async function cli(args, { stdoutFile } = {}) {
   if (code !== 0) throw new Error(`trilium-sync ${args[0]} exited with ${code}: ${err.trim()}`);
   const stdout = Buffer.concat(out);
   if (stdoutFile) await import('node:fs/promises').then((fs) => fs.writeFile(stdoutFile, stdout));
-  return { stdout: stdout.length < 4096 ? stdout.toString('utf8') : '', rss: Number(await readFile(rssFile, 'utf8')), ms };
+  const { rss, cpuMs } = JSON.parse(await readFile(rssFile, 'utf8'));
+  return { stdout: stdout.length < 4096 ? stdout.toString('utf8') : '', rss, cpuMs, ms };
 }
 
 function startServer(dataDir) {
   return new Promise((resolveStart, reject) => {
-    const child = spawn(NODE, [join(OUT, 'server.js'), '--data', dataDir, '--password', PASSWORD], {
-      stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+    const child = spawn(NODE, ['-r', join(OUT, 'peak-rss.cjs'), join(OUT, 'server.js'), '--data', dataDir, '--password', PASSWORD], {
+      stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), BENCH_PEAK_RSS_FILE: SERVER_RSS_FILE },
     });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
       if (out.includes('\n')) resolveStart({ child, url: out.split('\n')[0].trim() });
     });
-    child.on('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`the server exited with ${code}`))); // ignored once it started
   });
 }
 
@@ -116,17 +119,25 @@ async function main() {
     const copy = join(tmp, 'pulled.bin');
     await cli(['cat', noteId, '--data', join(tmp, 'b')], { stdoutFile: copy });
     const same = (await sha256(copy)) === fileHash;
-    const line = (name, r) => `  ${name.padEnd(34)} peak RSS ${mb(r.rss).padStart(7)}  = ${(r.rss / BYTES).toFixed(2)}× the note  (${(r.ms / 1000).toFixed(1)} s)`;
+    const line = (name, r) => `  ${name.padEnd(34)} peak RSS ${mb(r.rss).padStart(7)}  = ${(r.rss / BYTES).toFixed(2)}× the note  (${(r.ms / 1000).toFixed(1)} s, CPU ${(r.cpuMs / 1000).toFixed(1)} s)`;
     console.log(line('setup of the small document', base));
     console.log(line(`push (sync with the ${MB} MB note)`, push));
     console.log(line(`pull (setup with the ${MB} MB note)`, pull));
     const worst = Math.max(push.rss, pull.rss) / BYTES;
+    console.log(`  1/5/15-min load average at the end: ${loadavg().map((x) => x.toFixed(1)).join('/')} on ${cpus().length} cores`);
     console.log(`  target: under ~3× in both directions${worst < 3 ? '' : '  ABOVE TARGET'}; pulled bytes ${same ? 'identical' : 'DIFFER'}; verify: ${verify.stdout.trim().split('\n')[0]}`);
     if (!same) process.exitCode = 1;
   } finally {
+    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    await exited;
     await rm(tmp, { recursive: true, force: true });
   }
+  try {
+    const server = JSON.parse(await readFile(SERVER_RSS_FILE, 'utf8'));
+    console.log(`  our server (receives the push, serves the pull): peak RSS ${mb(server.rss)} = ${(server.rss / BYTES).toFixed(2)}× the note, CPU ${(server.cpuMs / 1000).toFixed(1)} s`);
+    await rm(SERVER_RSS_FILE, { force: true });
+  } catch { /* a server that did not exit cleanly wrote no figure */ }
 }
 
 await main();

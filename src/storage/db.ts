@@ -45,27 +45,30 @@ export class WriteQueue {
 /**
  * Runs statements one after another on one connection, but lets the caller prepare the next statement's
  * parameters (JSON texts, flattened rows) on the JavaScript thread while SQLite executes the previous one on
- * its worker thread. Statements still run strictly in the order they were pushed.
+ * its worker thread. Statements still run strictly in the order they were pushed; `then` runs in that order too,
+ * on the connection, right after its statement, with the number of rows the statement changed.
  */
-export class Pipeline {
+export class Pipeline implements StatementSink {
   private prev: Promise<unknown> = Promise.resolve();
-  readonly runMany?: (sql: string, rows: SqlValue[][]) => Promise<void>;
+  readonly runMany?: (sql: string, rows: SqlValue[][], then?: AfterStatement) => Promise<void>;
 
   constructor(private readonly c: Connection) {
     const many = c.runMany?.bind(c);
     if (many) {
-      this.runMany = async (sql, rows) => {
+      this.runMany = async (sql, rows, then) => {
         await this.prev;
-        const next = many(sql, rows);
-        next.catch(() => undefined);
-        this.prev = next;
+        this.push(many(sql, rows), then);
       };
     }
   }
 
-  async run(sql: string, params: Params): Promise<void> {
+  async run(sql: string, params: Params, then?: AfterStatement): Promise<void> {
     await this.prev;
-    const next = this.c.run(sql, params);
+    this.push(this.c.run(sql, params).then((r) => r.changes), then);
+  }
+
+  private push(statement: Promise<number>, then: AfterStatement | undefined): void {
+    const next = then ? statement.then((changes) => then(this.c, changes)) : statement;
     next.catch(() => undefined); // observed by the next push or done(), which rethrow it
     this.prev = next;
   }
@@ -75,11 +78,62 @@ export class Pipeline {
   }
 }
 
+/** What runs on the connection right after a statement, given the number of rows it changed. */
+export type AfterStatement = (c: Connection, changes: number) => Promise<unknown> | undefined;
+
 /** Where the bulk inserts send their statements: a connection, or a pipeline that overlaps them. */
 export interface StatementSink {
-  run(sql: string, params: Params): Promise<unknown>;
-  runMany?(sql: string, rows: SqlValue[][]): Promise<void>;
+  run(sql: string, params: Params, then?: AfterStatement): Promise<unknown>;
+  runMany?(sql: string, rows: SqlValue[][], then?: AfterStatement): Promise<unknown>;
 }
+
+type Verb = 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE';
+
+/**
+ * Runs one statement on a connection or a pipeline, then `then` with the rows it changed (on a pipeline: in
+ * turn, before any later statement).
+ */
+async function runThen(c: StatementSink, sql: string, params: Params | SqlValue[][], many: boolean, then: AfterStatement): Promise<void> {
+  if (c instanceof Pipeline) {
+    await (many ? c.runMany!(sql, params as SqlValue[][], then) : c.run(sql, params as Params, then));
+    return;
+  }
+  const conn = c as Connection;
+  const changes = many ? await conn.runMany!(sql, params as SqlValue[][]) : (await conn.run(sql, params as Params)).changes;
+  await then(conn, changes);
+}
+
+/**
+ * INSERT OR REPLACE of many rows without SQLite's statement journal. A statement that may fail half-way
+ * (REPLACE turns into ABORT on a NOT NULL column, and replacing deletes index entries first) makes SQLite copy
+ * every existing page it touches into a statement journal, a temporary file, so that it could undo the statement
+ * alone: for the 354k-change initial load that was 1.2 GB of writes. INSERT OR IGNORE cannot fail half-way, so the
+ * rows go in with it; only when it changed fewer rows than it was given (a key already there, a missing NOT NULL
+ * value) does the same statement run again as INSERT OR REPLACE, which replaces those rows, or fails as before.
+ */
+export async function replaceRows(c: StatementSink, table: string, cols: string[], rows: SqlValue[][]): Promise<void> {
+  await insertJsonRows(c, 'INSERT OR IGNORE', table, cols, rows, (sql, params, many, expected) =>
+    async (conn, changes) => {
+      if (changes >= expected) return;
+      const again = sql.replace(/^INSERT OR IGNORE /, 'INSERT OR REPLACE ');
+      if (many) await conn.runMany!(again, params as SqlValue[][]);
+      else await conn.run(again, params as Params);
+    });
+}
+
+/**
+ * Plain INSERT of many rows into a table with no unique index but NOT NULL columns, without a statement journal
+ * (see replaceRows): INSERT OR IGNORE, and an error when a row was left out.
+ */
+export async function appendRows(c: StatementSink, table: string, cols: string[], rows: SqlValue[][], missing: () => Error): Promise<void> {
+  await insertJsonRows(c, 'INSERT OR IGNORE', table, cols, rows, (_sql, _params, _many, expected) =>
+    async (_conn, changes) => {
+      if (changes < expected) throw missing();
+    });
+}
+
+/** For each statement an insert runs: what to run after it, given its SQL, parameters and row count. */
+type Follow = (sql: string, params: Params | SqlValue[][], many: boolean, rows: number) => AfterStatement;
 
 /**
  * Bulk INSERT: the rows travel as one JSON text and SQLite unpacks them with json_each on its own thread,
@@ -89,18 +143,22 @@ export interface StatementSink {
  * row takes its slice of. Rows whose column mixes binary and text values go through insertRows.
  */
 export async function insertJsonRows(
-  c: StatementSink, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
+  c: StatementSink, verb: Verb, table: string, cols: string[], rows: SqlValue[][], follow?: Follow,
 ): Promise<void> {
   if (c.runMany) {
-    if (rows.length > 0) await c.runMany(`${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})`, rows);
+    if (rows.length === 0) return;
+    const sql = `${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})`;
+    if (follow) await runThen(c, sql, rows, true, follow(sql, rows, true, rows.length));
+    else await c.runMany(sql, rows);
     return;
   }
   const chunk = 20000;
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.length <= chunk ? rows : rows.slice(i, i + chunk);
     const statement = jsonInsert(verb, table, cols, part);
-    if (statement) await c.run(statement.sql, statement.params);
-    else await insertRows(c, verb, table, cols, part);
+    if (!statement) await insertRows(c, verb, table, cols, part, follow);
+    else if (follow) await runThen(c, statement.sql, statement.params, false, follow(statement.sql, statement.params, false, part.length));
+    else await c.run(statement.sql, statement.params);
   }
 }
 
@@ -185,10 +243,10 @@ const DIRECT_BINARY_BYTES = 16 * 1024 * 1024;
 
 /** Multi-row INSERT in chunks that respect SQLite's variable limit (32766 in this build). */
 export async function insertRows(
-  c: StatementSink, verb: 'INSERT' | 'INSERT OR REPLACE' | 'INSERT OR IGNORE', table: string, cols: string[], rows: SqlValue[][],
+  c: StatementSink, verb: Verb, table: string, cols: string[], rows: SqlValue[][], follow?: Follow,
 ): Promise<void> {
   if (rows.length === 0) return;
-  if (c.runMany) return c.runMany(`${verb} INTO ${table} (${cols.map((x) => `"${x}"`).join(',')}) VALUES (${cols.map(() => '?').join(',')})`, rows);
+  if (c.runMany) return insertJsonRows(c, verb, table, cols, rows, follow);
   const perRow = cols.length;
   const chunk = Math.max(1, Math.floor(32000 / perRow));
   const tuple = `(${cols.map(() => '?').join(',')})`;
@@ -198,6 +256,8 @@ export async function insertRows(
     const params: SqlValue[] = new Array(n * perRow);
     let k = 0;
     for (let r = i; r < i + n; r++) { const row = rows[r]; for (let j = 0; j < perRow; j++) params[k++] = row[j]; }
-    await c.run(head + new Array(n).fill(tuple).join(','), params);
+    const sql = head + new Array(n).fill(tuple).join(',');
+    if (follow) await runThen(c, sql, params, false, follow(sql, params, false, n));
+    else await c.run(sql, params);
   }
 }

@@ -8,6 +8,7 @@ import type { Row, SqlValue, SyncRecord } from '../types';
 import { EC_COLUMNS, type WriteContext } from '../writeContext';
 import { applyBulk } from './bulk';
 import { collectBlobNotes, collectChanges } from './changes';
+import { isLargeBlob, writeLargeBlob } from './largeBlobs';
 import { captureConflict, CONFLICT_MARK, conflictFromPeerRevision, findMoveConflicts, insertConflict, readNotesWithChanges } from './conflicts';
 import { coerce, decodeBlob, keyOf, normalizeValue, type BatchOutcome, type Candidate, type Ec } from './shared';
 
@@ -124,6 +125,11 @@ export async function applyBatch(
   for (const [t, rows] of upserts) {
     const groups = new Map<string, Row[]>();
     for (const row of rows.values()) {
+      if (t === 'blobs' && isLargeBlob(row.content)) {
+        const cols = Object.keys(row);
+        await writeLargeBlob(w.c, 'INSERT OR REPLACE', t, cols, cols.map((c) => normalizeValue(row[c])), cols.indexOf('content'));
+        continue;
+      }
       const sig = Object.keys(row).join(',');
       if (!groups.has(sig)) groups.set(sig, []);
       groups.get(sig)!.push(row);

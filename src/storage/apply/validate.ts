@@ -16,9 +16,9 @@ export function validateRecords(profile: SchemaProfile, records: SyncRecord[], s
     }
     if (!Object.hasOwn(profile.tables, ec.entityName) && ec.entityName !== 'note_reordering') throw schemaMismatch(profile, ec.entityName, null, senderSyncVersion);
     if (r.entity && ec.entityName !== 'note_reordering') {
-      const keys = Object.keys(r.entity);
       const prev = lastKeys.get(ec.entityName);
-      if (prev && sameKeys(prev, keys)) continue;
+      if (prev && hasKeys(r.entity, prev)) continue;
+      const keys = Object.keys(r.entity);
       lastKeys.set(ec.entityName, keys);
       const sig = ec.entityName + ':' + keys.join(',');
       if (checked.has(sig)) continue;
@@ -27,6 +27,13 @@ export function validateRecords(profile: SchemaProfile, records: SyncRecord[], s
       checked.add(sig);
     }
   }
+}
+
+/** True when the object's own keys are `keys`, in that order; allocates nothing (unlike Object.keys). */
+export function hasKeys(row: object, keys: string[]): boolean {
+  let i = 0;
+  for (const k in row) if (k !== keys[i++]) return false;
+  return i === keys.length;
 }
 
 export function sameKeys(a: string[], b: string[]): boolean {

@@ -27,8 +27,9 @@ export interface Connection {
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
   /**
-   * Runs one prepared statement once per row. Only synchronous drivers have it: binding values there is cheap,
-   * so bulk inserts use it instead of packing rows into JSON for SQLite to unpack.
+   * Runs one prepared statement once per row and returns the number of rows it changed. Only synchronous drivers
+   * have it: binding values there is cheap, so bulk inserts use it instead of packing rows into JSON for SQLite
+   * to unpack.
    */
-  runMany?(sql: string, rows: SqlValue[][]): Promise<void>;
+  runMany?(sql: string, rows: SqlValue[][]): Promise<number>;
 }

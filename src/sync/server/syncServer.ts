@@ -17,9 +17,9 @@ import { silentLogger } from '../logger';
 import { Mutex } from '../mutex';
 import { setPassword, verifyPassword } from '../passwords';
 import { FailureRateLimiter } from './rateLimiter';
-import { PartialRequests } from './partialRequests';
+import { PageGapError, PartialRequests } from './partialRequests';
 import { RecordsBody } from '../recordsBody';
-import { parseRecordsJson } from '../recordsJsonReader';
+import { parseRecordsJson, RecordsJsonReader } from '../recordsJsonReader';
 import { SessionStore } from './sessions';
 import { upgradeDocument } from './upgrade';
 
@@ -95,7 +95,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
 
   const sessions = new SessionStore();
   const limiter = new FailureRateLimiter(options.rateLimit?.max ?? 10, options.rateLimit?.windowMs ?? 15 * 60 * 1000);
-  const partial = new PartialRequests();
+  const partial = new PartialRequests(() => new RecordsJsonReader('PUT /api/sync/update'));
   const mutex = new Mutex();
   const sockets = new Set<Socket>();
 
@@ -189,13 +189,15 @@ export async function startSyncServer(options: SyncServerOptions): Promise<Runni
         const pageCount = Number(req.headers['pagecount'] ?? 1);
         const pageIndex = Number(req.headers['pageindex'] ?? 0);
         const requestId = req.headers['requestid'];
-        let whole: Buffer | null = body;
+        let update: { entities?: SyncRecord[]; instanceId?: string };
         if (pageCount !== 1) {
           if (typeof requestId !== 'string' || !requestId) throw new HttpError(500, 'Missing request ID.');
-          whole = partial.add(requestId, pageIndex, pageCount, body, now(), url.pathname);
-          if (!whole) return { status: 204 };
+          const reader = asBadRequest(() => partial.add(requestId, pageIndex, pageCount, body, now(), url.pathname));
+          if (!reader) return { status: 204 };
+          update = asBadRequest(() => reader.result<{ entities?: SyncRecord[]; instanceId?: string }>('entities'));
+        } else {
+          update = parseRecords(body);
         }
-        const update = parseRecords(whole);
         if (!Array.isArray(update.entities) || typeof update.instanceId !== 'string') {
           throw new HttpError(400, 'The update must hold entities and instanceId.');
         }
@@ -344,6 +346,16 @@ function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
+    throw new HttpError(400, 'The request body is not valid JSON.');
+  }
+}
+
+/** A body's JSON (or its base64) that turns out broken is the client's error: 400, as a JSON.parse failure is. */
+function asBadRequest<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof PageGapError) throw e;
     throw new HttpError(400, 'The request body is not valid JSON.');
   }
 }

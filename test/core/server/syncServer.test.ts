@@ -139,6 +139,27 @@ describe('our sync server (HTTP level)', function () {
     assert.equal(noId.json().message, 'Missing request ID.');
   });
 
+  it('reads paged updates page by page: broken JSON in any page is a 400, and the pages after it find no request', async () => {
+    const cookie = sid(await login(server));
+    const page = (requestId: string, pageIndex: number, body: string) => call(server.url, 'PUT', '/api/sync/update',
+      { headers: { Cookie: cookie, pageCount: '3', pageIndex: String(pageIndex), requestId, 'Content-Type': 'text/plain' }, body });
+    const brokenTail = ['{"entities":[],', '"instanceId":"pusherInst12"', '}}'];
+    assert.equal((await page('broken1234', 0, brokenTail[0])).status, 204);
+    assert.equal((await page('broken1234', 1, brokenTail[1])).status, 204);
+    const last = await page('broken1234', 2, brokenTail[2]);
+    assert.equal(last.status, 400);
+    assert.equal(last.json().message, 'The request body is not valid JSON.');
+    // a long "content" string whose base64 breaks in the middle page fails there, not at the end
+    const blob = 'A'.repeat(20 * 1024 * 1024);
+    const head = `{"entities":[{"entityChange":{"entityName":"blobs","entityId":"b1"},"entity":{"blobId":"b1","content":"${blob.slice(0, 17 * 1024 * 1024)}`;
+    assert.equal((await page('garbled123', 0, head)).status, 204);
+    const garbled = await page('garbled123', 1, `${blob.slice(0, 1024 * 1024)}*${blob.slice(0, 1024 * 1024)}`);
+    assert.equal(garbled.status, 400);
+    const after = await page('garbled123', 2, '"}}],"instanceId":"pusherInst12"}');
+    assert.equal(after.status, 500);
+    assert.match(after.json().message, /does not have expected record/);
+  });
+
   it('refuses a seed POST once initialised (401 App already initialized.)', async () => {
     const res = await call(server.url, 'POST', '/api/setup/sync-seed', { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ options: [], syncVersion: 39 }) });
     assert.equal(res.status, 401);

@@ -2,7 +2,7 @@
 // exactly what one bound parameter per value stores in columns declared like Trilium's: same values, same types.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { insertJsonRows, insertRows, jsonInsert, openConnection, type Connection } from '../../../src/storage/db';
+import { appendRows, insertJsonRows, insertRows, jsonInsert, openConnection, Pipeline, replaceRows, type Connection } from '../../../src/storage/db';
 import { createReplica, openReplica } from '../../../src/storage';
 import type { SqlValue } from '../../../src/storage/types';
 import { cleanupDirs, rawAll, tempDir } from './helpers';
@@ -18,7 +18,8 @@ async function memoryDb(): Promise<Connection> {
 async function storedBothWays(rows: SqlValue[][]): Promise<{ json: unknown[]; params: unknown[] }> {
   const c = await memoryDb();
   await insertJsonRows(c, 'INSERT', 'viaJson', COLS, rows);
-  await insertRows(c, 'INSERT', 'viaParams', COLS, rows);
+  // the reference: one plain statement per row, each value bound on its own
+  for (const row of rows) await c.run(`INSERT INTO viaParams (${COLS.join(',')}) VALUES (?, ?, ?, ?)`, row);
   const read = (t: string) => c.all(`SELECT k, a, typeof(a) AS ta, b, typeof(b) AS tb, c, typeof(c) AS tc FROM ${t} ORDER BY k`);
   const out = { json: await read('viaJson'), params: await read('viaParams') };
   await c.close();
@@ -116,4 +117,64 @@ describe('storage: bulk insert through json_each', () => {
     const left = await rawAll(dir, "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'IDX_entity_changes_isSynced_id'");
     assert.equal(left.length, 0);
   });
+
+  it('stores many rows whose columns are partly the same in every row as per-row binding does (wide statements)', async () => {
+    const yes = true as unknown as SqlValue;
+    const rows: SqlValue[][] = [];
+    for (let i = 1; i <= 203; i++) rows.push([i, i % 7 === 0 ? 'sometimes' : 'same', 5, i % 2 ? null : 1.5]);
+    const constantOfEveryKind: SqlValue[][] = [];
+    for (let i = 1; i <= 70; i++) constantOfEveryKind.push([i, null, yes, 'x']);
+    for (const set of [rows, constantOfEveryKind]) {
+      const { json, params } = await storedBothWays(set);
+      assert.equal(json.length, set.length);
+      assert.deepEqual(json, params);
+    }
+  });
+
+  describe('replaceRows and appendRows (no statement journal)', () => {
+    const DDL = 'CREATE TABLE t (k TEXT PRIMARY KEY, a TEXT NOT NULL, b INTEGER NOT NULL); CREATE TABLE log (id INTEGER PRIMARY KEY AUTOINCREMENT, x TEXT NOT NULL, y INTEGER NOT NULL)';
+    const sinks: Array<[string, (c: Connection) => { sink: Connection | Pipeline; done: () => Promise<void> }]> = [
+      ['a connection', (c) => ({ sink: c, done: async () => undefined })],
+      ['a pipeline', (c) => { const p = new Pipeline(c); return { sink: p, done: () => p.done() }; }],
+    ];
+    for (const [name, make] of sinks) {
+      it(`through ${name}: a later row replaces an earlier one with the same key, in one call and across calls`, async () => {
+        const c = await openConnection(':memory:', { create: true });
+        await c.exec(DDL);
+        const { sink, done } = make(c);
+        const first: SqlValue[][] = [];
+        for (let i = 0; i < 100; i++) first.push([`k${String(i).padStart(3, '0')}`, 'first', i]);
+        await replaceRows(sink, 't', ['k', 'a', 'b'], first);
+        // k050 twice in one call (the later one wins), k010 already stored, k200 new
+        await replaceRows(sink, 't', ['k', 'a', 'b'], [['k010', 'second', -10], ['k050', 'second', -50], ['k050', 'third', -51], ['k200', 'new', 200]]);
+        await done();
+        const rows = await c.all<{ k: string; a: string; b: number }>('SELECT k, a, b FROM t ORDER BY k');
+        assert.equal(rows.length, 101);
+        assert.deepEqual(rows.find((r) => r.k === 'k010'), { k: 'k010', a: 'second', b: -10 });
+        assert.deepEqual(rows.find((r) => r.k === 'k050'), { k: 'k050', a: 'third', b: -51 });
+        assert.deepEqual(rows.find((r) => r.k === 'k200'), { k: 'k200', a: 'new', b: 200 });
+        assert.deepEqual(rows.find((r) => r.k === 'k099'), { k: 'k099', a: 'first', b: 99 });
+        await c.close();
+      });
+
+      it(`through ${name}: a missing NOT NULL value fails as INSERT OR REPLACE does, and appendRows reports a left-out row`, async () => {
+        const c = await openConnection(':memory:', { create: true });
+        await c.exec(DDL);
+        const many = (bad: number): SqlValue[][] => Array.from({ length: 40 }, (_, i) => [`k${i}`, i === bad ? null : 'v', i]);
+        let { sink, done } = make(c);
+        await assert.rejects(async () => { await replaceRows(sink, 't', ['k', 'a', 'b'], many(33)); await done(); },
+          (e: { code?: string; message: string }) => String(e.code).startsWith('SQLITE_CONSTRAINT') && /NOT NULL/.test(e.message));
+        ({ sink, done } = make(c));
+        const rows: SqlValue[][] = Array.from({ length: 40 }, (_, i) => [`x${i}`, i === 7 ? null : i]);
+        await assert.rejects(async () => { await appendRows(sink, 'log', ['x', 'y'], rows, () => new Error('left out')); await done(); }, /left out/);
+        ({ sink, done } = make(c));
+        await appendRows(sink, 'log', ['x', 'y'], rows.map((r, i) => [r[0], i]), () => new Error('left out'));
+        await done();
+        const [n] = await c.all<{ n: number }>('SELECT COUNT(*) AS n FROM log WHERE x LIKE \'x%\'');
+        assert.equal(n.n, 40 + 39, 'the rejected call wrote the 39 complete rows; the caller rolls back its transaction');
+        await c.close();
+      });
+    }
+  });
 });
+

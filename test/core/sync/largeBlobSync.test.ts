@@ -1,8 +1,11 @@
 // A note with a large binary blob through our real server: pushed by one replica, pulled by another, byte for
 // byte; the pull page that holds it is read as it arrives (never joined into one body); a garbled or cut-short
-// page fails with a clear error and writes nothing.
+// page fails with a clear error and writes nothing. The bytes hold what text handling would break (NUL runs, lone
+// UTF-8 lead and continuation bytes, 0xFF), and every replica stores them as a BLOB.
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { openConnection } from '../../../src/storage/db';
 import { SyncEngine } from '../../../src/sync/engine';
 import { createTransport, type BodySink, type HttpResponse, type Transport } from '../../../src/sync/http/transport';
 import { SCAN_FROM_BYTES } from '../../../src/sync/recordsJsonReader';
@@ -12,6 +15,25 @@ import { systemClock } from '../../../src/storage/types';
 import { newClient, quietLogger, startServer, TempDirs, type Client } from './helpers';
 
 const BLOB_BYTES = 24 * 1024 * 1024 + 7;
+
+function awkwardBytes(n: number): Buffer {
+  const b = randomBytes(n);
+  const traps = [Buffer.alloc(64), Buffer.from([0xc3]), Buffer.from([0x80, 0x80]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xff, 0xfe])];
+  for (let at = 0, k = 0; at + 64 < n; at += 999_983, k++) traps[k % traps.length].copy(b, at);
+  b[0] = 0;
+  b[n - 1] = 0;
+  return b;
+}
+
+/** typeof(content) of the note's blob in the replica file, read by a connection of its own. */
+async function storedType(dataDir: string, noteId: string): Promise<unknown> {
+  const db = await openConnection(path.join(dataDir, 'document.db'), { create: false });
+  try {
+    return (await db.get<{ t: string }>('SELECT typeof(b.content) AS t FROM notes n JOIN blobs b ON b.blobId = n.blobId WHERE n.noteId = ?', [noteId]))?.t;
+  } finally {
+    await db.close();
+  }
+}
 
 /** Wraps each /api/sync/changed body sink; records what every /api/sync/changed answer looked like. */
 function watchingTransport(wrap?: (sink: BodySink) => BodySink) {
@@ -44,7 +66,7 @@ describe('sync: a note with a large binary blob', function () {
   const dirs = new TempDirs();
   let server: RunningSyncServer;
   const clients: Client[] = [];
-  const bytes = randomBytes(BLOB_BYTES);
+  const bytes = awkwardBytes(BLOB_BYTES);
   let noteId: string;
   let late: Client;
 
@@ -124,5 +146,7 @@ describe('sync: a note with a large binary blob', function () {
       const v = await r.verifyHashes();
       assert.deepEqual(v.mismatches, []);
     }
+    for (const c of clients) assert.equal(await storedType(c.dataDir, noteId), 'blob', c.dataDir);
+    assert.equal(await storedType(server.replica!.dataDir, noteId), 'blob', 'on the server');
   });
 });
