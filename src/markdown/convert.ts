@@ -6,6 +6,7 @@
 import { splitNote, type HtmlBlock } from './blocks';
 import { ckeditorTree, toCkeditorForm, toCkeditorTree } from './ckeditorForm';
 import { HTML_FENCE } from './dialect';
+import { renderDirect, type DirectRendering } from './directRender';
 import { isBlockNode, isElement, parseHtml, serializeChildren, type HtmlComment, type HtmlNode, type HtmlParent } from './htmlTree';
 import { triliumMarkdownIt, type FootnoteEnv } from './markdownIt';
 import { changedRegionToNote } from './saveRegion';
@@ -270,6 +271,18 @@ function parseAlone(markdown: string): Alone | undefined {
   return { seg, tokens, firstList: listOf(first), lastList: listOf(last) };
 }
 
+/**
+ * How the slow path reads one block's Markdown: parsed alone (undefined if it is not one closed block), rendered,
+ * in CKEditor's form. Exported for tests: renderDirect must agree with it wherever it answers.
+ */
+export function renderAlone(markdown: string): DirectRendering | undefined {
+  const alone = parseAlone(markdown);
+  if (!alone) return undefined;
+  const md = triliumMarkdownIt();
+  const html = md.renderer.render(alone.tokens.slice(alone.seg.from, alone.seg.to), md.options, {});
+  return { html: serializeChildren(ckeditorTree(html)), firstList: alone.firstList, lastList: alone.lastList };
+}
+
 /** Two lists in a row stay two lists when they differ in kind or marker. */
 function listsMerge(prev: string | undefined, next: string | undefined): boolean {
   return prev !== undefined && prev === next;
@@ -305,8 +318,13 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
     let proof = cache.get(key);
     let alone: Alone | undefined;
     if (!proof) {
-      alone = parseAlone(b.markdown);
-      proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
+      const direct = renderDirect(b.markdown);
+      if (direct?.html === b.html) {
+        proof = { alone: true, firstList: direct.firstList, lastList: direct.lastList, proven: true };
+      } else {
+        alone = parseAlone(b.markdown);
+        proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
+      }
       cache.set(key, proof);
     }
     if (!proof.alone) return unprovenTogether(blocks, markdown);

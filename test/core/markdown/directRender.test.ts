@@ -1,0 +1,135 @@
+// The proof's fast path (directRender.ts) must read Markdown exactly as the slow path does (markdown-it, parsed
+// alone, in CKEditor's form) wherever it answers: on the corpus, on adversarial snippets and on random notes.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { noteToMarkdown, renderAlone, renderMarkdown } from '../../../src/markdown/convert';
+import { renderDirect } from '../../../src/markdown/directRender';
+import { normalizeNoteHtml } from '../../../src/markdown/normalize';
+
+const DIR = join(__dirname, '../../fixtures/markdown-corpus');
+
+/** Whether the fast path answered; fails when its answer differs from the slow path's. */
+function agrees(markdown: string): boolean {
+  const direct = renderDirect(markdown);
+  if (!direct) return false;
+  const slow = renderAlone(markdown);
+  assert.ok(slow, `the fast path read one block where markdown-it does not: ${JSON.stringify(markdown)}`);
+  assert.deepEqual(
+    { html: direct.html, firstList: direct.firstList, lastList: direct.lastList },
+    { html: slow.html, firstList: slow.firstList, lastList: slow.lastList },
+    JSON.stringify(markdown),
+  );
+  return true;
+}
+
+/** A small seeded generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const RISKY = ['*', '_', '[', ']', '(', ')', '<', '>', '#', '!', '|', '\\', '`', '~', '$', '&', '&amp;', '&nbsp;', '&lt;', '&#42;', '\u00a0', ' ', '  ', '-', '+', '1.', '2)', ':', '{', '}', '^', '"', "'", '=', 'é', '—', '😀', '\u2003', '.', ','];
+const WORDS = ['a', 'word', 'Text', '42', 'x1', 'ü'];
+
+describe('Markdown proof: the fast path agrees with markdown-it', function () {
+  this.timeout(120_000);
+
+  it('on every block of the corpus (and answers for most of them)', () => {
+    let blocks = 0;
+    let answered = 0;
+    for (const f of readdirSync(DIR).filter((n) => n.endsWith('.html'))) {
+      for (const b of noteToMarkdown(readFileSync(join(DIR, f), 'utf8')).blocks) {
+        blocks++;
+        if (agrees(b.markdown)) answered++;
+      }
+    }
+    console.log(`      fast path answered for ${answered} of ${blocks} corpus blocks`);
+    assert.ok(answered / blocks > 0.75, `${answered} of ${blocks}`);
+  });
+
+  it('answers for the common constructs, as CKEditor writes them', () => {
+    for (const md of [
+      'Plain **bold** *italic* ~~struck~~ `code` [link](https://e.com/?a=1&b=2) and [ref](#root/abc){.reference-link}.',
+      '# Title', '### Sub *title*', '---', '&nbsp;', 'Line one\\\nline two', 'Math $x^2$ inline', '$$\\sum_k k$$',
+      '- a\n- b\n  - c', '1. one\n2. two', '3) three', '- [x] done\n- [ ] open\n  - [ ] nested',
+      '> quoted\n>\n> - item', '> [!NOTE]\n> A note.', '```js\nlet a = 1;\n```', '````\n```\n````',
+      'Text with <u>under</u>, <sup>sup</sup> and <span style="color:hsl(0,75%,60%);">colour</span>.',
+    ]) assert.ok(agrees(md), md);
+  });
+
+  it('on adversarial snippets: Markdown-special characters, line starts, entities, spaces, breaks', () => {
+    const snippets = [
+      '\\*not em\\*', '2\\*3\\*4', 'a*b*c', 'a**b**c', '**a**b', '*a *b* c*', '***x***', '**(x)**y', 'x**(y)**', '*[a](b)*', '**`c`**d',
+      '\\_u\\_', '_u_', '\\[x\\]', '[x]', '[x] y', '\\[ \\] task', '- \\[ \\] a\n- \\[x\\] b', '- [ ] a\n- b', '[a](b c)', '[a](<b c>)',
+      '[a](javascript:alert(1))', '[a](\\(x\\))', '[a]()', '[*a*](u)', '[a](u){.x}', '[a](u){.reference-link}', '[a](u&amp;v)', '[a](u&v)',
+      '\\<tag\\>', '<u>x</u>', '<u>x', 'x</u>', '<u>', '<div>x</div>', '<span class="math-tex">\\[x\\]</span> t', '<span a="1" a="2">x</span>',
+      '<span title="a &amp; &quot;b&quot;">x</span>', '<span title="&lt;">x</span>', '<u>*x</u>*', '\\# not heading', '# heading #', '# C#', '#no',
+      '1\\. not a list', '1. a list', '\\- dash', '- ', '\\+ plus', '\\> quote', '> [!NOTE]', '> [!NOTE]\n> ---', '> [!NOTE]\n> 2. x', '> \\[!NOTE\\] x',
+      '&amp;', '\\&amp;', '&copy;', '&#42;', '& a', 'a&nbsp;b', '&nbsp;a', 'a&nbsp;', '\u00a0a', 'a\u00a0', ' lead', 'trail ', 'trail  ',
+      'hard\\\nbreak', 'hard\\\n  indented', 'soft\nbreak', 'a\\\\\nb', 'end\\', 'a\\\n\\- b', 'a\\\n1\\. b', 'a\\\n:--', 'a \\| b\\\n:--',
+      '`a`b`', '``a`b``', '` a `', '`  `', '` `` `', '`x', '$x$', '$x', '$$x$$ y', '$x\\$', '$a$$', 'a $ b $ c', '`code` *em*',
+      '```\nx\n```', '```js\n  ```\n```', '```\n\n\n```', '```\ta\n```', '``` js\nx\n```', '```a&b\nx\n```', '```\nx', '````\n```\n````',
+      '- a\n* b', '- a\n  - b\n- c', '- a\n   - b', '1. a\n2. b\n  - c', '10. a\n    - b', '- a\\\n  b', '- a\\\nb', '* a', '+ a', '- # h',
+      '> a\n> b', '> a\n>\n> b', '> - a\n>\n> - b', '> - a\n>\n> * b', '>a', '---', '***', '- - -', 'x\n---', '| a |', '| a |\n| --- |',
+      'é*ü*', '😀**x**😀', '—*x*—', '\u2003x', 'x\u2003', '"*x*"', 'a_b_c', '~~x~~', '~x~', '~~~x', 'x~~y~~z', '!\\[x\\]', '![x](y)',
+    ];
+    let answered = 0;
+    for (const s of snippets) if (agrees(s)) answered++;
+    console.log(`      fast path answered for ${answered} of ${snippets.length} snippets`);
+    assert.ok(answered > 50, `${answered} of ${snippets.length}`);
+  });
+
+  it('on random text made of Markdown-special characters, as toMarkdown writes it and as typed', () => {
+    const next = random(13);
+    const pick = <T>(a: T[]): T => a[Math.floor(next() * a.length)];
+    const text = (): string => Array.from({ length: 1 + Math.floor(next() * 6) }, () => (next() < 0.5 ? pick(WORDS) : pick(RISKY))).join('');
+    const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const inlineHtml = (depth: number): string => Array.from({ length: 1 + Math.floor(next() * 4) }, () => {
+      const r = next();
+      if (depth > 2 || r < 0.4) return escapeHtml(text());
+      if (r < 0.5) return `<strong>${inlineHtml(depth + 1)}</strong>`;
+      if (r < 0.6) return `<i>${inlineHtml(depth + 1)}</i>`;
+      if (r < 0.65) return `<s>${inlineHtml(depth + 1)}</s>`;
+      if (r < 0.72) return `<code>${escapeHtml(text())}</code>`;
+      if (r < 0.8) return `<a href="${escapeHtml(pick(['https://e.com/a?b=1&c=2', '#root/x', 'a b', '(x)', 'javascript:x', '']))}">${inlineHtml(depth + 1)}</a>`;
+      if (r < 0.85) return `<u>${inlineHtml(depth + 1)}</u>`;
+      if (r < 0.9) return '<br>';
+      return `<span class="math-tex">\\(${escapeHtml(text())}\\)</span>`;
+    }).join('');
+    const block = (): string => {
+      const r = next();
+      if (r < 0.4) return `<p>${inlineHtml(0)}</p>`;
+      if (r < 0.5) {
+        const n = 1 + Math.floor(next() * 6);
+        return `<h${n}>${inlineHtml(0)}</h${n}>`;
+      }
+      if (r < 0.65) return `<ul>${Array.from({ length: 1 + Math.floor(next() * 3) }, () => `<li>${inlineHtml(0)}${next() < 0.3 ? `<ul><li>${inlineHtml(0)}</li></ul>` : ''}</li>`).join('')}</ul>`;
+      if (r < 0.72) return `<ol start="${Math.floor(next() * 3)}"><li>${inlineHtml(0)}</li><li>${inlineHtml(0)}</li></ol>`;
+      if (r < 0.8) return `<ul class="todo-list"><li><label class="todo-list__label"><input type="checkbox" disabled="disabled"><span class="todo-list__label__description">${inlineHtml(0)}</span></label></li></ul>`;
+      if (r < 0.88) return `<blockquote><p>${inlineHtml(0)}</p><p>${inlineHtml(0)}</p></blockquote>`;
+      if (r < 0.94) return `<aside class="admonition tip"><p>${inlineHtml(0)}</p></aside>`;
+      return `<pre><code class="language-${pick(['js', 'text-x-sh', 'a&b'])}">${escapeHtml(`${text()}\n${pick(['```', '````', '  ```', 'x'])}\n${text()}`)}</code></pre>`;
+    };
+    let answered = 0;
+    let typedAnswered = 0;
+    const N = 3000;
+    for (let i = 0; i < N; i++) {
+      const html = Array.from({ length: 1 + Math.floor(next() * 3) }, block).join('');
+      const { markdown, blocks } = noteToMarkdown(html);
+      for (const b of blocks) if (!b.island && agrees(b.markdown)) answered++;
+      assert.equal(normalizeNoteHtml(renderMarkdown(markdown)), normalizeNoteHtml(html), markdown);
+      // Markdown as a user might type it, not as toMarkdown escapes it.
+      const typed = `${pick(['', '', '# ', '- ', '1. ', '> ', '- [ ] '])}${text()}${pick(['', '\\\n', '\n'])}${text()}`;
+      if (agrees(typed)) typedAnswered++;
+    }
+    console.log(`      fast path answered for ${answered} random blocks as toMarkdown wrote them, ${typedAnswered} of ${N} typed`);
+    assert.ok(answered > N / 2 && typedAnswered > N / 10, `${answered} blocks as written, ${typedAnswered} of ${N} typed`);
+  });
+});
