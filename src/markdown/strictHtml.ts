@@ -46,7 +46,7 @@ const MARKUP_IN_TEXT = /<[a-zA-Z/!?]/;
 
 /** The fragment as parse5 parses it, or undefined when the HTML is outside the strict subset. */
 export function parseStrictHtml(html: string, withLocations: boolean): HtmlParent | undefined {
-  return parse(html, withLocations, undefined);
+  return parse(html, withLocations ? 'all' : 'none', undefined);
 }
 
 /** A top-level node and where its source is in the note. */
@@ -54,42 +54,34 @@ export interface LocatedNode { node: HtmlNode; start: number; end: number }
 
 /**
  * The top-level nodes as parseStrictHtml gives them, elements that `lookThrough` accepts replaced by their content,
- * built once per distinct source: in the subset an element's tree follows from its own source, so top-level elements
- * with equal source share one (read-only) tree. Undefined when the HTML is outside the subset.
+ * with their source offsets; one pass over the HTML. In the subset an element's tree follows from its own source, so
+ * top-level elements with equal source share one (read-only) tree. Undefined when the HTML is outside the subset.
  */
-export function parseStrictTopLevel(html: string, lookThrough: (shallow: HtmlElement) => boolean): LocatedNode[] | undefined {
-  const shallow = parse(html, true, lookThrough);
-  if (!shallow) return undefined;
+export function parseStrictTopLevel(html: string, lookThrough: (element: HtmlElement) => boolean): LocatedNode[] | undefined {
+  const root = parse(html, 'top', lookThrough);
+  if (!root) return undefined;
   const trees = new Map<string, HtmlNode>();
-  const out: LocatedNode[] = [];
-  for (const node of shallow.childNodes) {
+  return root.childNodes.map((node) => {
     const { startOffset: start, endOffset: end } = node.sourceCodeLocation!;
-    if (!('tagName' in node)) {
-      out.push({ node, start, end });
-      continue;
-    }
+    if (!('tagName' in node)) return { node, start, end };
     const source = html.slice(start, end);
-    let tree = trees.get(source);
-    if (!tree) {
-      tree = parse(source, false, undefined)?.childNodes[0];
-      if (!tree) return undefined;
-      trees.set(source, tree);
-    }
-    out.push({ node: tree, start, end });
-  }
-  return out;
+    const tree = trees.get(source);
+    if (tree) return { node: tree, start, end };
+    trees.set(source, node);
+    return { node, start, end };
+  });
 }
 
 /**
- * With `shallow`, the subset is checked throughout but only top-level nodes are built (without children), and the
- * elements `shallow` accepts are looked through: their content is top-level.
+ * `locations`: source offsets on every node, on top-level nodes only, or none. Elements `lookThrough` accepts (seen
+ * with their attributes, before their content) at the top level are left out and their content is top-level.
  */
-function parse(html: string, withLocations: boolean, shallow: ((el: HtmlElement) => boolean) | undefined): HtmlParent | undefined {
+function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((el: HtmlElement) => boolean) | undefined): HtmlParent | undefined {
   if (html.includes('\r') || html.includes('\0')) return undefined;
   const root = { nodeName: '#document-fragment', childNodes: [] } as unknown as HtmlParent;
   const stack: HtmlParent[] = [root];
   let current: HtmlParent = root;
-  let built = 0; // elements on the stack whose children are built (shallow: those not looked through)
+  let built = 0; // elements on the stack that are not looked through: the parent of new nodes is root while there are none
   const lookedThrough = new Set<HtmlParent>();
   let openP = 0;
   let openA = 0;
@@ -99,7 +91,8 @@ function parse(html: string, withLocations: boolean, shallow: ((el: HtmlElement)
   let element: HtmlElement | undefined; // the start tag being read
   let attrName = '';
   let attrValue = '';
-  const location = (startOffset: number, endOffset: number) => (withLocations ? { startOffset, endOffset } : undefined);
+  const location = (startOffset: number, endOffset: number) => (locations === 'all' || (locations === 'top' && built === 0) ? { startOffset, endOffset } : undefined);
+  const parent = (): HtmlParent => (built === 0 ? root : current);
 
   const appendText = (value: string, start: number, end: number, entity: boolean): void => {
     if (afterPreStart) {
@@ -112,13 +105,13 @@ function parse(html: string, withLocations: boolean, shallow: ((el: HtmlElement)
       }
     }
     if (TABLE_PARTS.has((current as HtmlElement).tagName) && !/^[ \t\n\f]*$/.test(value)) outside();
-    if (shallow && built > 0) return;
     if (text) {
       text.value += value;
       if (text.sourceCodeLocation) text.sourceCodeLocation.endOffset = end;
     } else {
-      text = { nodeName: '#text', value, parentNode: current, sourceCodeLocation: location(start, end) } as HtmlText;
-      (shallow ? root : current).childNodes.push(text);
+      const into = parent();
+      text = { nodeName: '#text', value, parentNode: into, sourceCodeLocation: location(start, end) } as HtmlText;
+      into.childNodes.push(text);
     }
   };
 
@@ -131,11 +124,13 @@ function parse(html: string, withLocations: boolean, shallow: ((el: HtmlElement)
     if (!ORDINARY.has(tag)) outside();
     if (PARENTS[tag] ? !PARENTS[tag].includes(parentTag) : TABLE_PARTS.has(parentTag)) outside();
     if ((openP > 0 && CLOSES_P.has(tag)) || (tag === 'a' && openA > 0) || (HEADINGS.has(tag) && HEADINGS.has(parentTag))) outside();
-    el.parentNode = current;
-    el.sourceCodeLocation = location(pos, end + 1);
-    const through = shallow !== undefined && built === 0 && !VOID.has(tag) && shallow(el);
-    if (!shallow) current.childNodes.push(el);
-    else if (built === 0 && !through) root.childNodes.push(el);
+    const through = lookThrough !== undefined && built === 0 && !VOID.has(tag) && lookThrough(el);
+    if (!through) {
+      const into = parent();
+      el.parentNode = into;
+      el.sourceCodeLocation = location(pos, end + 1);
+      into.childNodes.push(el);
+    }
     text = undefined;
     afterPreStart = tag === 'pre';
     if (!VOID.has(tag)) {
@@ -202,9 +197,9 @@ function parse(html: string, withLocations: boolean, shallow: ((el: HtmlElement)
     oncomment(start, end, offset) {
       const source = html.slice(pos, end + 1);
       if (!source.startsWith('<!--') || /^<!---?>/.test(source) || source.indexOf('-->', 4) !== source.length - 3 || source.includes('--!>')) outside();
-      const comment = { nodeName: '#comment', data: html.slice(start, end - offset), parentNode: current, sourceCodeLocation: location(pos, end + 1) } as HtmlComment;
-      if (!shallow) current.childNodes.push(comment);
-      else if (built === 0) root.childNodes.push(comment);
+      const into = parent();
+      const comment = { nodeName: '#comment', data: html.slice(start, end - offset), parentNode: into, sourceCodeLocation: location(pos, end + 1) } as HtmlComment;
+      into.childNodes.push(comment);
       text = undefined;
       afterPreStart = false;
       pos = end + 1;
