@@ -55,6 +55,8 @@ const isPunct = (c: number): boolean => isMdAsciiPunct(c) || isPunctCharCode(c);
 interface Delimiter { marker: number; length: number; open: boolean }
 
 const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
+/** The characters `inline` looks at; text runs to the next of them. */
+const SPECIAL = /[\\*~`$&[<\n\]_{!]/g;
 const TAG: Record<number, [string, string]> = { 0x2a: ['<i>', '</i>'], 0x7e: ['<s>', '</s>'] };
 
 /**
@@ -129,7 +131,7 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
         }
         let code = s.slice(end, close);
         if (code.includes('\n')) outside();
-        if (code.length > 2 && code.startsWith(' ') && code.endsWith(' ') && code.trim() !== '') code = code.slice(1, -1);
+        if (code.startsWith(' ') && code.endsWith(' ') && /[^ ]/.test(code)) code = code.slice(1, -1);
         flush();
         out += `<code>${escapeText(code)}</code>`;
         pos = close + fence;
@@ -199,9 +201,12 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
         text += '!';
         pos++;
         continue;
-      default:
-        text += s[pos];
-        pos++;
+      default: {
+        SPECIAL.lastIndex = pos + 1;
+        const next = SPECIAL.test(s) ? Math.min(SPECIAL.lastIndex - 1, max) : max;
+        text += s.slice(pos, next);
+        pos = next;
+      }
     }
   }
   if (stack.length) outside();
@@ -397,6 +402,48 @@ function fence(lines: string[]): Block {
   return { html: `<pre><code${lang ? ` class="language-${escapeAttr(lang)}"` : ''}>${escapeText(body.join('\n'))}</code></pre>` };
 }
 
+/** A row's cells as markdown-it's table rule splits them (an escaped pipe is a pipe in the cell), trimmed. */
+function cells(line: string): string[] {
+  if (!line.startsWith('| ') || !line.endsWith(' |')) outside();
+  const out: string[] = [];
+  let current = '';
+  let last = 0;
+  for (let pos = 0; pos < line.length; pos++) {
+    if (line.charCodeAt(pos) !== 0x7c) continue;
+    if (line.charCodeAt(pos - 1) === 0x5c) {
+      current += line.slice(last, pos - 1);
+      last = pos;
+    } else {
+      out.push(current + line.slice(last, pos));
+      current = '';
+      last = pos + 1;
+    }
+  }
+  if (current !== '' || last !== line.length) outside();
+  return out.slice(1).map((c) => c.trim());
+}
+
+function cellHtml(tag: string, content: string): string {
+  const html = inline(content, 0, content.length, false);
+  if (html.includes(DISPLAY_MATH)) outside();
+  return `<${tag}>${html}</${tag}>`;
+}
+
+/** A GFM table as toMarkdown writes it (`| a | b |`, a `| --- |` row, no alignment); an empty header row is dropped. */
+function table(lines: string[]): Block {
+  if (lines.length < 2) outside();
+  const head = cells(lines[0]);
+  const delimiter = cells(lines[1]);
+  if (delimiter.length !== head.length || delimiter.some((c) => c !== '---')) outside();
+  const body = lines.slice(2).map(cells);
+  if (body.some((r) => r.length !== head.length)) outside();
+  const row = (r: string[], tag: string): string => `<tr>${r.map((c) => cellHtml(tag, c)).join('')}</tr>`;
+  const thead = head.every((c) => c === '') ? '' : `<thead>${row(head, 'th')}</thead>`;
+  const tbody = body.length ? `<tbody>${body.map((r) => row(r, 'td')).join('')}</tbody>` : '';
+  if (!thead && !tbody) outside();
+  return { html: `<figure class="table"><table>${thead}${tbody}</table></figure>` };
+}
+
 function blockOf(lines: string[], nested: boolean): Block {
   const first = lines[0];
   if (first.startsWith('```')) {
@@ -413,6 +460,10 @@ function blockOf(lines: string[], nested: boolean): Block {
   }
   if (LIST_ITEM.test(first)) return list(lines);
   if (first.startsWith('>')) return quote(lines);
+  if (first.startsWith('|')) {
+    if (nested) outside();
+    return table(lines);
+  }
   const inner = paragraphInline(lines, 0, true);
   if (LONE_DISPLAY_MATH.test(inner)) return { html: inner }; // lone display math leaves its paragraph
   return { html: `<p>${inner}</p>` };

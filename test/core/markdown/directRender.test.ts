@@ -58,7 +58,7 @@ describe('Markdown proof: the fast path agrees with markdown-it', function () {
     for (const md of [
       'Plain **bold** *italic* ~~struck~~ `code` [link](https://e.com/?a=1&b=2) and [ref](#root/abc){.reference-link}.',
       '# Title', '### Sub *title*', '---', '&nbsp;', 'Line one\\\nline two', 'Math $x^2$ inline', '$$\\sum_k k$$',
-      '- a\n- b\n  - c', '1. one\n2. two', '3) three', '- [x] done\n- [ ] open\n  - [ ] nested',
+      '- a\n- b\n  - c', '1. one\n2. two', '| a | b |\n| --- | --- |\n| 1 | **2** |', '3) three', '- [x] done\n- [ ] open\n  - [ ] nested',
       '> quoted\n>\n> - item', '> [!NOTE]\n> A note.', '```js\nlet a = 1;\n```', '````\n```\n````',
       'Text with <u>under</u>, <sup>sup</sup> and <span style="color:hsl(0,75%,60%);">colour</span>.',
     ]) assert.ok(agrees(md), md);
@@ -78,6 +78,9 @@ describe('Markdown proof: the fast path agrees with markdown-it', function () {
       '```\nx\n```', '```js\n  ```\n```', '```\n\n\n```', '```\ta\n```', '``` js\nx\n```', '```a&b\nx\n```', '```\nx', '````\n```\n````',
       '- a\n* b', '- a\n  - b\n- c', '- a\n   - b', '1. a\n2. b\n  - c', '10. a\n    - b', '- a\\\n  b', '- a\\\nb', '* a', '+ a', '- # h',
       '> a\n> b', '> a\n>\n> b', '> - a\n>\n> - b', '> - a\n>\n> * b', '>a', '---', '***', '- - -', 'x\n---', '| a |', '| a |\n| --- |',
+      '| a | b |\n| --- | --- |\n| 1 | 2 \\| 3 |', '|   |   |\n| --- | --- |\n| x | y |', '| a |\n| --- |', '|   |\n| --- |', '| a | b |\n| :-- | --: |\n| 1 | 2 |',
+      '| a | b |\n| --- | --- |\n| 1 |', '| `a|b` |\n| --- |\n| c |', '| a\\\\ |\n| --- |\n| \\\\| |', '| *a* | **b** |\n| --- | --- |\n|  | $x$ |', '|a|\n|---|',
+      '| a |\n| --- |\n| $$x$$ |', '| - a |\n| --- |\n| # b |',
       'é*ü*', '😀**x**😀', '—*x*—', '\u2003x', 'x\u2003', '"*x*"', 'a_b_c', '~~x~~', '~x~', '~~~x', 'x~~y~~z', '!\\[x\\]', '![x](y)',
     ];
     let answered = 0;
@@ -87,7 +90,7 @@ describe('Markdown proof: the fast path agrees with markdown-it', function () {
   });
 
   it('on random text made of Markdown-special characters, as toMarkdown writes it and as typed', () => {
-    const next = random(13);
+    const next = random(Number(process.env.FUZZ_SEED ?? 13));
     const pick = <T>(a: T[]): T => a[Math.floor(next() * a.length)];
     const text = (): string => Array.from({ length: 1 + Math.floor(next() * 6) }, () => (next() < 0.5 ? pick(WORDS) : pick(RISKY))).join('');
     const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -114,7 +117,11 @@ describe('Markdown proof: the fast path agrees with markdown-it', function () {
       if (r < 0.72) return `<ol start="${Math.floor(next() * 3)}"><li>${inlineHtml(0)}</li><li>${inlineHtml(0)}</li></ol>`;
       if (r < 0.8) return `<ul class="todo-list"><li><label class="todo-list__label"><input type="checkbox" disabled="disabled"><span class="todo-list__label__description">${inlineHtml(0)}</span></label></li></ul>`;
       if (r < 0.88) return `<blockquote><p>${inlineHtml(0)}</p><p>${inlineHtml(0)}</p></blockquote>`;
-      if (r < 0.94) return `<aside class="admonition tip"><p>${inlineHtml(0)}</p></aside>`;
+      if (r < 0.91) return `<aside class="admonition tip"><p>${inlineHtml(0)}</p></aside>`;
+      if (r < 0.95) {
+        const row = (tag: string): string => `<tr><${tag}>${escapeHtml(text())}</${tag}><${tag}>${next() < 0.2 ? '' : inlineHtml(2)}</${tag}></tr>`;
+        return `<figure class="table"><table>${next() < 0.3 ? '' : `<thead>${row('th')}</thead>`}<tbody>${row('td')}${row('td')}</tbody></table></figure>`;
+      }
       return `<pre><code class="language-${pick(['js', 'text-x-sh', 'a&b'])}">${escapeHtml(`${text()}\n${pick(['```', '````', '  ```', 'x'])}\n${text()}`)}</code></pre>`;
     };
     let answered = 0;
