@@ -444,6 +444,39 @@ function table(lines: string[]): Block {
   return { html: `<figure class="table"><table>${thead}${tbody}</table></figure>` };
 }
 
+const ATTR = /\s*(?:\.([\w-]+)|([\w-]+)=(?:"([^"]*)"|([^\s}"]+)))/y;
+const IMAGE_ATTRS = new Set(['style', 'width', 'height', 'img-style']);
+
+/** A paragraph that is one image with its `{…}` attributes: CKEditor's figure.image. */
+function figure(line: string): Block {
+  const altEnd = line.indexOf('](');
+  if (altEnd < 0) outside();
+  const rawAlt = line.slice(2, altEnd);
+  if (/[*_`<&$~!{}\n]|\\(?![\\[\]])/.test(rawAlt) || /(?<!\\)[[\]]/.test(rawAlt.replace(/\\\\/g, ''))) outside();
+  const alt = rawAlt.replace(/\\([\\[\]])/g, '$1');
+  const { href, end } = destination(line, altEnd + 2, line.length);
+  const classes: string[] = [];
+  const named = new Map<string, string>();
+  if (end < line.length) {
+    if (line[end] !== '{' || !line.endsWith('}')) outside();
+    ATTR.lastIndex = end + 1;
+    while (ATTR.lastIndex < line.length - 1) {
+      const m = ATTR.exec(line) ?? outside();
+      if (m[1]) classes.push(m[1]);
+      else if (!IMAGE_ATTRS.has(m[2]) || named.has(m[2])) outside();
+      else named.set(m[2], m[3] ?? m[4]);
+    }
+    if (ATTR.lastIndex !== line.length - 1) outside();
+  }
+  let img = '<img';
+  if (named.has('img-style')) img += ` style="${escapeAttr(named.get('img-style')!)}"`;
+  img += ` src="${escapeAttr(href)}"`;
+  if (alt) img += ` alt="${escapeAttr(alt)}"`;
+  for (const [k, v] of named) if (k === 'width' || k === 'height') img += ` ${k}="${escapeAttr(v)}"`;
+  const style = named.has('style') ? ` style="${escapeAttr(named.get('style')!)}"` : '';
+  return { html: `<figure class="${escapeAttr(['image', ...classes].join(' '))}"${style}>${img}></figure>` };
+}
+
 function blockOf(lines: string[], nested: boolean): Block {
   const first = lines[0];
   if (first.startsWith('```')) {
@@ -464,6 +497,7 @@ function blockOf(lines: string[], nested: boolean): Block {
     if (nested) outside();
     return table(lines);
   }
+  if (first.startsWith('![') && lines.length === 1) return figure(first);
   const inner = paragraphInline(lines, 0, true);
   if (LONE_DISPLAY_MATH.test(inner)) return { html: inner }; // lone display math leaves its paragraph
   return { html: `<p>${inner}</p>` };

@@ -61,6 +61,7 @@ describe('Markdown proof: the fast path agrees with markdown-it', function () {
       '- a\n- b\n  - c', '1. one\n2. two', '| a | b |\n| --- | --- |\n| 1 | **2** |', '3) three', '- [x] done\n- [ ] open\n  - [ ] nested',
       '> quoted\n>\n> - item', '> [!NOTE]\n> A note.', '```js\nlet a = 1;\n```', '````\n```\n````',
       'Text with <u>under</u>, <sup>sup</sup> and <span style="color:hsl(0,75%,60%);">colour</span>.',
+      '![A photo](api/attachments/a/image/p.jpg){.image-style-align-center .image_resized style="width:50%;" width=640 height=480 img-style="aspect-ratio:640/480;"}',
     ]) assert.ok(agrees(md), md);
   });
 
@@ -81,6 +82,9 @@ describe('Markdown proof: the fast path agrees with markdown-it', function () {
       '| a | b |\n| --- | --- |\n| 1 | 2 \\| 3 |', '|   |   |\n| --- | --- |\n| x | y |', '| a |\n| --- |', '|   |\n| --- |', '| a | b |\n| :-- | --: |\n| 1 | 2 |',
       '| a | b |\n| --- | --- |\n| 1 |', '| `a|b` |\n| --- |\n| c |', '| a\\\\ |\n| --- |\n| \\\\| |', '| *a* | **b** |\n| --- | --- |\n|  | $x$ |', '|a|\n|---|',
       '| a |\n| --- |\n| $$x$$ |', '| - a |\n| --- |\n| # b |',
+      '![](a.png)', '![alt](a.png){.image-style-side width=10 height="20" style="width:5%;" img-style="aspect-ratio:1/2;"}', '![a\\]b](x.png)', '![a](x.png "t")',
+      '![*a*](x.png)', '![a](x.png){foo=1}', '![a](x.png){.a .b}', '![a](x.png){width=1 width=2}', '![a](<x y.png>)', '![a](x.png) t', 't ![a](x.png)',
+      '![a](javascript:x)', '![a&amp;b](x.png)', '![a](x.png){style="a&quot;b"}', '![[a]](x.png)', '![a](x.png){.a}{.b}', '![](x.png){ .a }',
       'é*ü*', '😀**x**😀', '—*x*—', '\u2003x', 'x\u2003', '"*x*"', 'a_b_c', '~~x~~', '~x~', '~~~x', 'x~~y~~z', '!\\[x\\]', '![x](y)',
     ];
     let answered = 0;
@@ -118,6 +122,11 @@ describe('Markdown proof: the fast path agrees with markdown-it', function () {
       if (r < 0.8) return `<ul class="todo-list"><li><label class="todo-list__label"><input type="checkbox" disabled="disabled"><span class="todo-list__label__description">${inlineHtml(0)}</span></label></li></ul>`;
       if (r < 0.88) return `<blockquote><p>${inlineHtml(0)}</p><p>${inlineHtml(0)}</p></blockquote>`;
       if (r < 0.91) return `<aside class="admonition tip"><p>${inlineHtml(0)}</p></aside>`;
+      if (r < 0.93) {
+        const cls = pick(['', ' image-style-side', ' image-style-align-center image_resized']);
+        const size = next() < 0.5 ? '' : ` width="${Math.floor(next() * 900)}" height="${pick(['10', '5%', 'a b'])}"`;
+        return `<figure class="image${cls}"${next() < 0.3 ? ' style="width:50%;"' : ''}><img src="${escapeHtml(pick(['a.png', 'api/attachments/x/image/a b.png', '(x).png', 'data:image/png;base64,AA']))}"${next() < 0.7 ? ` alt="${escapeHtml(text())}"` : ''}${size}></figure>`;
+      }
       if (r < 0.95) {
         const row = (tag: string): string => `<tr><${tag}>${escapeHtml(text())}</${tag}><${tag}>${next() < 0.2 ? '' : inlineHtml(2)}</${tag}></tr>`;
         return `<figure class="table"><table>${next() < 0.3 ? '' : `<thead>${row('th')}</thead>`}<tbody>${row('td')}${row('td')}</tbody></table></figure>`;
