@@ -275,12 +275,12 @@ function parseAlone(markdown: string): Alone | undefined {
  * How the slow path reads one block's Markdown: parsed alone (undefined if it is not one closed block), rendered,
  * in CKEditor's form. Exported for tests: renderDirect must agree with it wherever it answers.
  */
-export function renderAlone(markdown: string): DirectRendering | undefined {
+export function renderAlone(markdown: string): (DirectRendering & { tree: HtmlParent }) | undefined {
   const alone = parseAlone(markdown);
   if (!alone) return undefined;
   const md = triliumMarkdownIt();
-  const html = md.renderer.render(alone.tokens.slice(alone.seg.from, alone.seg.to), md.options, {});
-  return { html: serializeChildren(ckeditorTree(html)), firstList: alone.firstList, lastList: alone.lastList };
+  const tree = ckeditorTree(md.renderer.render(alone.tokens.slice(alone.seg.from, alone.seg.to), md.options, {}));
+  return { html: serializeChildren(tree), tree, firstList: alone.firstList, lastList: alone.lastList };
 }
 
 /** Two lists in a row stay two lists when they differ in kind or marker. */
@@ -319,8 +319,12 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
     let alone: Alone | undefined;
     if (!proof) {
       const direct = renderDirect(b.markdown);
-      if (direct?.html === b.html) {
-        proof = { alone: true, firstList: direct.firstList, lastList: direct.lastList, proven: true };
+      if (direct) {
+        // The rendering is known; when its bytes differ from the block's (HTML not written by CKEditor), the
+        // comparison form decides, as below.
+        proof = { alone: true, firstList: direct.firstList, lastList: direct.lastList };
+        if (direct.html === b.html) proof.proven = true;
+        else toProve.push({ block: b, html: direct.html, raw: false, ckeditorForm: true, proof });
       } else {
         alone = parseAlone(b.markdown);
         proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
@@ -349,7 +353,13 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
   return [...failed];
 }
 
-interface Rendering { block: Working; html: string; raw: boolean }
+interface Rendering {
+  block: Working;
+  html: string;
+  raw: boolean;
+  /** The HTML is in CKEditor's form already (renderDirect's): parsed as it is. */
+  ckeditorForm?: boolean;
+}
 
 /** What toCkeditorForm changes besides whitespace: tables, images, quotes (admonitions), to-do lists, math, code. */
 const RESHAPED = /<(?:img|table|blockquote|pre)\b|math-tex|<li>(?:\n?<p>)?\[[ xX]\] /;
@@ -398,7 +408,7 @@ function renderedTrees(all: Rendering[]): Array<{ block: Working; tree: HtmlPare
 
 /** markdown-it output without raw HTML: always well formed, so one rendering cannot reach into the next. */
 function renderedBatch(renderings: Rendering[]): Array<{ block: Working; tree: HtmlParent; balanced: boolean }> {
-  const separately = () => renderings.map(({ block, html }) => ({ block, tree: ckeditorTree(html), balanced: true }));
+  const separately = () => renderings.map(({ block, html, ckeditorForm }) => ({ block, tree: ckeditorForm ? parseHtml(html) : ckeditorTree(html), balanced: true }));
   if (renderings.length < 2 || renderings.some((r) => r.html.includes(PROOF_MARK))) return separately();
   const root = parseHtml(renderings.map((r) => r.html).join(`<!--${PROOF_MARK}-->`));
   const groups: HtmlNode[][] = [[]];
@@ -407,10 +417,10 @@ function renderedBatch(renderings: Rendering[]): Array<{ block: Working; tree: H
     else groups[groups.length - 1].push(n);
   }
   if (groups.length !== renderings.length) return separately();
-  return renderings.map(({ block }, i) => {
+  return renderings.map(({ block, ckeditorForm }, i) => {
     const tree = { nodeName: '#document-fragment', childNodes: groups[i] } as HtmlParent;
     for (const n of groups[i]) n.parentNode = tree;
-    return { block, tree: toCkeditorTree(tree), balanced: true };
+    return { block, tree: ckeditorForm ? tree : toCkeditorTree(tree), balanced: true };
   });
 }
 
