@@ -4,8 +4,8 @@
 // either. Anything outside those shapes, or where markdown-it's reading could differ (a delimiter run that could
 // both open and close, a line that could start another block, an entity other than &nbsp;, …) gives undefined and
 // the caller takes the slow path. Tests hold it to markdown-it on the corpus and on adversarial and random Markdown.
-import MarkdownIt from 'markdown-it';
 import { ADMONITION_TYPES, HTML_FENCE } from './dialect';
+import { triliumMarkdownIt } from './markdownIt';
 
 /** One top-level block rendered in CKEditor's form, with the lists it starts and ends with (lists in a row merge). */
 export interface DirectRendering {
@@ -20,12 +20,21 @@ const outside = (): never => {
   throw OUTSIDE;
 };
 
-const { isWhiteSpace, isMdAsciiPunct, isPunctCharCode } = new MarkdownIt().utils as unknown as {
+/** markdown-it's own character classes and link check, from the dialect's instance (so they cannot drift from it). */
+interface MarkdownItParts {
   isWhiteSpace(code: number): boolean;
   isMdAsciiPunct(code: number): boolean;
   isPunctCharCode(code: number): boolean;
-};
-const validateLink = new MarkdownIt().validateLink;
+  validateLink(url: string): boolean;
+}
+/** Set by renderDirect before any reading. */
+let parts: MarkdownItParts | undefined;
+function markdownItParts(): MarkdownItParts {
+  if (parts) return parts;
+  const md = triliumMarkdownIt();
+  const utils = md.utils as unknown as Omit<MarkdownItParts, 'validateLink'>;
+  return (parts = { isWhiteSpace: utils.isWhiteSpace, isMdAsciiPunct: utils.isMdAsciiPunct, isPunctCharCode: utils.isPunctCharCode, validateLink: (url) => md.validateLink(url) });
+}
 
 /** Text and attribute values as parse5 serializes them. */
 const escapeText = (s: string): string => (/[&<>\u00a0]/.test(s) ? s.replace(/&/g, '&amp;').replace(/\u00a0/g, '&nbsp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : s);
@@ -50,7 +59,7 @@ function codePointAt(s: string, pos: number, max: number): number {
   }
   return (c & 0xfc00) === 0xdc00 ? 0xfffd : c;
 }
-const isPunct = (c: number): boolean => isMdAsciiPunct(c) || isPunctCharCode(c);
+const isPunct = (c: number): boolean => parts!.isMdAsciiPunct(c) || parts!.isPunctCharCode(c);
 
 interface Delimiter { marker: number; length: number; open: boolean }
 
@@ -99,8 +108,8 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
         if (length > 2 || (c === 0x7e && length !== 2)) outside();
         const last = codePointBefore(s, pos);
         const next = codePointAt(s, end, max);
-        const lastWs = isWhiteSpace(last);
-        const nextWs = isWhiteSpace(next);
+        const lastWs = parts!.isWhiteSpace(last);
+        const nextWs = parts!.isWhiteSpace(next);
         const left = !nextWs && (!isPunct(next) || lastWs || isPunct(last));
         const right = !lastWs && (!isPunct(last) || nextWs || isPunct(next));
         if (left === right) outside();
@@ -284,7 +293,7 @@ function destination(s: string, pos: number, max: number): { href: string; end: 
     href += s[pos];
   }
   if (pos >= max) outside();
-  if (!validateLink(href)) outside();
+  if (!parts!.validateLink(href)) outside();
   return { href, end: pos + (angle ? 2 : 1) };
 }
 
@@ -506,6 +515,7 @@ function blockOf(lines: string[], nested: boolean): Block {
 /** A block's Markdown rendered as markdown-it and toCkeditorForm would, or undefined when not sure. */
 export function renderDirect(markdown: string): DirectRendering | undefined {
   if (markdown.includes('\r') || markdown.includes('\0')) return undefined;
+  markdownItParts();
   try {
     return blockOf(markdown.split('\n'), false);
   } catch (e) {
