@@ -32,6 +32,7 @@ function openTag(el: HtmlElement): string {
 }
 
 function escapeText(s: string): string {
+  if (!/[\\`*_[\]<>$~|{&]/.test(s)) return s;
   return s
     .replace(/[\\`*_[\]<>$~|{]/g, '\\$&')
     .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&');
@@ -39,6 +40,7 @@ function escapeText(s: string): string {
 
 /** Characters that would start a block construct at the beginning of a line. */
 function escapeLineStarts(md: string): string {
+  if (!md.includes('\n') && !/^ *[#>+=\-\d]/.test(md)) return md;
   return md.replace(/^( *)([#>+=-])/gm, '$1\\$2').replace(/^( *)(\d+)([.)])/gm, '$1$2\\$3');
 }
 
@@ -79,7 +81,7 @@ function wrap(delimiter: string, content: string): string {
 }
 
 function inlineNode(n: HtmlNode): string {
-  if (isText(n)) return escapeText(n.value.replace(/[ \t\n\r\f]+/g, ' '));
+  if (isText(n)) return escapeText(/[\t\n\r\f]| {2}/.test(n.value) ? n.value.replace(/[ \t\n\r\f]+/g, ' ') : n.value);
   if (!isElement(n)) return fail('comment');
   const tag = n.tagName;
   if (tag === 'br') return onlyAttrs(n, []) ? '\\\n' : fail('br attributes');
@@ -117,12 +119,14 @@ function inline(nodes: HtmlNode[]): string {
 
 /** A paragraph's worth of inline content, trimmed the way markdown-it trims a paragraph. */
 function paragraph(nodes: HtmlNode[]): string {
-  const md = inline(nodes).replace(/^[ \t]+|[ \t]+$/g, '').replace(/[ \t]*\\\n[ \t]*/g, '\\\n');
+  let md = inline(nodes).replace(/^[ \t]+|[ \t]+$/g, '');
+  if (md.includes('\n')) md = md.replace(/[ \t]*\\\n[ \t]*/g, '\\\n');
   return protectEdgeSpaces(escapeLineStarts(md));
 }
 
 /** markdown-it trims a paragraph's lines with String.trim, which eats no-break spaces: those become entities. */
 function protectEdgeSpaces(md: string): string {
+  if (!md.includes('\u00a0')) return md;
   return md.replace(/^\u00a0+|\u00a0+$/gm, (m) => '&nbsp;'.repeat(m.length));
 }
 
