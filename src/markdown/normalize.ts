@@ -11,6 +11,7 @@ const RENAME: Record<string, string> = { b: 'strong', i: 'em', strike: 's' };
 const BOOLEAN_ATTRS = new Set(['checked', 'disabled', 'readonly', 'selected', 'open', 'hidden']);
 
 function escapeText(s: string): string {
+  if (!/[&<>]/.test(s)) return s;
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -37,7 +38,7 @@ class InlineWriter {
   out = '';
   private lastWasSpace = true;
   text(value: string): void {
-    let t = value.replace(/[ \t\n\r\f]+/g, ' ');
+    let t = /[\t\n\r\f]| {2}/.test(value) ? value.replace(/[ \t\n\r\f]+/g, ' ') : value;
     if (this.lastWasSpace) t = t.replace(/^ /, '');
     if (t === '') return;
     this.lastWasSpace = t.endsWith(' ');
