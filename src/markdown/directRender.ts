@@ -4,7 +4,7 @@
 // either. Anything outside those shapes, or where markdown-it's reading could differ (a delimiter run that could
 // both open and close, a line that could start another block, an entity other than &nbsp;, …) gives undefined and
 // the caller takes the slow path. Tests hold it to markdown-it on the corpus and on adversarial and random Markdown.
-import { ADMONITION_TYPES, HTML_FENCE } from './dialect';
+import { ADMONITION_TYPES, HTML_FENCE, INCLUDE_CLASS } from './dialect';
 import { triliumMarkdownIt } from './markdownIt';
 
 /** One top-level block rendered in CKEditor's form, with the lists it starts and ends with (lists in a row merge). */
@@ -471,6 +471,7 @@ function figure(line: string): Block {
     ATTR.lastIndex = end + 1;
     while (ATTR.lastIndex < line.length - 1) {
       const m = ATTR.exec(line) ?? outside();
+      if (m[1] === INCLUDE_CLASS) outside(); // an included note (see includedNoteOf), not an image
       if (m[1]) classes.push(m[1]);
       else if (!IMAGE_ATTRS.has(m[2]) || named.has(m[2])) outside();
       else named.set(m[2], m[3] ?? m[4]);

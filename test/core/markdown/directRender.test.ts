@@ -88,7 +88,7 @@ describe('Markdown proof: the fast path agrees with markdown-it', function () {
       '| a |\n| --- |\n| $$x$$ |', '| - a |\n| --- |\n| # b |',
       '![](a.png)', '![alt](a.png){.image-style-side width=10 height="20" style="width:5%;" img-style="aspect-ratio:1/2;"}', '![a\\]b](x.png)', '![a](x.png "t")',
       '![*a*](x.png)', '![a](x.png){foo=1}', '![a](x.png){.a .b}', '![a](x.png){width=1 width=2}', '![a](<x y.png>)', '![a](x.png) t', 't ![a](x.png)',
-      '![a](javascript:x)', '![a&amp;b](x.png)', '![a](x.png){style="a&quot;b"}', '![[a]](x.png)', '![a](x.png){.a}{.b}', '![](x.png){ .a }',
+      '![](#root/abc_123){.include-note}', '![T](#root/a/b){.include-note size=small}', '> ![](#root/abc){.include-note}', '![a](javascript:x)', '![a&amp;b](x.png)', '![a](x.png){style="a&quot;b"}', '![[a]](x.png)', '![a](x.png){.a}{.b}', '![](x.png){ .a }',
       'é*ü*', '😀**x**😀', '—*x*—', '\u2003x', 'x\u2003', '"*x*"', 'a_b_c', '~~x~~', '~x~', '~~~x', 'x~~y~~z', '!\\[x\\]', '![x](y)',
     ];
     let answered = 0;
