@@ -63,6 +63,7 @@ export function parseStrictTopLevel(html: string, lookThrough: (element: HtmlEle
   const trees = new Map<string, HtmlNode>();
   return root.childNodes.map((node) => {
     const { startOffset: start, endOffset: end } = node.sourceCodeLocation!;
+    if (node.nodeName === REPEAT) return { node: (node as Repeat).tree, start, end };
     if (!('tagName' in node)) return { node, start, end };
     const source = html.slice(start, end);
     const tree = trees.get(source);
@@ -72,8 +73,16 @@ export function parseStrictTopLevel(html: string, lookThrough: (element: HtmlEle
   });
 }
 
+/** Stands (at the top level, in 'top' mode) for an element whose source is that of one built before. */
+const REPEAT = '#repeat';
+interface Repeat extends HtmlNode { tree: HtmlNode }
+/** Top-level elements at least this long are looked up by this many first characters, to be reused when repeated. */
+const REUSE_PREFIX = 32;
+
 /**
- * `locations`: source offsets on every node, on top-level nodes only, or none. Elements `lookThrough` accepts (seen
+ * `locations`: source offsets on every node, on top-level nodes only, or none. With 'top', a top-level element
+ * whose source repeats one built before is read (the subset is still checked) but not built again: a REPEAT node
+ * stands for it. Elements `lookThrough` accepts (seen
  * with their attributes, before their content) at the top level are left out and their content is top-level.
  */
 function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((el: HtmlElement) => boolean) | undefined): HtmlParent | undefined {
@@ -93,6 +102,12 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
   let attrValue = '';
   const location = (startOffset: number, endOffset: number) => (locations === 'all' || (locations === 'top' && built === 0) ? { startOffset, endOffset } : undefined);
   const parent = (): HtmlParent => (built === 0 ? root : current);
+  const reusable = locations === 'top' ? new Map<string, Array<{ source: string; node: HtmlNode }>>() : undefined; // by prefix, a few each
+  let repeating: { el: HtmlParent; stand: HtmlNode } | undefined; // the top-level element being read without building
+  const repeated = (start: number): HtmlNode | undefined => {
+    const candidates = reusable?.get(html.slice(start, start + REUSE_PREFIX));
+    return candidates?.find((c) => html.startsWith(c.source, start))?.node;
+  };
 
   const appendText = (value: string, start: number, end: number, entity: boolean): void => {
     if (afterPreStart) {
@@ -105,6 +120,7 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
       }
     }
     if (TABLE_PARTS.has((current as HtmlElement).tagName) && !/^[ \t\n\f]*$/.test(value)) outside();
+    if (repeating) return;
     if (text) {
       text.value += value;
       if (text.sourceCodeLocation) text.sourceCodeLocation.endOffset = end;
@@ -125,7 +141,12 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
     if (PARENTS[tag] ? !PARENTS[tag].includes(parentTag) : TABLE_PARTS.has(parentTag)) outside();
     if ((openP > 0 && CLOSES_P.has(tag)) || (tag === 'a' && openA > 0) || (HEADINGS.has(tag) && HEADINGS.has(parentTag))) outside();
     const through = lookThrough !== undefined && built === 0 && !VOID.has(tag) && lookThrough(el);
-    if (!through) {
+    const tree = built === 0 && !through && !VOID.has(tag) ? repeated(pos) : undefined;
+    if (tree) {
+      const stand = { nodeName: REPEAT, tree, sourceCodeLocation: location(pos, end + 1) } as Repeat;
+      root.childNodes.push(stand);
+      repeating = { el, stand };
+    } else if (!through && !repeating) {
       const into = parent();
       el.parentNode = into;
       el.sourceCodeLocation = location(pos, end + 1);
@@ -184,7 +205,20 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
       const tag = html.slice(start, end).toLowerCase();
       const closeEnd = html.indexOf('>', end);
       if (closeEnd < 0 || !isTagAt(END_TAG, html, pos, closeEnd + 1) || stack.length === 1 || (current as HtmlElement).tagName !== tag) outside();
-      if (current.sourceCodeLocation) current.sourceCodeLocation.endOffset = closeEnd + 1;
+      if (repeating?.el === current) {
+        repeating.stand.sourceCodeLocation!.endOffset = closeEnd + 1;
+        repeating = undefined;
+      } else if (current.sourceCodeLocation) {
+        current.sourceCodeLocation.endOffset = closeEnd + 1;
+        if (reusable && built === 1 && !lookedThrough.has(current) && closeEnd + 1 - current.sourceCodeLocation.startOffset >= REUSE_PREFIX) {
+          const source = html.slice(current.sourceCodeLocation.startOffset, closeEnd + 1);
+          const key = source.slice(0, REUSE_PREFIX);
+          const list = reusable.get(key) ?? [];
+          if (list.length === 4) list.shift();
+          list.push({ source, node: current });
+          reusable.set(key, list);
+        }
+      }
       if (tag === 'p') openP--;
       if (tag === 'a') openA--;
       if (!lookedThrough.has(current)) built--;
@@ -197,9 +231,11 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
     oncomment(start, end, offset) {
       const source = html.slice(pos, end + 1);
       if (!source.startsWith('<!--') || /^<!---?>/.test(source) || source.indexOf('-->', 4) !== source.length - 3 || source.includes('--!>')) outside();
-      const into = parent();
-      const comment = { nodeName: '#comment', data: html.slice(start, end - offset), parentNode: into, sourceCodeLocation: location(pos, end + 1) } as HtmlComment;
-      into.childNodes.push(comment);
+      if (!repeating) {
+        const into = parent();
+        const comment = { nodeName: '#comment', data: html.slice(start, end - offset), parentNode: into, sourceCodeLocation: location(pos, end + 1) } as HtmlComment;
+        into.childNodes.push(comment);
+      }
       text = undefined;
       afterPreStart = false;
       pos = end + 1;

@@ -64,6 +64,17 @@ describe('strict HTML parser', () => {
     assert.equal(located[0].node, located[2].node);
     assert.deepEqual(shape(located.map((l) => l.node), false), shape(parseStrictHtml(html, false)!.childNodes, false));
     assert.equal(parseStrictTopLevel('<p>a<div>b</div></p>', () => false), undefined);
+    // Long elements that repeat are read without being built again; the offsets are still each occurrence's.
+    const long = '<p>a paragraph long enough <b>to</b> be reused</p>';
+    const longer = '<p>a paragraph long enough <b>to</b> be reused, and more</p>';
+    const repeating = `${long}${longer}<div>${long}</div>${long}`;
+    const reread = parseStrictTopLevel(repeating, (el) => el.tagName === 'div')!;
+    assert.deepEqual(reread.map((l) => repeating.slice(l.start, l.end)), [long, longer, long, long]);
+    assert.equal(reread[0].node, reread[2].node);
+    assert.equal(reread[0].node, reread[3].node);
+    assert.notEqual(reread[0].node, reread[1].node);
+    assert.deepEqual(shape(reread.map((l) => l.node), false), shape(parseStrictHtml(`${long}${longer}${long}${long}`, false)!.childNodes, false));
+    assert.equal(parseStrictTopLevel(`${long}${long.replace('</b>', '</b><div>x</div>')}`, () => false), undefined);
     const wrapped = '<div><div>a<p>b</p></div><p>c</p></div>';
     const through = parseStrictTopLevel(wrapped, (el) => el.tagName === 'div')!;
     assert.deepEqual(through.map((l) => wrapped.slice(l.start, l.end)), ['a', '<p>b</p>', '<p>c</p>']);
