@@ -10,10 +10,18 @@ export interface PageTail {
 const TAIL_BYTES = 160;
 const TAIL = /,\s*"lastEntityChangeId"\s*:\s*(\d+)\s*,\s*"outstandingPullCount"\s*:\s*(\d+)\s*\}\s*$/;
 
-/** The two numbers when the body ends with them as the last members of its top-level object; else undefined. */
-export function readPageTail(body: Uint8Array): PageTail | undefined {
-  const from = Math.max(0, body.length - TAIL_BYTES);
-  const m = TAIL.exec(Buffer.from(body.buffer, body.byteOffset + from, body.length - from).toString('latin1'));
+/**
+ * The two numbers when the body (in the pieces it came in) ends with them as the last members of its top-level
+ * object; else undefined.
+ */
+export function readPageTail(body: Uint8Array[]): PageTail | undefined {
+  let tail = '';
+  for (let i = body.length - 1; i >= 0 && tail.length < TAIL_BYTES; i--) {
+    const piece = body[i];
+    const from = Math.max(0, piece.length - (TAIL_BYTES - tail.length));
+    tail = Buffer.from(piece.buffer, piece.byteOffset + from, piece.length - from).toString('latin1') + tail;
+  }
+  const m = TAIL.exec(tail);
   if (!m) return undefined;
   const lastEntityChangeId = Number(m[1]);
   const outstandingPullCount = Number(m[2]);

@@ -55,7 +55,8 @@ export interface ChangedPage {
  * the cursor fields come from the end of the body (changedPageTail.ts) and are checked when it is parsed.
  */
 export interface ChangedPageJson {
-  json: Buffer;
+  /** The body in the pieces it came in (no copy into one Buffer). */
+  json: Buffer[];
   lastEntityChangeId: number;
   outstandingPullCount: number;
   bytes: number;
@@ -175,7 +176,7 @@ export class ProtocolClient {
     const res = await this.send({ method: 'GET', path, signal, bodySink });
     const json = asJson && reader && res.status !== 204 && reader.bytes >= JSON_PAGE_MIN_BYTES ? reader.unscanned() : undefined;
     const tail = json && readPageTail(json);
-    if (json && tail) return { json, ...tail, bytes: json.length };
+    if (json && tail) return { json, ...tail, bytes: reader!.bytes };
     const body = reader && res.status !== 204 && reader.bytes > 0
       ? reader.result<Omit<ChangedPage, 'bytes'>>('entityChanges')
       : this.json<Omit<ChangedPage, 'bytes'>>(res, 'GET /api/sync/changed');

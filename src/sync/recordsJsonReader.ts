@@ -52,11 +52,9 @@ export class RecordsJsonReader implements BodySink {
     // Parsing waits for result(); nothing to do when the body is complete.
   }
 
-  /** The whole body as one Buffer, unless it was large enough to be scanned for blobs as it came. */
-  unscanned(): Buffer | undefined {
-    if (this.scanner) return undefined;
-    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks)];
-    return this.chunks[0];
+  /** The body as it came, in pieces, unless it was large enough to be scanned for blobs. */
+  unscanned(): Buffer[] | undefined {
+    return this.scanner ? undefined : this.chunks;
   }
 
   /**

@@ -3,13 +3,15 @@
 import { TriliumError } from '../errors';
 import type { SyncRecord } from '../types';
 
-/** One page: its body, and the cursor the host read from the body's end (and already used for the next request). */
+/**
+ * One page: its body in the pieces it came in, and the cursor the host read from the body's end (and already used for
+ * the next request).
+ */
 export interface PageJson {
-  json: Uint8Array;
+  json: Uint8Array[];
   lastEntityChangeId: number;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /** The records of the pages in order; throws when a body is not a page or its cursor is not the one the host read. */
 export function recordsOfPages(pages: PageJson[]): SyncRecord[] {
@@ -17,7 +19,8 @@ export function recordsOfPages(pages: PageJson[]): SyncRecord[] {
   for (const page of pages) {
     let body: { entityChanges?: unknown; lastEntityChangeId?: unknown };
     try {
-      body = JSON.parse(decoder.decode(page.json)) as typeof body;
+      const bytes = page.json.length === 1 ? page.json[0] : Buffer.concat(page.json);
+      body = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')) as typeof body;
     } catch (e) {
       throw new TriliumError('NOT_JSON', `The server's answer to GET /api/sync/changed is not complete JSON (${e instanceof Error ? e.message : String(e)}).`,
         'The answer was cut short or garbled on the way (a proxy, a broken connection); sync again.', { cause: e });

@@ -153,7 +153,8 @@ export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi
   api.applyPagesJson = (pages: PageJson[], opts: ApplyOptions, cursor: { name: 'lastSyncedPull'; value: number }) => {
     if (exited) return Promise.reject(exited);
     const id = nextId++;
-    const transfer = pages.map((p) => p.json).filter(ownsMemory).map((b) => b.buffer as ArrayBuffer);
+    // the pieces leave this thread's heap at once (no garbage here to collect later)
+    const transfer = [...new Set(pages.flatMap((p) => p.json).filter(ownsMemory).map((b) => b.buffer as ArrayBuffer))];
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, bytes: false });
       worker.postMessage({ type: 'call', id, method: 'applyPagesJson', args: [pages, opts, cursor] }, transfer);

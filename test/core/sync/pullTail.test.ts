@@ -16,6 +16,13 @@ import type { RunningSyncServer } from '../../../src/sync/server/syncServer';
 import { PASSWORD, TempDirs, quietLogger, startServer } from './helpers';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
+/** The text in pieces of `size` bytes, as a body arrives. */
+const pieces = (text: string, size = 7) => {
+  const b = bytes(text);
+  const out: Buffer[] = [];
+  for (let i = 0; i < b.length; i += size) out.push(b.subarray(i, i + size));
+  return out;
+};
 
 describe('sync: the tail of an initial pull into a worker', function () {
   this.timeout(240_000);
@@ -39,27 +46,27 @@ describe('sync: the tail of an initial pull into a worker', function () {
 
   describe('the cursor at the end of a page', () => {
     it('reads both numbers when they close the body, as Trilium and our server write them', () => {
-      assert.deepEqual(readPageTail(bytes('{"entityChanges":[{"entityChange":{"id":7}}],"lastEntityChangeId":4714,"outstandingPullCount":12}')),
+      assert.deepEqual(readPageTail(pieces('{"entityChanges":[{"entityChange":{"id":7}}],"lastEntityChangeId":4714,"outstandingPullCount":12}')),
         { lastEntityChangeId: 4714, outstandingPullCount: 12 });
-      assert.deepEqual(readPageTail(bytes('{"entityChanges":[] , "lastEntityChangeId" : 3,\n "outstandingPullCount": 0 }\n')),
+      assert.deepEqual(readPageTail(pieces('{"entityChanges":[] , "lastEntityChangeId" : 3,\n "outstandingPullCount": 0 }\n')),
         { lastEntityChangeId: 3, outstandingPullCount: 0 });
     });
 
     it('gives up on any other shape (the page is then parsed where it arrived)', () => {
-      assert.equal(readPageTail(bytes('{"lastEntityChangeId":3,"outstandingPullCount":0,"entityChanges":[]}')), undefined);
-      assert.equal(readPageTail(bytes('{"entityChanges":[],"outstandingPullCount":0,"lastEntityChangeId":3}')), undefined);
-      assert.equal(readPageTail(bytes('{"entityChanges":[],"lastEntityChangeId":-3,"outstandingPullCount":0}')), undefined);
-      assert.equal(readPageTail(bytes('{"entityChanges":[],"lastEntityChangeId":99999999999999999999,"outstandingPullCount":0}')), undefined);
-      assert.equal(readPageTail(bytes('<html>"lastEntityChangeId":3,"outstandingPullCount":0}</html>')), undefined);
+      assert.equal(readPageTail(pieces('{"lastEntityChangeId":3,"outstandingPullCount":0,"entityChanges":[]}')), undefined);
+      assert.equal(readPageTail(pieces('{"entityChanges":[],"outstandingPullCount":0,"lastEntityChangeId":3}')), undefined);
+      assert.equal(readPageTail(pieces('{"entityChanges":[],"lastEntityChangeId":-3,"outstandingPullCount":0}')), undefined);
+      assert.equal(readPageTail(pieces('{"entityChanges":[],"lastEntityChangeId":99999999999999999999,"outstandingPullCount":0}')), undefined);
+      assert.equal(readPageTail(pieces('<html>"lastEntityChangeId":3,"outstandingPullCount":0}</html>')), undefined);
     });
 
     it('is checked against the parsed page in the worker: another cursor or a broken body is an error', () => {
       const body = '{"entityChanges":[{"entityChange":{"id":1,"entityName":"notes"}},{"entityChange":{"id":2}}],"lastEntityChangeId":2,"outstandingPullCount":0}';
-      const two = recordsOfPages([{ json: bytes(body), lastEntityChangeId: 2 }, { json: bytes(body), lastEntityChangeId: 2 }]);
+      const two = recordsOfPages([{ json: pieces(body), lastEntityChangeId: 2 }, { json: pieces(body), lastEntityChangeId: 2 }]);
       assert.deepEqual(two.map((r) => r.entityChange.id), [1, 2, 1, 2]);
-      assert.throws(() => recordsOfPages([{ json: bytes(body), lastEntityChangeId: 3 }]), (e: unknown) => isTriliumError(e, 'PROTOCOL'));
-      assert.throws(() => recordsOfPages([{ json: bytes(body.slice(0, 60)), lastEntityChangeId: 2 }]), (e: unknown) => isTriliumError(e, 'NOT_JSON'));
-      assert.throws(() => recordsOfPages([{ json: bytes('{"lastEntityChangeId":2}'), lastEntityChangeId: 2 }]), (e: unknown) => isTriliumError(e, 'PROTOCOL'));
+      assert.throws(() => recordsOfPages([{ json: pieces(body), lastEntityChangeId: 3 }]), (e: unknown) => isTriliumError(e, 'PROTOCOL'));
+      assert.throws(() => recordsOfPages([{ json: pieces(body.slice(0, 60)), lastEntityChangeId: 2 }]), (e: unknown) => isTriliumError(e, 'NOT_JSON'));
+      assert.throws(() => recordsOfPages([{ json: pieces('{"lastEntityChangeId":2}'), lastEntityChangeId: 2 }]), (e: unknown) => isTriliumError(e, 'PROTOCOL'));
     });
   });
 
