@@ -4,12 +4,13 @@
 // The client syncs three ways: @vscode/sqlite3 on the calling thread, node:sqlite on the calling thread, and
 // node:sqlite in a worker thread as the extension and the CLI use it (node:sqlite under the Node 24 that
 // scripts/setup-code-server.sh caches, unless this Node has it). Each prints the longest stretch the calling thread
-// was busy.
+// was busy, and each run's CPU time (all its threads) with the machine's load average, since on a busy machine the
+// wall times and their ratio say little.
 // Usage: npm run bench:sync [-- --sizes 10000,100000]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -87,6 +88,7 @@ async function role() {
     const seed = await client.getSeed(PASSWORD);
     await client.login(seed.documentSecret, seed.syncVersion);
     const started = Date.now();
+    const cpu0 = process.cpuUsage();
     let cursor = 0;
     let changes = 0;
     let pages = 0;
@@ -99,7 +101,8 @@ async function role() {
       pages++;
       cursor = page.lastEntityChangeId;
     }
-    process.stdout.write(JSON.stringify({ ms: Date.now() - started, changes, pages, bytes, rss: process.resourceUsage().maxRSS * 1024 }) + '\n');
+    const cpu = process.cpuUsage(cpu0);
+    process.stdout.write(JSON.stringify({ ms: Date.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, load: loadavg()[0], changes, pages, bytes, rss: process.resourceUsage().maxRSS * 1024 }) + '\n');
   } else if (name === '--sync') {
     const thread = b ?? 'same';
     const dir = await mkdtemp(join(tmpdir(), 'trilium-bench-client-'));
@@ -110,6 +113,7 @@ async function role() {
       lastElu = performance.eventLoopUtilization();
     }, 10);
     const started = Date.now();
+    const cpu0 = process.cpuUsage();
     let phase = 'seed';
     const peaks = {};
     const sample = () => {
@@ -128,11 +132,12 @@ async function role() {
         },
       });
       const ms = Date.now() - started;
+      const cpu = process.cpuUsage(cpu0);
       clearInterval(busyTimer);
       const driver = replica.driver;
       await replica.close();
       clearInterval(sampler);
-      process.stdout.write(JSON.stringify({ ms, pulled: result.pulled, hashCheck: result.hashCheck, rounds: result.rounds, rss: process.resourceUsage().maxRSS * 1024, peaks, longestBusy, driver }) + '\n');
+      process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, load: loadavg()[0], pulled: result.pulled, hashCheck: result.hashCheck, rounds: result.rounds, rss: process.resourceUsage().maxRSS * 1024, peaks, longestBusy, driver }) + '\n');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -153,7 +158,7 @@ async function main() {
     try {
       const fetch = await run(['--fetch-only', url]);
       console.log(`${size} notes, ${fetch.changes} entity changes in ${fetch.pages} pages (${mb(fetch.bytes)} of JSON):`);
-      console.log(`  fetch+parse only: ${(fetch.ms / 1000).toFixed(1)} s (${Math.round(fetch.changes / (fetch.ms / 1000))} changes/s), peak RSS ${mb(fetch.rss)}`);
+      console.log(`  fetch+parse only: ${(fetch.ms / 1000).toFixed(1)} s (${Math.round(fetch.changes / (fetch.ms / 1000))} changes/s), CPU ${(fetch.cpuMs / 1000).toFixed(1)} s, peak RSS ${mb(fetch.rss)}; load average ${fetch.load.toFixed(2)}`);
       const node24 = hasNodeSqlite ? process.execPath : node24Bin();
       const ways = [
         { label: '@vscode/sqlite3 on the calling thread (the CLI and VS Code 1.100 on Node 20)', node: process.execPath, driver: 'vscode-sqlite3', thread: 'same' },
@@ -165,7 +170,7 @@ async function main() {
         const ratio = sync.ms / fetch.ms;
         console.log(`  ${way.label} (SQLite ${sync.driver.sqliteVersion}): ${(sync.ms / 1000).toFixed(1)} s (${Math.round(sync.pulled / (sync.ms / 1000))} changes/s), ` +
           `${ratio.toFixed(2)}× fetch-only (target ≤ 1.05), peak RSS ${mb(sync.rss)}, hash check ${sync.hashCheck}, ${sync.rounds} round(s); ` +
-          `longest busy stretch of the calling thread ${Math.round(sync.longestBusy)} ms`);
+          `longest busy stretch of the calling thread ${Math.round(sync.longestBusy)} ms; CPU ${(sync.cpuMs / 1000).toFixed(1)} s (all threads), load average ${sync.load.toFixed(2)}`);
         console.log(`    peak RSS by phase: ${Object.entries(sync.peaks).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}`);
       }
     } finally {

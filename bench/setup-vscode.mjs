@@ -2,11 +2,13 @@
 // "Set Up Sync from Server" of the 100k-note document in a real VS Code (code-server's extension host) against
 // `trilium-sync setup` in the CLI, in one run, from the same server process: the time to "synced" of each, their
 // ratio (target ≤ 1.1), and the longest stretch the extension host's thread was busy (target < 50 ms).
-// The server document is bench/initial-sync.mjs's (generated once, cached in bench/.data/).
+// The server document is bench/initial-sync.mjs's (generated once, cached in bench/.data/). Also prints the CPU time
+// each side used (the CLI's with /usr/bin/time where there is one; in VS Code per process role, from /proc) and the
+// machine's load, since on a busy machine the wall times say little.
 // Usage: node bench/setup-vscode.mjs [--notes 100000] [--vscode newest|oldest]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { node24Bin, selectVscodeTargets } from '../scripts/lib/codeServer.mjs';
@@ -42,26 +44,53 @@ const url = await new Promise((resolve, reject) => {
   server.on('exit', (code) => reject(new Error(`server exited (${code})`)));
 });
 
+/** CPU seconds (user + system) a live process has used so far, from /proc; undefined elsewhere. */
+function cpuSecondsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+const TIME = '/usr/bin/time';
+const s1 = (x) => (x === undefined ? '?' : x.toFixed(1));
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
 try {
   // The CLI, on the same Node as that VS Code's extension host, so both use the same SQLite driver.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'trilium-cli-setup-'));
+  const cliArgs = [path.join(ROOT, 'dist', 'cli.js'), 'setup', '--server', url, '--data', dataDir];
+  const timed = existsSync(TIME);
+  const serverBefore = cpuSecondsOf(server.pid);
+  const loadBefore = load();
   const t0 = Date.now();
-  const cli = spawnSync(nodeForTarget, [path.join(ROOT, 'dist', 'cli.js'), 'setup', '--server', url, '--data', dataDir], {
+  const cli = spawnSync(timed ? TIME : nodeForTarget, timed ? ['-f', 'CPU %U %S', nodeForTarget, ...cliArgs] : cliArgs, {
     env: { ...process.env, TRILIUM_PASSWORD: PASSWORD }, encoding: 'utf8',
   });
   const cliMs = Date.now() - t0;
+  const cliServerCpu = serverBefore === undefined ? undefined : cpuSecondsOf(server.pid) - serverBefore;
   rmSync(dataDir, { recursive: true, force: true });
   if (cli.status !== 0) throw new Error(`trilium-sync setup failed: ${cli.stderr || cli.stdout}`);
+  const cpuLine = /CPU ([\d.]+) ([\d.]+)/.exec(cli.stderr ?? '');
+  const cliCpu = cpuLine ? Number(cpuLine[1]) + Number(cpuLine[2]) : undefined;
 
   const { code, figures } = await runExthostBench(['--vscode', VSCODE, path.join(ROOT, 'test', 'exthost', 'setupBench.bench.ts')], {
-    TRILIUM_BENCH_SERVER_URL: url, TRILIUM_BENCH_PASSWORD: PASSWORD,
+    TRILIUM_BENCH_SERVER_URL: url, TRILIUM_BENCH_PASSWORD: PASSWORD, TRILIUM_BENCH_SERVER_PID: String(server.pid),
   });
   const vs = figures.find((f) => f.name.startsWith('set up'));
   const stall = figures.find((f) => f.name.startsWith('extension host'));
+  const cpu = figures.find((f) => f.name.startsWith('cpu'));
   console.log(`Set Up Sync from Server, ${NOTES} notes, VS Code ${target.vscode} (code-server ${target.codeServer}):`);
-  console.log(`  trilium-sync setup (CLI, Node ${spawnSync(nodeForTarget, ['--version'], { encoding: 'utf8' }).stdout.trim()}): ${(cliMs / 1000).toFixed(1)} s`);
+  console.log(`  trilium-sync setup (CLI, Node ${spawnSync(nodeForTarget, ['--version'], { encoding: 'utf8' }).stdout.trim()}): ${(cliMs / 1000).toFixed(1)} s; ` +
+    `CPU: the CLI ${s1(cliCpu)} s, the sync server ${s1(cliServerCpu)} s; load average before ${loadBefore}`);
   if (vs) {
     console.log(`  VS Code to "synced": ${(vs.ms / 1000).toFixed(1)} s (${vs.driver}, SQLite ${vs.sqlite}, ${vs.notes} notes) → ${(vs.ms / cliMs).toFixed(2)}× the CLI (target ≤ 1.10)`);
+  }
+  if (cpu) {
+    const roles = Object.entries(cpu.byRole ?? {}).sort((a, b) => b[1] - a[1]).map(([role, sec]) => `${role} ${sec.toFixed(1)} s`).join(', ');
+    console.log(`    CPU during it: ${roles || 'n/a'}; load average after ${load()}`);
   }
   if (stall) console.log(`  extension host: longest busy stretch ${stall.ms} ms (target < 50 ms), longest timer gap ${stall.longestGapMs} ms, ${stall.ticks} ticks`);
   if (code !== 0 || !vs) process.exitCode = 1;

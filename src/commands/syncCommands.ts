@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { TestSyncResult } from '../sync/engineApi';
 import { openSettings } from '../settings';
+import { ProgressReports } from '../setup/progressReports';
 import { offerTrust, progressMessage, pushDocumentToServer, ServerAnswers, startLocalDocument, syncFromServer } from '../setup/flows';
 import type { Services } from './services';
 import { showTriliumError } from './showError';
@@ -75,7 +76,11 @@ export function registerSyncCommands(services: Services): vscode.Disposable[] {
         return await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: 'Trilium: full sync', cancellable: false },
           async (progress) => {
-            const sub = session.onDidProgress((p) => progress.report({ message: progressMessage(p) }));
+            const reports = new ProgressReports(progressMessage);
+            const sub = session.onDidProgress((p) => {
+              const step = reports.next(p);
+              if (step) progress.report(step);
+            });
             try {
               return await session.forceFullSync();
             } finally {

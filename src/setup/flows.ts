@@ -4,6 +4,7 @@ import type { SyncProgress } from '../sync/engineApi';
 import { isTriliumError } from '../sync/errors';
 import { readSettings, trustCertificate } from '../settings';
 import { showTriliumError } from '../commands/showError';
+import { ProgressReports } from './progressReports';
 import type { DocumentSession } from './session';
 
 export interface ServerAnswers {
@@ -85,7 +86,11 @@ async function withSyncProgress<T>(title: string, run: (report: (p: SyncProgress
     async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      return run((p) => progress.report({ message: progressMessage(p) }), abort.signal);
+      const reports = new ProgressReports(progressMessage);
+      return run((p) => {
+        const step = reports.next(p);
+        if (step) progress.report(step);
+      }, abort.signal);
     },
   );
 }

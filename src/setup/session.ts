@@ -10,6 +10,7 @@ import { readSettings, setServerUrl } from '../settings';
 import type { Secrets } from '../secrets';
 import type { CoreApi, SchedulerHandle } from './coreApi';
 import { migrationNotice } from './migrationNotice';
+import { PROGRESS_INTERVAL_MS } from './progressReports';
 
 /** globalState key: the folder (under globalStorageUri) of the configured document. Read at activation. */
 export const DOCUMENT_KEY = 'trilium.document';
@@ -100,6 +101,7 @@ export class DocumentSession implements vscode.Disposable {
     const network = await this.networkOptions();
     const previousState = this.stateValue;
     this.setState({ kind: 'syncing', phase: 'login', pulled: 0, pushed: 0, outstandingPullCount: null });
+    let stateShownAt = 0;
     this.transitioning = true;
     try {
       const { replica, documentSecret, result } = await this.core.setupFromServer({
@@ -107,7 +109,12 @@ export class DocumentSession implements vscode.Disposable {
         onProgress: (p) => {
           onProgress(p);
           this.progressEmitter.fire(p);
-          this.setState({ kind: 'syncing', phase: p.phase === 'seed' ? 'login' : p.phase, pulled: p.pulled, pushed: p.pushed, outstandingPullCount: p.outstandingPullCount });
+          // the status bar follows at most a few times a second (every change is a message to the window)
+          const phase = p.phase === 'seed' ? 'login' : p.phase;
+          const now = Date.now();
+          if (this.stateValue.kind === 'syncing' && this.stateValue.phase === phase && now - stateShownAt < PROGRESS_INTERVAL_MS) return;
+          stateShownAt = now;
+          this.setState({ kind: 'syncing', phase, pulled: p.pulled, pushed: p.pushed, outstandingPullCount: p.outstandingPullCount });
         },
       });
       const previous = this.documentName;

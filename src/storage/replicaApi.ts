@@ -10,6 +10,7 @@ import type { Backlink, EffectiveAttribute, PromotedField } from './query/replic
 import type { SearchHit, SearchOptions } from './query/search';
 import type { DriverInfo } from './driver/connection';
 import type { ReplicaMigration } from './migrations/report';
+import type { PageJson } from './worker/pageJson';
 
 export interface CreateNoteInput {
   parentNoteId: string;
@@ -171,6 +172,11 @@ export interface ReplicaApi {
   getChangedForPull(lastEntityChangeId: number, requesterInstanceId: string): Promise<{ entityChanges: SyncRecord[]; lastEntityChangeId: number; outstandingPullCount: number }>;
   /** Applies pulled or pushed records in ONE transaction, with `cursor` stored in the same transaction. */
   applyRecords(records: SyncRecord[], opts: ApplyOptions, cursor?: { name: 'lastSyncedPull'; value: number }): Promise<ApplyResult>;
+  /**
+   * applyRecords over pulled pages still in their JSON text, parsed where the replica runs (its worker thread), not
+   * by the caller. Only a replica in a worker has it; `records` is how many the pages held.
+   */
+  applyPagesJson?(pages: PageJson[], opts: ApplyOptions, cursor: { name: 'lastSyncedPull'; value: number }): Promise<ApplyResult & { records: number }>;
   maxSyncedEntityChangeId(): Promise<number>;
   hasUnsentChanges(afterId: number): Promise<number>;
   eraseUnusedBlobs(): Promise<number>;

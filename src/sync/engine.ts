@@ -12,7 +12,7 @@ import { TriliumError, isTriliumError } from './errors';
 import { createTransport, type Transport } from './http/transport';
 import type { Logger } from './logger';
 import { Mutex } from './mutex';
-import { ProtocolClient, type ChangedPage, type SeedOption } from './protocolClient';
+import { ProtocolClient, type ChangedPage, type ChangedPageJson, type CheckResult, type SeedOption } from './protocolClient';
 import { runTestSteps } from './testSteps';
 import { decideVersion } from './serverVersion';
 import type { SecretSource } from './secrets';
@@ -27,8 +27,13 @@ const BUILD_CHUNK = 50;
 const MAX_PAGES_AHEAD = 4;
 /** No page is fetched ahead while the pages held (queued or being applied) are this large: one huge blob at a time. */
 const MAX_BYTES_AHEAD = 32 * 1024 * 1024;
-/** Pages that are already here are merged into one apply transaction up to this many records. */
+/** Pages that are already here are merged into one apply transaction up to this many records… */
 const MERGE_RECORDS = 8000;
+/** …or, for pages still in their JSON text, this much of it (about as many records). */
+const MERGE_JSON_BYTES = 5 * 1024 * 1024;
+
+/** A pull of this many records or more asks the server for its hashes at once (see runSync). */
+const EARLY_CHECK_AFTER = 10_000;
 
 export interface SyncEngineOptions {
   transport?: Transport;
@@ -149,15 +154,20 @@ export class SyncEngine implements SyncEngineApi {
         const timer = new PhaseTimer(this.clock);
         const ctx = await this.loginRound(counters, opts.signal);
         timer.lap('login');
+        const pulledBefore = counters.pulled;
         await this.pull(ctx, counters, opts.signal);
         timer.lap('pull');
+        // After a large pull the replica has a long tail of its own (an initial load's index builds): the server
+        // hashes its side meanwhile. Used only if nothing moved on either side since (see checkContent).
+        const early = counters.pulled - pulledBefore >= EARLY_CHECK_AFTER ? this.requestCheck(ctx, opts.signal) : undefined;
+        const pushedBefore = counters.pushed;
         await this.push(ctx, counters, opts.signal);
         timer.lap('push');
         await this.pull(ctx, counters, opts.signal);
         await ctx.client.finished(opts.signal);
         timer.lap('pull again');
         counters.report('check');
-        const check = await this.checkContent(ctx, opts.signal);
+        const check = await this.checkContent(ctx, opts.signal, counters.pushed === pushedBefore ? early : undefined);
         timer.lap('check');
         this.logger.debug(`Round ${round}: ${timer.summary()}.`);
         if (check.passed) {
@@ -260,29 +270,43 @@ export class SyncEngine implements SyncEngineApi {
 
   /**
    * Pages are fetched ahead (bounded) while earlier ones are applied; pages that arrived while the previous apply
-   * ran are merged into one transaction, with `lastSyncedPull` stored in the same transaction.
+   * ran are merged into one transaction, with `lastSyncedPull` stored in the same transaction. A replica in a worker
+   * takes ordinary pages as their JSON text and parses them there.
    */
   private async pull(ctx: RoundContext, counters: Counters, signal?: AbortSignal): Promise<void> {
     const unsentAfterId = await this.replica.getCursor('lastSyncedPush');
     const cursor = await this.replica.getCursor('lastSyncedPull');
-    const fetcher = new PageFetcher((from) => ctx.client.changed(this.replica.instanceId, from, signal), cursor);
+    const applyPagesJson = this.replica.applyPagesJson?.bind(this.replica);
+    const fetchPage = applyPagesJson
+      ? (from: number) => ctx.client.changedJson(this.replica.instanceId, from, signal)
+      : (from: number) => ctx.client.changed(this.replica.instanceId, from, signal);
+    const fetcher = new PageFetcher(fetchPage, cursor);
+    const opts = { senderInstanceId: ctx.serverInstanceId, unsentAfterId };
     try {
       for (;;) {
-        const pages = await fetcher.take(MERGE_RECORDS);
+        const pages = await fetcher.take(MERGE_RECORDS, MERGE_JSON_BYTES);
         const last = pages[pages.length - 1];
         counters.outstanding = last.outstandingPullCount;
-        const records = pages.length === 1 ? pages[0].entityChanges : pages.flatMap((p) => p.entityChanges);
+        const lastSyncedPull = { name: 'lastSyncedPull' as const, value: last.lastEntityChangeId };
+        if (isJson(last)) {
+          const applied = await applyPagesJson!(pages as ChangedPageJson[], opts, lastSyncedPull);
+          counters.pulled += applied.records;
+          if (applied.conflicts.length) counters.conflicts.push(...applied.conflicts);
+          counters.report('pull');
+          throwIfAborted(signal);
+          continue;
+        }
+        const parsed = pages as ChangedPage[];
+        const records = parsed.length === 1 ? parsed[0].entityChanges : parsed.flatMap((p) => p.entityChanges);
         if (records.length > 0) {
-          const applied = await this.replica.applyRecords(records,
-            { senderInstanceId: ctx.serverInstanceId, unsentAfterId },
-            { name: 'lastSyncedPull', value: last.lastEntityChangeId });
+          const applied = await this.replica.applyRecords(records, opts, lastSyncedPull);
           counters.pulled += records.length;
           if (applied.conflicts.length) counters.conflicts.push(...applied.conflicts);
         } else if (last.lastEntityChangeId !== (await this.replica.getCursor('lastSyncedPull'))) {
           await this.replica.setCursor('lastSyncedPull', last.lastEntityChangeId);
         }
         counters.report('pull');
-        if (last.entityChanges.length === 0) return;
+        if (isFinal(last)) return;
         throwIfAborted(signal);
       }
     } finally {
@@ -329,19 +353,26 @@ export class SyncEngine implements SyncEngineApi {
     return { records, lastId: changes[changes.length - 1].id };
   }
 
-  private async checkContent(ctx: RoundContext, signal?: AbortSignal): Promise<{ passed: boolean; failed: FailedSector[] }> {
-    // The server hashes its side while we hash ours.
-    const remotePromise = ctx.client.check(signal);
-    remotePromise.catch(() => undefined);
-    const localPromise = (async () => {
-      await this.replica.eraseUnusedBlobs();
-      return this.replica.sectorHashes();
-    })();
+  private requestCheck(ctx: RoundContext, signal?: AbortSignal): Promise<CheckResult> {
+    const p = ctx.client.check(signal);
+    p.catch(() => undefined);
+    return p;
+  }
+
+  /**
+   * `early`: the server's hashes asked for before this round's push, when nothing was pushed since. They stand for
+   * the server now when the pull ended exactly at their maxEntityChangeId; otherwise the pull moved past them (and
+   * what it brought makes another round anyway) or the server has more.
+   */
+  private async checkContent(ctx: RoundContext, signal?: AbortSignal, early?: Promise<CheckResult>): Promise<{ passed: boolean; failed: FailedSector[] }> {
+    // The server hashes its side while we hash ours (unused blobs are erased in the same transaction).
+    const remotePromise = early ?? this.requestCheck(ctx, signal);
+    const localPromise = this.replica.sectorHashes();
     localPromise.catch(() => undefined);
     const remote = await remotePromise;
     const pulled = await this.replica.getCursor('lastSyncedPull');
-    if (pulled < remote.maxEntityChangeId) {
-      this.logger.debug(`Server has changes past ${pulled} (up to ${remote.maxEntityChangeId}); another round.`);
+    if (pulled < remote.maxEntityChangeId || (early && pulled !== remote.maxEntityChangeId)) {
+      this.logger.debug(`Server hashes of change ${remote.maxEntityChangeId}, pulled up to ${pulled}; another round.`);
       await localPromise;
       return { passed: false, failed: [] };
     }
@@ -363,9 +394,15 @@ export class SyncEngine implements SyncEngineApi {
   }
 }
 
+type PulledPage = ChangedPage | ChangedPageJson;
+
+const isJson = (p: PulledPage): p is ChangedPageJson => 'json' in p;
+/** The page that ends a pull: no records (a page left as JSON text is never empty: see JSON_PAGE_MIN_BYTES). */
+const isFinal = (p: PulledPage): boolean => !isJson(p) && p.entityChanges.length === 0;
+
 /** Fetches /api/sync/changed pages ahead of the applier, at most MAX_PAGES_AHEAD at a time. */
 class PageFetcher {
-  private readonly queue: ChangedPage[] = [];
+  private readonly queue: PulledPage[] = [];
   private error: unknown;
   private done = false;
   private stopped = false;
@@ -374,7 +411,7 @@ class PageFetcher {
   /** Bytes of the pages last taken, which the caller applies until it takes again. */
   private applyingBytes = 0;
 
-  constructor(private readonly fetchPage: (from: number) => Promise<ChangedPage>, from: number) {
+  constructor(private readonly fetchPage: (from: number) => Promise<PulledPage>, from: number) {
     void this.run(from);
   }
 
@@ -392,7 +429,7 @@ class PageFetcher {
         const page = await this.fetchPage(from);
         this.queue.push(page);
         this.wakeTaker?.();
-        if (page.entityChanges.length === 0) break;
+        if (isFinal(page)) break;
         from = page.lastEntityChangeId;
       }
     } catch (e) {
@@ -402,8 +439,11 @@ class PageFetcher {
     this.wakeTaker?.();
   }
 
-  /** Waits for at least one page, then returns every page already here (up to about `maxRecords`). */
-  async take(maxRecords: number): Promise<ChangedPage[]> {
+  /**
+   * Waits for at least one page, then returns every page already here of the same kind (parsed, or JSON text), up
+   * to about `maxRecords` parsed records or `maxJsonBytes` of text.
+   */
+  async take(maxRecords: number, maxJsonBytes: number): Promise<PulledPage[]> {
     this.applyingBytes = 0;
     this.wakeFetcher?.();
     while (this.queue.length === 0) {
@@ -411,13 +451,15 @@ class PageFetcher {
       if (this.done) throw new TriliumError('PROTOCOL', 'The pull ended without a final page.');
       await new Promise<void>((r) => (this.wakeTaker = r));
     }
-    const pages: ChangedPage[] = [];
-    let records = 0;
-    while (this.queue.length && (pages.length === 0 || records + this.queue[0].entityChanges.length <= maxRecords)) {
-      const page = this.queue.shift()!;
-      pages.push(page);
-      records += page.entityChanges.length;
-      if (page.entityChanges.length === 0) break;
+    const pages: PulledPage[] = [this.queue.shift()!];
+    const json = isJson(pages[0]);
+    let size = json ? pages[0].bytes : (pages[0] as ChangedPage).entityChanges.length;
+    while (this.queue.length && !isFinal(pages[pages.length - 1]) && isJson(this.queue[0]) === json) {
+      const next = this.queue[0];
+      const more = json ? next.bytes : (next as ChangedPage).entityChanges.length;
+      if (size + more > (json ? maxJsonBytes : maxRecords)) break;
+      pages.push(this.queue.shift()!);
+      size += more;
     }
     this.applyingBytes = pages.reduce((n, p) => n + p.bytes, 0);
     this.wakeFetcher?.();

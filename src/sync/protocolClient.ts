@@ -8,6 +8,7 @@ import type { Logger } from './logger';
 import { DEFAULT_PAGE_BYTES } from './paging';
 import { RecordsBody } from './recordsBody';
 import { RecordsJsonReader } from './recordsJsonReader';
+import { readPageTail } from './changedPageTail';
 import {
   MAX_CLOCK_SKEW_MS, clockOffsetFrom, clockSkew, errorFromResponse, fromTransportError, isHtml,
 } from './responseErrors';
@@ -48,6 +49,21 @@ export interface ChangedPage {
   /** Size of the JSON body, for progress and benchmarks. */
   bytes: number;
 }
+
+/**
+ * A /api/sync/changed answer left unparsed, for a replica that parses its records itself (in its worker thread);
+ * the cursor fields come from the end of the body (changedPageTail.ts) and are checked when it is parsed.
+ */
+export interface ChangedPageJson {
+  /** The body in the pieces it came in (no copy into one Buffer). */
+  json: Buffer[];
+  lastEntityChangeId: number;
+  outstandingPullCount: number;
+  bytes: number;
+}
+
+/** Answers from this size up are handed over unparsed by changedJson (smaller ones, like the final empty page, are parsed). */
+export const JSON_PAGE_MIN_BYTES = 64 * 1024;
 
 export interface CheckResult {
   entityHashes: Record<string, Record<string, string>>;
@@ -139,12 +155,28 @@ export class ProtocolClient {
 
   /** Starts the request at once; the caller may apply the previous page while this one is in flight. */
   async changed(instanceId: string, lastEntityChangeId: number, signal?: AbortSignal): Promise<ChangedPage> {
+    return this.fetchChanged(instanceId, lastEntityChangeId, false, signal) as Promise<ChangedPage>;
+  }
+
+  /**
+   * As changed(), but a page of ordinary size whose cursor fields close its body comes back as its JSON text, so
+   * that parsing it costs this thread nothing. Huge pages (read as they arrive), small ones and any other shape are
+   * parsed here.
+   */
+  async changedJson(instanceId: string, lastEntityChangeId: number, signal?: AbortSignal): Promise<ChangedPage | ChangedPageJson> {
+    return this.fetchChanged(instanceId, lastEntityChangeId, true, signal);
+  }
+
+  private async fetchChanged(instanceId: string, lastEntityChangeId: number, asJson: boolean, signal?: AbortSignal): Promise<ChangedPage | ChangedPageJson> {
     const path = `/api/sync/changed?instanceId=${encodeURIComponent(instanceId)}&lastEntityChangeId=${lastEntityChangeId}&logMarkerId=${randomString(10)}`;
     // A page holding a huge blob is read as it arrives (recordsJsonReader.ts); HTML and errors are collected as usual.
     let reader: RecordsJsonReader | undefined;
     const bodySink = (status: number, headers: Record<string, string>) => (status >= 200 && status <= 299 && !(headers['content-type'] ?? '').includes('text/html')
       ? (reader = new RecordsJsonReader('GET /api/sync/changed')) : undefined);
     const res = await this.send({ method: 'GET', path, signal, bodySink });
+    const json = asJson && reader && res.status !== 204 && reader.bytes >= JSON_PAGE_MIN_BYTES ? reader.unscanned() : undefined;
+    const tail = json && readPageTail(json);
+    if (json && tail) return { json, ...tail, bytes: reader!.bytes };
     const body = reader && res.status !== 204 && reader.bytes > 0
       ? reader.result<Omit<ChangedPage, 'bytes'>>('entityChanges')
       : this.json<Omit<ChangedPage, 'bytes'>>(res, 'GET /api/sync/changed');

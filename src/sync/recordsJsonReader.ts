@@ -52,6 +52,11 @@ export class RecordsJsonReader implements BodySink {
     // Parsing waits for result(); nothing to do when the body is complete.
   }
 
+  /** The body as it came, in pieces, unless it was large enough to be scanned for blobs. */
+  unscanned(): Buffer[] | undefined {
+    return this.scanner ? undefined : this.chunks;
+  }
+
   /**
    * The parsed body. `records` names the array of records in it (`entityChanges` or `entities`): blobs read as
    * Buffers are put back there as their entity's `content`.

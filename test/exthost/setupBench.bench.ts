@@ -1,11 +1,13 @@
 // "Set Up Sync from Server" in the real extension host against a server given by bench/setup-vscode.mjs: the time
 // to "synced" and how long the extension host's thread was busy at a stretch meanwhile. Prints `BENCH {json}` lines.
 import * as assert from 'assert';
-import { mkdtemp } from 'fs/promises';
+import { mkdtemp, writeFile } from 'fs/promises';
+import { Session } from 'inspector';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
+import { cpuBetween, cpuSnapshot } from './procCpu';
 import { activate } from './uiFixture';
 
 function report(name: string, ms: number, extra: Record<string, unknown> = {}): void {
@@ -35,10 +37,29 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
       last = now;
       ticks++;
     }, 10);
+    // TRILIUM_BENCH_CPU_PROFILE=FILE: a CPU profile of the extension host's thread during the set-up
+    const profileFile = process.env.TRILIUM_BENCH_CPU_PROFILE;
+    const inspector = profileFile ? new Session() : undefined;
+    const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) =>
+      inspector!.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+    if (inspector) {
+      inspector.connect();
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    }
+    const cpuBefore = cpuSnapshot();
+    const ownCpu = process.cpuUsage();
     const t0 = performance.now();
     const ok = await vscode.commands.executeCommand<boolean>('trilium.setupFromServer', { serverUrl, password });
     const ms = performance.now() - t0;
+    const own = process.cpuUsage(ownCpu);
+    const cpu = cpuBetween(cpuBefore, cpuSnapshot());
     clearInterval(timer);
+    if (inspector) {
+      const { profile } = await post('Profiler.stop') as { profile: unknown };
+      await writeFile(profileFile!, JSON.stringify(profile));
+      inspector.disconnect();
+    }
     assert.strictEqual(ok, true);
     const replica = api.services.session.requireReplica();
     const counts = await replica.counts();
@@ -46,5 +67,6 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
       notes: counts.notes, driver: replica.driver.name, sqlite: replica.driver.sqliteVersion, node: process.version, vscode: vscode.version,
     });
     report('extension host: longest busy stretch between 10 ms timer ticks', longestBusy, { longestGapMs: Math.round(longestGap), ticks });
+    report('cpu during the set-up', (own.user + own.system) / 1000, { byRole: cpu });
   });
 });

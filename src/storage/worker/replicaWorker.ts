@@ -5,6 +5,7 @@ import { Replica } from '../replica';
 import type { ApplyOptions } from '../replicaApi';
 import { reviveBuffers, transferablesOf } from '../transferables';
 import type { SyncRecord } from '../types';
+import { recordsOfPages, type PageJson } from './pageJson';
 import { RETURNS_BYTES, serializeError, type HostToWorker, type WorkerStart, type WorkerToHost } from './messages';
 
 const port = parentPort;
@@ -43,6 +44,10 @@ const workerMethods: Record<string, (replica: Replica, ...args: never[]) => unkn
     const records = staged.get(batch) ?? [];
     staged.delete(batch);
     return replica.applyRecords(records, opts, cursor);
+  },
+  async applyPagesJson(replica: Replica, pages: PageJson[], opts: ApplyOptions, cursor: { name: 'lastSyncedPull'; value: number }) {
+    const records = recordsOfPages(pages);
+    return { ...(await replica.applyRecords(records, opts, cursor)), records: records.length };
   },
 };
 

@@ -7,6 +7,7 @@ import type { DriverInfo } from '../driver/connection';
 import type { ApplyOptions, ReplicaApi } from '../replicaApi';
 import type { ReplicaChange, SyncRecord } from '../types';
 import { reviveBuffers, transferablesOf } from '../transferables';
+import type { PageJson } from './pageJson';
 import { deserializeError, RETURNS_BYTES, type ReplicaIdentity, type WorkerStart, type WorkerToHost } from './messages';
 
 /** Records per message of a large applyRecords call (about 10 ms of cloning each). */
@@ -34,7 +35,7 @@ const METHODS = [
 ] as const;
 
 type Forwarded = (typeof METHODS)[number];
-type LocalMembers = 'dataDir' | 'syncVersion' | 'instanceId' | 'driver' | 'onDidChange' | 'close';
+type LocalMembers = 'dataDir' | 'syncVersion' | 'instanceId' | 'driver' | 'onDidChange' | 'close' | 'applyPagesJson';
 // A ReplicaApi member that is neither forwarded nor local fails to compile here: add it to METHODS.
 type Unlisted = Exclude<keyof ReplicaApi, Forwarded | LocalMembers>;
 const everyMemberListed: [Unlisted] extends [never] ? true : Unlisted = true;
@@ -47,6 +48,11 @@ function workerEntry(): { file: string; eval: boolean } {
   const source = path.join(__dirname, 'replicaWorker.ts');
   if (existsSync(source)) return { file: `require('tsx/cjs'); require(${JSON.stringify(source)});`, eval: true };
   throw new Error(`The replica worker is missing next to ${__dirname}.`);
+}
+
+/** A byte array that is the whole of its ArrayBuffer, which can then move to the worker without affecting anything else. */
+function ownsMemory(b: Uint8Array): boolean {
+  return b.buffer instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
 }
 
 export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi> {
@@ -142,6 +148,17 @@ export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi
       await call('stageRecords', [batch, records.slice(i, i + SLICE_RECORDS)], true);
     }
     return call('applyStaged', cursor ? [batch, opts, cursor] : [batch, opts]);
+  };
+  // Pages as JSON text: a copy of bytes (or none, for a Buffer that owns its memory), not a clone of parsed records.
+  api.applyPagesJson = (pages: PageJson[], opts: ApplyOptions, cursor: { name: 'lastSyncedPull'; value: number }) => {
+    if (exited) return Promise.reject(exited);
+    const id = nextId++;
+    // the pieces leave this thread's heap at once (no garbage here to collect later)
+    const transfer = [...new Set(pages.flatMap((p) => p.json).filter(ownsMemory).map((b) => b.buffer as ArrayBuffer))];
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, bytes: false });
+      worker.postMessage({ type: 'call', id, method: 'applyPagesJson', args: [pages, opts, cursor] }, transfer);
+    });
   };
   // The identity field follows a migration (issue 16).
   const migrate = api.migrateTo as (v: number) => Promise<{ toSyncVersion: number }>;

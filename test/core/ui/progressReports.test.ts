@@ -1,0 +1,32 @@
+// The set-up's progress notification: a determinate bar that adds up to the pulled share, at most a few reports a second.
+import { strict as assert } from 'node:assert';
+import { ProgressReports, pulledPercent } from '../../../src/setup/progressReports';
+import type { SyncProgress } from '../../../src/sync/engineApi';
+
+const at = (phase: SyncProgress['phase'], pulled: number, outstanding: number | null): SyncProgress =>
+  ({ phase, pulled, pushed: 0, outstandingPullCount: outstanding, rate: 0 });
+
+describe('ui: sync progress reports', () => {
+  it('says how much of the pull is done from the pulled and outstanding counts', () => {
+    assert.equal(pulledPercent(at('pull', 250, 750)), 25);
+    assert.equal(pulledPercent(at('pull', 0, 0)), 100);
+    assert.equal(pulledPercent(at('login', 0, null)), undefined);
+    assert.equal(pulledPercent(at('pull', 10, null)), undefined);
+    assert.equal(pulledPercent(at('check', 1000, 0)), 100);
+  });
+
+  it('reports at most once per interval within a phase, always on a new phase, and increments that add up', () => {
+    let now = 0;
+    const reports = new ProgressReports((p) => `${p.phase} ${p.pulled}`, () => now, 250);
+    const steps = [];
+    for (const [t, p] of [[0, at('login', 0, null)], [10, at('pull', 100, 900)], [100, at('pull', 300, 700)],
+      [300, at('pull', 500, 500)], [320, at('pull', 600, 400)], [600, at('pull', 1000, 0)], [610, at('check', 1000, 0)]] as const) {
+      now = t;
+      steps.push(reports.next(p));
+    }
+    assert.deepEqual(steps.map((s) => s?.message), ['login 0', 'pull 100', undefined, 'pull 500', undefined, 'pull 1000', 'check 1000']);
+    const total = steps.reduce((n, s) => n + (s?.increment ?? 0), 0);
+    assert.equal(total, 100);
+    assert.deepEqual(steps.map((s) => s?.increment), [undefined, 10, undefined, 40, undefined, 50, undefined]);
+  });
+});
