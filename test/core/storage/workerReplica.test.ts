@@ -87,19 +87,24 @@ describe('storage: the replica in a worker thread', function () {
     await server.close();
     const { child, url } = await serveInChild(serverDir);
     try {
-      // Between two ticks of a 10 ms timer, how long the host's own thread was busy (event-loop utilization counts
-      // time in JavaScript, not time the OS spent running other processes while this one waited for its timer).
+      // Between two ticks of a 10 ms timer, how long the host's own thread was busy: the CPU time of this thread
+      // where Node can tell it (process.threadCpuUsage, Node ≥ 23.9), else event-loop utilization (time in JavaScript,
+      // which on a loaded machine also counts the time the OS ran other processes in the middle of it).
+      const threadCpu = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+      const cpuMs = () => { const u = threadCpu!.call(process); return (u.user + u.system) / 1000; };
       let ticks = 0;
       let longestBusyMs = 0;
       let longestGapMs = 0;
       let lastElu = performance.eventLoopUtilization();
+      let lastCpu = threadCpu ? cpuMs() : 0;
       let last = performance.now();
       const timer = setInterval(() => {
         const now = performance.now();
-        const elu = performance.eventLoopUtilization(lastElu);
-        longestBusyMs = Math.max(longestBusyMs, elu.active);
+        const busy = threadCpu ? cpuMs() - lastCpu : performance.eventLoopUtilization(lastElu).active;
+        longestBusyMs = Math.max(longestBusyMs, busy);
         longestGapMs = Math.max(longestGapMs, now - last);
         lastElu = performance.eventLoopUtilization();
+        if (threadCpu) lastCpu = cpuMs();
         last = now;
         ticks++;
       }, 10);
@@ -111,9 +116,11 @@ describe('storage: the replica in a worker thread', function () {
       assert.ok(result.pulled > 60_000, `pulled ${result.pulled}`);
       assert.ok((await replica.counts()).notes > 20_000);
       await replica.close();
-      console.log(`      ${result.pulled} changes in ${ms} ms; host timer: ${ticks} ticks, longest busy stretch ${longestBusyMs.toFixed(0)} ms, longest gap ${longestGapMs.toFixed(0)} ms`);
-      // Loose for a loaded 2-core CI machine; bench/initial-sync.mjs prints the figure for the 100k-note document.
-      assert.ok(longestBusyMs < 250, `the host's thread was busy for ${longestBusyMs.toFixed(0)} ms at a stretch`);
+      console.log(`      ${result.pulled} changes in ${ms} ms; host timer: ${ticks} ticks, longest busy stretch ${longestBusyMs.toFixed(0)} ms (${threadCpu ? 'thread CPU' : 'event-loop utilization'}), longest gap ${longestGapMs.toFixed(0)} ms`);
+      // Loose for a loaded 2-core CI machine (looser still where only wall time is known); bench/initial-sync.mjs
+      // prints the figure for the 100k-note document.
+      const limitMs = threadCpu ? 100 : 250;
+      assert.ok(longestBusyMs < limitMs, `the host's thread was busy for ${longestBusyMs.toFixed(0)} ms at a stretch (limit ${limitMs} ms)`);
     } finally {
       child.kill('SIGTERM');
     }
