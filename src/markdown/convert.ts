@@ -128,7 +128,7 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
 
 function blockToMarkdown(block: HtmlBlock, titles: IncludeTitles | undefined): Working {
   const first = block.nodes[0];
-  const b: Working = { ...block, markdown: '', own: '', island: false, form: Form.Markdown };
+  const b: Working = { html: block.html, gap: block.gap, nodes: block.nodes, markdown: '', own: '', island: false, form: Form.Markdown };
   if (block.nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section')) b.footnotes = true;
   try {
     b.own = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first, titles) : inlineRunMarkdown(block.nodes);
@@ -236,7 +236,8 @@ interface Proof {
   /** Rendered alone, it is the block's HTML (undefined while the proof is pending). */
   proven?: boolean;
 }
-type ProofCache = Map<string, Proof>;
+/** Proofs by the block's HTML, then by its Markdown (with its index when the note is not context-free). */
+type ProofCache = Map<string, Map<string, Proof>>;
 
 interface Alone { seg: Segment; tokens: Token[]; firstList?: string; lastList?: string }
 
@@ -314,8 +315,10 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
       continue;
     }
     // Equal HTML is an equal tree only when the note's blocks parse independently of what comes before them.
-    const key = `${contextFree ? '' : i}\u0000${b.markdown}\u0000${b.html}`;
-    let proof = cache.get(key);
+    let byMarkdown = cache.get(b.html);
+    if (!byMarkdown) cache.set(b.html, (byMarkdown = new Map()));
+    const key = contextFree ? b.markdown : `${i}\u0000${b.markdown}`;
+    let proof = byMarkdown.get(key);
     let alone: Alone | undefined;
     if (!proof) {
       const direct = renderDirect(b.markdown);
@@ -329,7 +332,7 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
         alone = parseAlone(b.markdown);
         proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
       }
-      cache.set(key, proof);
+      byMarkdown.set(key, proof);
     }
     if (!proof.alone) return unprovenTogether(blocks, markdown);
     if (listsMerge(prevList, proof.firstList)) failed.add(b);
@@ -460,7 +463,7 @@ function convertNote(html: string, titles: IncludeTitles | undefined): NoteAsMar
   const converted = new Map<string, Working>();
   const blocks = note.blocks.map((block) => {
     const known = note.contextFree ? converted.get(block.html) : undefined;
-    if (known) return { ...known, ...block, markdown: '' };
+    if (known) return { ...known, gap: block.gap, nodes: block.nodes, markdown: '' };
     const b = blockToMarkdown(block, titles);
     if (note.contextFree) converted.set(block.html, { ...b });
     return b;
