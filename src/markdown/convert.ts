@@ -236,8 +236,10 @@ interface Proof {
   /** Rendered alone, it is the block's HTML (undefined while the proof is pending). */
   proven?: boolean;
 }
-/** Proofs by the block's HTML, then by its Markdown (with its index when the note is not context-free). */
-type ProofCache = Map<string, Map<string, Proof>>;
+/** A block's proof, for its Markdown; then the proofs for other Markdown of the same HTML. */
+interface ProofEntry { markdown: string; proof: Proof; next?: ProofEntry }
+/** Proof entries by the block's HTML (and its index when the note is not context-free). */
+type ProofCache = Map<string, ProofEntry>;
 
 interface Alone { seg: Segment; tokens: Token[]; firstList?: string; lastList?: string }
 
@@ -304,7 +306,7 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
   else if (withFootnotes.length) for (const b of unprovenTogether(withFootnotes, withFootnotes.map((w) => w.markdown).join('\n\n') + '\n')) failed.add(b);
 
   const toProve: Array<Rendering & { proof: Proof }> = [];
-  const blocksOf = new Map<Proof, Working[]>();
+  const proofs: Proof[] = []; // each block's (blocks with footnotes have none)
   let prevList: string | undefined;
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i];
@@ -315,10 +317,11 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
       continue;
     }
     // Equal HTML is an equal tree only when the note's blocks parse independently of what comes before them.
-    let byMarkdown = cache.get(b.html);
-    if (!byMarkdown) cache.set(b.html, (byMarkdown = new Map()));
-    const key = contextFree ? b.markdown : `${i}\u0000${b.markdown}`;
-    let proof = byMarkdown.get(key);
+    const key = contextFree ? b.html : `${i}\u0000${b.html}`;
+    const first = cache.get(key);
+    let entry = first;
+    while (entry && entry.markdown !== b.markdown) entry = entry.next;
+    let proof = entry?.proof;
     let alone: Alone | undefined;
     if (!proof) {
       const direct = renderDirect(b.markdown);
@@ -332,14 +335,12 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
         alone = parseAlone(b.markdown);
         proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
       }
-      byMarkdown.set(key, proof);
+      cache.set(key, { markdown: b.markdown, proof, next: first });
     }
     if (!proof.alone) return unprovenTogether(blocks, markdown);
     if (listsMerge(prevList, proof.firstList)) failed.add(b);
     prevList = proof.lastList;
-    const same = blocksOf.get(proof);
-    if (same) same.push(b);
-    else blocksOf.set(proof, [b]);
+    proofs[i] = proof;
     if (!alone) continue; // proven (or pending) before
     const md = triliumMarkdownIt();
     const run = alone.tokens.slice(alone.seg.from, alone.seg.to);
@@ -352,7 +353,9 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
   for (const { block, tree, balanced } of renderedTrees(toProve)) {
     proofOf.get(block)!.proven = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block.nodes));
   }
-  for (const [proof, list] of blocksOf) if (!proof.proven) for (const b of list) failed.add(b);
+  proofs.forEach((proof, i) => {
+    if (!proof.proven) failed.add(blocks[i]);
+  });
   return [...failed];
 }
 
