@@ -126,10 +126,15 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
   return { markdown, blocks: out, islandChars };
 }
 
+/** Every block record with the same fields in the same order: one object shape (copied thousands of times). */
+function working(block: HtmlBlock, markdown: string, own: string, form: Form, island: boolean, footnotes: boolean, proven?: string): Working {
+  return { html: block.html, gap: block.gap, nodes: block.nodes, markdown, own, island, form, proven, footnotes };
+}
+
 function blockToMarkdown(block: HtmlBlock, titles: IncludeTitles | undefined): Working {
   const first = block.nodes[0];
-  const b: Working = { html: block.html, gap: block.gap, nodes: block.nodes, markdown: '', own: '', island: false, form: Form.Markdown };
-  if (block.nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section')) b.footnotes = true;
+  const footnotes = block.nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section');
+  const b = working(block, '', '', Form.Markdown, false, footnotes);
   try {
     b.own = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first, titles) : inlineRunMarkdown(block.nodes);
   } catch {
@@ -466,9 +471,9 @@ function convertNote(html: string, titles: IncludeTitles | undefined): NoteAsMar
   const converted = new Map<string, Working>();
   const blocks = note.blocks.map((block) => {
     const known = note.contextFree ? converted.get(block.html) : undefined;
-    if (known) return { ...known, gap: block.gap, nodes: block.nodes, markdown: '' };
+    if (known) return working(block, '', known.own, known.form, known.island, !!known.footnotes, known.proven);
     const b = blockToMarkdown(block, titles);
-    if (note.contextFree) converted.set(block.html, { ...b });
+    if (note.contextFree) converted.set(block.html, working(b, b.markdown, b.own, b.form, b.island, !!b.footnotes, b.proven));
     return b;
   });
   const proofs: ProofCache = new Map();
