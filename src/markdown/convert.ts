@@ -52,8 +52,15 @@ function fencedIsland(html: string): string {
 const BULLET = /^([-*]) /;
 const ORDERED = /^(\d+)([.)]) /;
 
+/** Whether the Markdown may start with a list marker (`-`, `*` or a digit): most blocks do not, and skip the patterns. */
+const mayStartList = (s: string): boolean => {
+  const c = s.charCodeAt(0);
+  return c === 45 || c === 42 || (c >= 48 && c <= 57);
+};
+
 /** Two lists in a row would merge into one in Markdown: the second switches its marker. */
 function separateLists(prev: string, next: string): string {
+  if (!mayStartList(prev) || !mayStartList(next)) return next;
   const pb = BULLET.exec(prev);
   const nb = BULLET.exec(next);
   if (pb && nb && pb[1] === nb[1]) {
@@ -303,7 +310,7 @@ function listsMerge(prev: string | undefined, next: string | undefined): boolean
  * block cannot be parsed alone (it starts with whitespace, say), the whole note is proven together instead.
  */
 function unproven(blocks: Working[], markdown: string, cache: ProofCache, contextFree: boolean): Working[] {
-  if (blocks.some((b) => /^[ \t]/.test(b.markdown))) return unprovenTogether(blocks, markdown);
+  if (blocks.some((b) => b.markdown.startsWith(' ') || b.markdown.startsWith('\t'))) return unprovenTogether(blocks, markdown);
   const failed = new Set<Working>();
   const withFootnotes = blocks.filter((b) => b.markdown.includes('[^'));
   const footnoteSection = withFootnotes.find((b) => b.footnotes && b.form === Form.Markdown);
