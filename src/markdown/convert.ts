@@ -52,8 +52,15 @@ function fencedIsland(html: string): string {
 const BULLET = /^([-*]) /;
 const ORDERED = /^(\d+)([.)]) /;
 
+/** Whether the Markdown may start with a list marker (`-`, `*` or a digit): most blocks do not, and skip the patterns. */
+const mayStartList = (s: string): boolean => {
+  const c = s.charCodeAt(0);
+  return c === 45 || c === 42 || (c >= 48 && c <= 57);
+};
+
 /** Two lists in a row would merge into one in Markdown: the second switches its marker. */
 function separateLists(prev: string, next: string): string {
+  if (!mayStartList(prev) || !mayStartList(next)) return next;
   const pb = BULLET.exec(prev);
   const nb = BULLET.exec(next);
   if (pb && nb && pb[1] === nb[1]) {
@@ -126,10 +133,15 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
   return { markdown, blocks: out, islandChars };
 }
 
+/** Every block record with the same fields in the same order: one object shape (copied thousands of times). */
+function working(block: HtmlBlock, markdown: string, own: string, form: Form, island: boolean, footnotes: boolean, proven?: string): Working {
+  return { html: block.html, gap: block.gap, nodes: block.nodes, markdown, own, island, form, proven, footnotes };
+}
+
 function blockToMarkdown(block: HtmlBlock, titles: IncludeTitles | undefined): Working {
   const first = block.nodes[0];
-  const b: Working = { ...block, markdown: '', own: '', island: false, form: Form.Markdown };
-  if (block.nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section')) b.footnotes = true;
+  const footnotes = block.nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section');
+  const b = working(block, '', '', Form.Markdown, false, footnotes);
   try {
     b.own = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first, titles) : inlineRunMarkdown(block.nodes);
   } catch {
@@ -236,7 +248,10 @@ interface Proof {
   /** Rendered alone, it is the block's HTML (undefined while the proof is pending). */
   proven?: boolean;
 }
-type ProofCache = Map<string, Proof>;
+/** A block's proof, for its Markdown; then the proofs for other Markdown of the same HTML. */
+interface ProofEntry { markdown: string; proof: Proof; next?: ProofEntry }
+/** Proof entries by the block's HTML (and its index when the note is not context-free). */
+type ProofCache = Map<string, ProofEntry>;
 
 interface Alone { seg: Segment; tokens: Token[]; firstList?: string; lastList?: string }
 
@@ -295,7 +310,7 @@ function listsMerge(prev: string | undefined, next: string | undefined): boolean
  * block cannot be parsed alone (it starts with whitespace, say), the whole note is proven together instead.
  */
 function unproven(blocks: Working[], markdown: string, cache: ProofCache, contextFree: boolean): Working[] {
-  if (blocks.some((b) => /^[ \t]/.test(b.markdown))) return unprovenTogether(blocks, markdown);
+  if (blocks.some((b) => b.markdown.startsWith(' ') || b.markdown.startsWith('\t'))) return unprovenTogether(blocks, markdown);
   const failed = new Set<Working>();
   const withFootnotes = blocks.filter((b) => b.markdown.includes('[^'));
   const footnoteSection = withFootnotes.find((b) => b.footnotes && b.form === Form.Markdown);
@@ -303,7 +318,7 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
   else if (withFootnotes.length) for (const b of unprovenTogether(withFootnotes, withFootnotes.map((w) => w.markdown).join('\n\n') + '\n')) failed.add(b);
 
   const toProve: Array<Rendering & { proof: Proof }> = [];
-  const blocksOf = new Map<Proof, Working[]>();
+  const proofs: Proof[] = []; // each block's (blocks with footnotes have none)
   let prevList: string | undefined;
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i];
@@ -314,8 +329,11 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
       continue;
     }
     // Equal HTML is an equal tree only when the note's blocks parse independently of what comes before them.
-    const key = `${contextFree ? '' : i}\u0000${b.markdown}\u0000${b.html}`;
-    let proof = cache.get(key);
+    const key = contextFree ? b.html : `${i}\u0000${b.html}`;
+    const first = cache.get(key);
+    let entry = first;
+    while (entry && entry.markdown !== b.markdown) entry = entry.next;
+    let proof = entry?.proof;
     let alone: Alone | undefined;
     if (!proof) {
       const direct = renderDirect(b.markdown);
@@ -329,14 +347,12 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
         alone = parseAlone(b.markdown);
         proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
       }
-      cache.set(key, proof);
+      cache.set(key, { markdown: b.markdown, proof, next: first });
     }
     if (!proof.alone) return unprovenTogether(blocks, markdown);
     if (listsMerge(prevList, proof.firstList)) failed.add(b);
     prevList = proof.lastList;
-    const same = blocksOf.get(proof);
-    if (same) same.push(b);
-    else blocksOf.set(proof, [b]);
+    proofs[i] = proof;
     if (!alone) continue; // proven (or pending) before
     const md = triliumMarkdownIt();
     const run = alone.tokens.slice(alone.seg.from, alone.seg.to);
@@ -349,7 +365,9 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
   for (const { block, tree, balanced } of renderedTrees(toProve)) {
     proofOf.get(block)!.proven = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block.nodes));
   }
-  for (const [proof, list] of blocksOf) if (!proof.proven) for (const b of list) failed.add(b);
+  proofs.forEach((proof, i) => {
+    if (!proof.proven) failed.add(blocks[i]);
+  });
   return [...failed];
 }
 
@@ -460,9 +478,9 @@ function convertNote(html: string, titles: IncludeTitles | undefined): NoteAsMar
   const converted = new Map<string, Working>();
   const blocks = note.blocks.map((block) => {
     const known = note.contextFree ? converted.get(block.html) : undefined;
-    if (known) return { ...known, ...block, markdown: '' };
+    if (known) return working(block, '', known.own, known.form, known.island, !!known.footnotes, known.proven);
     const b = blockToMarkdown(block, titles);
-    if (note.contextFree) converted.set(block.html, { ...b });
+    if (note.contextFree) converted.set(block.html, working(b, b.markdown, b.own, b.form, b.island, !!b.footnotes, b.proven));
     return b;
   });
   const proofs: ProofCache = new Map();

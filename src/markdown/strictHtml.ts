@@ -100,6 +100,15 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
   let element: HtmlElement | undefined; // the start tag being read
   let attrName = '';
   let attrValue = '';
+  // Names (and short attribute values) repeat throughout a note: one string each, not one per element, so the
+  // trees that stay alive while the note converts hold less for the garbage collector to copy.
+  const interned = new Map<string, string>();
+  const intern = (s: string): string => {
+    const known = interned.get(s);
+    if (known !== undefined) return known;
+    interned.set(s, s);
+    return s;
+  };
   const location = (startOffset: number, endOffset: number) => (locations === 'all' || (locations === 'top' && built === 0) ? { startOffset, endOffset } : undefined);
   const parent = (): HtmlParent => (built === 0 ? root : current);
   const reusable = locations === 'top' ? new Map<string, Array<{ source: string; node: HtmlNode }>>() : undefined; // by prefix, a few each
@@ -177,11 +186,11 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
       pos = end;
     },
     onopentagname(start, end) {
-      const tagName = html.slice(start, end).toLowerCase();
+      const tagName = intern(html.slice(start, end).toLowerCase());
       element = { nodeName: tagName, tagName, attrs: [], childNodes: [], namespaceURI: HTML_NS, parentNode: null, sourceCodeLocation: undefined } as unknown as HtmlElement;
     },
     onattribname(start, end) {
-      attrName = html.slice(start, end).toLowerCase();
+      attrName = intern(html.slice(start, end).toLowerCase());
       attrValue = '';
     },
     onattribdata(start, end) {
@@ -192,7 +201,7 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
     },
     onattribend() {
       if (element!.attrs.some((a) => a.name === attrName)) outside();
-      element!.attrs.push({ name: attrName, value: attrValue });
+      element!.attrs.push({ name: attrName, value: attrValue.length <= 32 ? intern(attrValue) : attrValue });
     },
     onopentagend(end) {
       openElement(end);

@@ -10,15 +10,23 @@ import {
 
 export class NotExpressible extends Error {}
 
+const fail = (why: string): never => {
+  // Thrown for about one block in ten of a large note and always caught: its stack trace is not worth capturing.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    throw new NotExpressible(why);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+};
+
 /**
  * The titles of the notes a note includes (noteId → title): an included note is written with its title, which its
  * HTML does not hold. Without a title the embed's text is empty; the HTML is the same either way.
  */
 export type IncludeTitles = ReadonlyMap<string, string>;
 
-const fail = (why: string): never => {
-  throw new NotExpressible(why);
-};
 
 /** Inline elements Markdown has no syntax for: written as inline HTML tags around Markdown content. */
 const INLINE_HTML = new Set(['span', 'u', 'sup', 'sub', 'kbd', 'mark', 'small', 'ins', 'font', 'abbr', 'cite', 'q', 'big', 'var', 'samp', 'dfn', 'time', 'bdi', 'bdo']);
