@@ -52,8 +52,10 @@ export function statusView(state: SyncState, ctx: StatusContext, lastSyncedAt: D
     }
     case 'syncing': {
       const outstanding = state.outstandingPullCount !== null ? `, outstanding ${state.outstandingPullCount}` : '';
+      // A still icon: the count moving says it is working, and a spinning one repaints the window all the time
+      // (in a browser without a GPU, as code-server often runs, that costs the renderer seconds per long sync).
       view = {
-        text: `$(sync~spin) Trilium: syncing (pulled ${state.pulled}${outstanding})`,
+        text: `$(sync) Trilium: syncing (pulled ${state.pulled}${outstanding})`,
         tooltip: `Syncing: ${state.phase}, pulled ${state.pulled}, pushed ${state.pushed}`,
         severity: 'normal',
       };
