@@ -1,9 +1,10 @@
 // Sync progress as VS Code's progress notification shows it: a determinate bar (how much of the pull is done) and a
-// message, updated a few times a second at most. An indeterminate bar animates all the time, and in a browser
-// without a GPU (code-server) that alone kept the renderer busy for as long as a 100k-note set-up took.
+// message, updated once a second at most. An indeterminate bar animates all the time, and in a browser
+// without a GPU (code-server) that alone kept the renderer busy for as long as a 100k-note set-up took; and each
+// update of the status bar or the notification costs that renderer ~7 ms (test/exthost/spinCost.bench.ts).
 import type { SyncProgress } from '../sync/engineApi';
 
-export const PROGRESS_INTERVAL_MS = 250;
+export const PROGRESS_INTERVAL_MS = 1000;
 
 /** Percent of the pull done, from the records pulled and the count the server says are still to come. */
 export function pulledPercent(p: SyncProgress): number | undefined {

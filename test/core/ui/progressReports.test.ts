@@ -29,4 +29,14 @@ describe('ui: sync progress reports', () => {
     assert.equal(total, 100);
     assert.deepEqual(steps.map((s) => s?.increment), [undefined, 10, undefined, 40, undefined, 50, undefined]);
   });
+
+  it('by default reports once a second at most within a phase (each report repaints the window)', () => {
+    let now = 0;
+    const reports = new ProgressReports((p) => `${p.phase} ${p.pulled}`, () => now);
+    const shown = [0, 250, 500, 999, 1000, 1500].map((t, i) => {
+      now = t;
+      return reports.next(at('pull', i * 100, 1000 - i * 100))?.message;
+    });
+    assert.deepEqual(shown, ['pull 0', undefined, undefined, undefined, 'pull 400', undefined]);
+  });
 });
