@@ -1,9 +1,10 @@
 // Sync progress as VS Code's progress notification shows it: a determinate bar (how much of the pull is done) and a
-// message, updated a few times a second at most. An indeterminate bar animates all the time, and in a browser
-// without a GPU (code-server) that alone kept the renderer busy for as long as a 100k-note set-up took.
-import type { SyncProgress } from '../sync/engineApi';
+// message, updated once a second at most. An indeterminate bar animates all the time, and in a browser
+// without a GPU (code-server) that alone kept the renderer busy for as long as a 100k-note set-up took; and each
+// update of the status bar or the notification costs that renderer ~7 ms (test/exthost/spinCost.bench.ts).
+import type { SyncProgress, SyncState } from '../sync/engineApi';
 
-export const PROGRESS_INTERVAL_MS = 250;
+export const PROGRESS_INTERVAL_MS = 1000;
 
 /** Percent of the pull done, from the records pulled and the count the server says are still to come. */
 export function pulledPercent(p: SyncProgress): number | undefined {
@@ -42,5 +43,23 @@ export class ProgressReports {
       this.shown = percent;
     }
     return step;
+  }
+}
+
+/**
+ * Which sync states reach the status bar: every one, except progress within the same syncing phase, which passes
+ * once per interval (a set-up's or a full sync's pages would otherwise each be a message to the window and a repaint).
+ */
+export class SyncStateThrottle {
+  private shownAt = -Infinity;
+
+  constructor(private readonly now: () => number = Date.now, private readonly intervalMs = PROGRESS_INTERVAL_MS) {}
+
+  admits(current: SyncState, next: SyncState): boolean {
+    if (next.kind !== 'syncing') return true;
+    const t = this.now();
+    if (current.kind === 'syncing' && current.phase === next.phase && t - this.shownAt < this.intervalMs) return false;
+    this.shownAt = t;
+    return true;
   }
 }

@@ -10,7 +10,7 @@ import { readSettings, setServerUrl } from '../settings';
 import type { Secrets } from '../secrets';
 import type { CoreApi, SchedulerHandle } from './coreApi';
 import { migrationNotice } from './migrationNotice';
-import { PROGRESS_INTERVAL_MS } from './progressReports';
+import { SyncStateThrottle } from './progressReports';
 
 /** globalState key: the folder (under globalStorageUri) of the configured document. Read at activation. */
 export const DOCUMENT_KEY = 'trilium.document';
@@ -101,7 +101,6 @@ export class DocumentSession implements vscode.Disposable {
     const network = await this.networkOptions();
     const previousState = this.stateValue;
     this.setState({ kind: 'syncing', phase: 'login', pulled: 0, pushed: 0, outstandingPullCount: null });
-    let stateShownAt = 0;
     this.transitioning = true;
     try {
       const { replica, documentSecret, result } = await this.core.setupFromServer({
@@ -109,11 +108,7 @@ export class DocumentSession implements vscode.Disposable {
         onProgress: (p) => {
           onProgress(p);
           this.progressEmitter.fire(p);
-          // the status bar follows at most a few times a second (every change is a message to the window)
           const phase = p.phase === 'seed' ? 'login' : p.phase;
-          const now = Date.now();
-          if (this.stateValue.kind === 'syncing' && this.stateValue.phase === phase && now - stateShownAt < PROGRESS_INTERVAL_MS) return;
-          stateShownAt = now;
           this.setState({ kind: 'syncing', phase, pulled: p.pulled, pushed: p.pushed, outstandingPullCount: p.outstandingPullCount });
         },
       });
@@ -265,7 +260,10 @@ export class DocumentSession implements vscode.Disposable {
     this.setState({ kind: 'unconfigured' });
   }
 
+  private readonly stateThrottle = new SyncStateThrottle();
+
   private setState(state: SyncState): void {
+    if (!this.stateThrottle.admits(this.stateValue, state)) return;
     if (state.kind === 'idle' && state.lastSyncedAt) this.lastSyncedAtValue = state.lastSyncedAt;
     if (state.kind === 'idle' && !state.lastSyncedAt && this.lastSyncedAtValue) state = { ...state, lastSyncedAt: this.lastSyncedAtValue };
     this.stateValue = state;

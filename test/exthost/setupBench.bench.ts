@@ -47,6 +47,11 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
       await post('Profiler.enable');
       await post('Profiler.start');
     }
+    // when the pull ended (the last progress event before the content check): what follows is hashing and the glue
+    let pullEndedAt: number | undefined;
+    const progressSub = api.services.session.onDidProgress((p) => {
+      if (p.phase === 'check' && pullEndedAt === undefined) pullEndedAt = performance.now();
+    });
     const cpuBefore = cpuSnapshot();
     const ownCpu = process.cpuUsage();
     const t0 = performance.now();
@@ -55,6 +60,7 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
     const own = process.cpuUsage(ownCpu);
     const cpu = cpuBetween(cpuBefore, cpuSnapshot());
     clearInterval(timer);
+    progressSub.dispose();
     if (inspector) {
       const { profile } = await post('Profiler.stop') as { profile: unknown };
       await writeFile(profileFile!, JSON.stringify(profile));
@@ -66,6 +72,7 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
     report('set up from server to synced', ms, {
       notes: counts.notes, driver: replica.driver.name, sqlite: replica.driver.sqliteVersion, node: process.version, vscode: vscode.version,
     });
+    if (pullEndedAt !== undefined) report('from the content check to "synced"', t0 + ms - pullEndedAt);
     report('extension host: longest busy stretch between 10 ms timer ticks', longestBusy, { longestGapMs: Math.round(longestGap), ticks });
     report('cpu during the set-up', (own.user + own.system) / 1000, { byRole: cpu });
   });

@@ -1,6 +1,7 @@
 // The set-up's progress notification: a determinate bar that adds up to the pulled share, at most a few reports a second.
 import { strict as assert } from 'node:assert';
-import { ProgressReports, pulledPercent } from '../../../src/setup/progressReports';
+import { ProgressReports, pulledPercent, SyncStateThrottle } from '../../../src/setup/progressReports';
+import type { SyncState } from '../../../src/sync/engineApi';
 import type { SyncProgress } from '../../../src/sync/engineApi';
 
 const at = (phase: SyncProgress['phase'], pulled: number, outstanding: number | null): SyncProgress =>
@@ -28,5 +29,31 @@ describe('ui: sync progress reports', () => {
     const total = steps.reduce((n, s) => n + (s?.increment ?? 0), 0);
     assert.equal(total, 100);
     assert.deepEqual(steps.map((s) => s?.increment), [undefined, 10, undefined, 40, undefined, 50, undefined]);
+  });
+
+  it('by default reports once a second at most within a phase (each report repaints the window)', () => {
+    let now = 0;
+    const reports = new ProgressReports((p) => `${p.phase} ${p.pulled}`, () => now);
+    const shown = [0, 250, 500, 999, 1000, 1500].map((t, i) => {
+      now = t;
+      return reports.next(at('pull', i * 100, 1000 - i * 100))?.message;
+    });
+    assert.deepEqual(shown, ['pull 0', undefined, undefined, undefined, 'pull 400', undefined]);
+  });
+
+  it('lets every state through but progress within one syncing phase, which passes once a second', () => {
+    let now = 0;
+    const throttle = new SyncStateThrottle(() => now);
+    const syncing = (phase: 'login' | 'pull' | 'check', pulled: number): SyncState => ({ kind: 'syncing', phase, pulled, pushed: 0, outstandingPullCount: null });
+    let current: SyncState = { kind: 'unconfigured' };
+    const passed: string[] = [];
+    for (const [t, next] of [[0, syncing('login', 0)], [5, syncing('pull', 10)], [300, syncing('pull', 20)], [900, syncing('pull', 30)],
+      [1010, syncing('pull', 40)], [1100, syncing('check', 40)], [1150, { kind: 'idle', lastSyncedAt: null, pendingChanges: 0 }]] as Array<[number, SyncState]>) {
+      now = t;
+      if (!throttle.admits(current, next)) continue;
+      current = next;
+      passed.push(next.kind === 'syncing' ? `${next.phase} ${next.pulled}` : next.kind);
+    }
+    assert.deepEqual(passed, ['login 0', 'pull 10', 'pull 40', 'check 40', 'idle']);
   });
 });

@@ -39,6 +39,7 @@ describe('UI logic', () => {
     assert.match(statusView({ kind: 'idle', lastSyncedAt: new Date('2026-11-25T11:55:00Z'), pendingChanges: 0 }, ctx, null).text, /synced 5 min ago/);
     const syncing = statusView({ kind: 'syncing', phase: 'pull', pulled: 1200, pushed: 0, outstandingPullCount: 300 }, ctx, null);
     assert.match(syncing.text, /syncing \(pulled 1200, outstanding 300\)/);
+    assert.doesNotMatch(syncing.text, /~spin/, 'no animated icon for the length of a sync');
     const offline = statusView({ kind: 'offline', error: new TriliumError('CONNECTION_REFUSED', 'Refused.'), nextAttemptAt: null }, ctx, null);
     assert.match(offline.text, /offline/);
     assert.strictEqual(offline.severity, 'warning');
