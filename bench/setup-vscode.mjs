@@ -100,7 +100,7 @@ try {
   }
   const tail = figures.find((f) => f.name.startsWith('from the content check'));
   if (tail) console.log(`    of which from the content check to "synced" (hashes, then the document opening in VS Code): ${(tail.ms / 1000).toFixed(2)} s`);
-  if (stall) console.log(`  extension host: longest busy stretch ${stall.ms} ms (target < 50 ms), longest timer gap ${stall.longestGapMs} ms, ${stall.ticks} ticks`);
+  if (stall) console.log(`  extension host: longest busy stretch ${stall.ms} ms (target < 50 ms), longest timer gap ${stall.longestGapMs} ms, ${stall.ticks} ticks${stall.longestThreadCpuMs !== undefined ? `; the thread's own CPU in its longest stretch ${stall.longestThreadCpuMs} ms` : ''}`);
   if (code !== 0 || !vs) process.exitCode = 1;
 } finally {
   server.kill('SIGTERM');
