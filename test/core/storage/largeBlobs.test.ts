@@ -1,21 +1,11 @@
 // A blob of many megabytes goes in through the slices table: byte for byte (NULs, invalid UTF-8), as a BLOB, in the
 // initial load and after it; a pulled blob's resizable memory is given back; a failed batch leaves nothing behind.
 import { strict as assert } from 'node:assert';
-import { randomBytes } from 'node:crypto';
 import { createReplica, type Replica } from '../../../src/storage';
 import { LARGE_BLOB_BYTES } from '../../../src/storage/apply/largeBlobs';
 import type { SyncRecord } from '../../../src/storage/types';
 import { cleanupDirs, rawAll, tempDir } from './helpers';
-
-/** Random bytes with what text handling would break: NUL runs, lone UTF-8 lead and continuation bytes, 0xFF. */
-function awkwardBytes(n: number): Buffer {
-  const b = randomBytes(n);
-  const traps = [Buffer.alloc(64), Buffer.from([0xc3]), Buffer.from([0x80, 0x80]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xff, 0xfe])];
-  for (let at = 0, k = 0; at + 64 < n; at += 1_000_003, k++) traps[k % traps.length].copy(b, at);
-  b[0] = 0;
-  b[n - 1] = 0;
-  return b;
-}
+import { awkwardBytes } from '../../shared/awkwardBytes';
 
 /** The Buffer as the sync reader hands it over: in a resizable ArrayBuffer (src/sync/base64Decoder.ts). */
 function inResizableMemory(bytes: Buffer): Buffer {

@@ -3,7 +3,6 @@
 // page fails with a clear error and writes nothing. The bytes hold what text handling would break (NUL runs, lone
 // UTF-8 lead and continuation bytes, 0xFF), and every replica stores them as a BLOB.
 import { strict as assert } from 'node:assert';
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { openConnection } from '../../../src/storage/db';
 import { SyncEngine } from '../../../src/sync/engine';
@@ -13,17 +12,9 @@ import { replicaSecretSource } from '../../../src/sync/secrets';
 import type { RunningSyncServer } from '../../../src/sync/server/syncServer';
 import { systemClock } from '../../../src/storage/types';
 import { newClient, quietLogger, startServer, TempDirs, type Client } from './helpers';
+import { awkwardBytes } from '../../shared/awkwardBytes';
 
 const BLOB_BYTES = 24 * 1024 * 1024 + 7;
-
-function awkwardBytes(n: number): Buffer {
-  const b = randomBytes(n);
-  const traps = [Buffer.alloc(64), Buffer.from([0xc3]), Buffer.from([0x80, 0x80]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xff, 0xfe])];
-  for (let at = 0, k = 0; at + 64 < n; at += 999_983, k++) traps[k % traps.length].copy(b, at);
-  b[0] = 0;
-  b[n - 1] = 0;
-  return b;
-}
 
 /** typeof(content) of the note's blob in the replica file, read by a connection of its own. */
 async function storedType(dataDir: string, noteId: string): Promise<unknown> {
