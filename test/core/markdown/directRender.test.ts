@@ -7,6 +7,7 @@ import { noteToMarkdown, renderAlone, renderMarkdown } from '../../../src/markdo
 import { renderDirect } from '../../../src/markdown/directRender';
 import { parseHtml } from '../../../src/markdown/htmlTree';
 import { normalizeNodes, normalizeNoteHtml } from '../../../src/markdown/normalize';
+import { seededRandom } from '../../shared/seededRandom';
 
 const DIR = join(__dirname, '../../fixtures/markdown-corpus');
 
@@ -25,18 +26,6 @@ function agrees(markdown: string): boolean {
   // path's HTML instead of markdown-it's tree: the two must not differ there either.
   assert.equal(normalizeNodes(parseHtml(direct.html).childNodes), normalizeNodes(slow.tree.childNodes), JSON.stringify(markdown));
   return true;
-}
-
-/** A small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const RISKY = ['*', '_', '[', ']', '(', ')', '<', '>', '#', '!', '|', '\\', '`', '~', '$', '&', '&amp;', '&nbsp;', '&lt;', '&#42;', '\u00a0', ' ', '  ', '-', '+', '1.', '2)', ':', '{', '}', '^', '"', "'", '=', 'é', '—', '😀', '\u2003', '.', ','];
@@ -98,7 +87,7 @@ describe('Markdown proof: the fast path agrees with markdown-it', function () {
   });
 
   it('on random text made of Markdown-special characters, as toMarkdown writes it and as typed', () => {
-    const next = random(Number(process.env.FUZZ_SEED ?? 13));
+    const next = seededRandom(Number(process.env.FUZZ_SEED ?? 13));
     const pick = <T>(a: T[]): T => a[Math.floor(next() * a.length)];
     const text = (): string => Array.from({ length: 1 + Math.floor(next() * 6) }, () => (next() < 0.5 ? pick(WORDS) : pick(RISKY))).join('');
     const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -6,17 +6,7 @@ import { isTriliumError } from '../../../src/sync/errors';
 import type { RunningSyncServer } from '../../../src/sync/server/syncServer';
 import { addSampleNotes } from '../../../src/sync/server/sampleNotes';
 import { TempDirs, newClient, snapshot, startServer, syncAll, type Client } from './helpers';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../shared/seededRandom';
 
 /** Runs a move or clone; false when the replica refused it (a cycle through clones our quick check missed). */
 async function attempted(op: Promise<unknown>): Promise<boolean> {
@@ -47,7 +37,7 @@ describe('sync: seeded randomized convergence (3 clients)', function () {
   it(`converges after ${OPERATIONS} random operations in random sync order`, async function () {
     const log: string[] = [];
     try {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
       server = await startServer(dirs, { populate: async (r) => { await addSampleNotes(r); } });
       for (let i = 0; i < 3; i++) clients.push(await newClient(dirs, server));
