@@ -6,6 +6,27 @@ import type { SyncProgress, SyncState } from '../sync/engineApi';
 
 export const PROGRESS_INTERVAL_MS = 1000;
 
+/** Lets a change of phase through at once and, within one phase, one update per interval. */
+class PhaseGate {
+  private lastAt = -Infinity;
+  private lastPhase: string | undefined;
+
+  constructor(private readonly now: () => number, private readonly intervalMs: number) {}
+
+  passes(phase: string): boolean {
+    const t = this.now();
+    if (phase === this.lastPhase && t - this.lastAt < this.intervalMs) return false;
+    this.lastAt = t;
+    this.lastPhase = phase;
+    return true;
+  }
+
+  /** The next update passes whatever its phase. */
+  reset(): void {
+    this.lastPhase = undefined;
+  }
+}
+
 /** Percent of the pull done, from the records pulled and the count the server says are still to come. */
 export function pulledPercent(p: SyncProgress): number | undefined {
   if (p.outstandingPullCount === null || p.phase !== 'pull') return p.phase === 'check' ? 100 : undefined;
@@ -25,17 +46,14 @@ export interface ProgressStep {
  */
 export class ProgressReports {
   private shown = 0;
-  private lastAt = -Infinity;
-  private lastPhase: SyncProgress['phase'] | undefined;
+  private readonly gate: PhaseGate;
 
-  constructor(private readonly message: (p: SyncProgress) => string, private readonly now: () => number = Date.now,
-    private readonly intervalMs = PROGRESS_INTERVAL_MS) {}
+  constructor(private readonly message: (p: SyncProgress) => string, now: () => number = Date.now, intervalMs = PROGRESS_INTERVAL_MS) {
+    this.gate = new PhaseGate(now, intervalMs);
+  }
 
   next(p: SyncProgress): ProgressStep | undefined {
-    const t = this.now();
-    if (p.phase === this.lastPhase && t - this.lastAt < this.intervalMs) return undefined;
-    this.lastAt = t;
-    this.lastPhase = p.phase;
+    if (!this.gate.passes(p.phase)) return undefined;
     const percent = pulledPercent(p);
     const step: ProgressStep = { message: this.message(p) };
     if (percent !== undefined && percent > this.shown) {
@@ -51,15 +69,16 @@ export class ProgressReports {
  * once per interval (a set-up's or a full sync's pages would otherwise each be a message to the window and a repaint).
  */
 export class SyncStateThrottle {
-  private shownAt = -Infinity;
+  private readonly gate: PhaseGate;
 
-  constructor(private readonly now: () => number = Date.now, private readonly intervalMs = PROGRESS_INTERVAL_MS) {}
+  constructor(now: () => number = Date.now, intervalMs = PROGRESS_INTERVAL_MS) {
+    this.gate = new PhaseGate(now, intervalMs);
+  }
 
+  /** `current`: the state shown now (the last one admitted). */
   admits(current: SyncState, next: SyncState): boolean {
+    if (current.kind !== 'syncing') this.gate.reset();
     if (next.kind !== 'syncing') return true;
-    const t = this.now();
-    if (current.kind === 'syncing' && current.phase === next.phase && t - this.shownAt < this.intervalMs) return false;
-    this.shownAt = t;
-    return true;
+    return this.gate.passes(next.phase);
   }
 }
