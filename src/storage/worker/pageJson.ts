@@ -12,7 +12,6 @@ export interface PageJson {
   lastEntityChangeId: number;
 }
 
-
 /** The records of the pages in order; throws when a body is not a page or its cursor is not the one the host read. */
 export function recordsOfPages(pages: PageJson[]): SyncRecord[] {
   const records: SyncRecord[] = [];
