@@ -318,13 +318,8 @@ export class SyncEngine implements SyncEngineApi {
     let cursor = await this.replica.getCursor('lastSyncedPush');
     for (;;) {
       throwIfAborted(signal);
-      const maxBefore = await this.replica.maxSyncedEntityChangeId();
-      const changes = await this.replica.getChangesToPush(cursor, ctx.serverInstanceId, PUSH_FETCH_LIMIT);
-      if (changes.length === 0) {
-        // Everything left above the cursor came from the server itself; step over it.
-        if (maxBefore > cursor) await this.replica.setCursor('lastSyncedPush', maxBefore);
-        return;
-      }
+      const changes = await this.changesToPushOrStepOver(ctx, cursor, PUSH_FETCH_LIMIT);
+      if (changes.length === 0) return;
       const { records, lastId } = await this.buildBatch(changes);
       if (records.length > 0) {
         counters.report('push');
@@ -335,6 +330,24 @@ export class SyncEngine implements SyncEngineApi {
       await this.replica.setCursor('lastSyncedPush', cursor);
       counters.report('push');
     }
+  }
+
+  /**
+   * Own changes above the push cursor, up to `limit`. When there are none, everything above the cursor came from the
+   * server (pulled rows carry its instance id) and the cursor steps over it. The newest id is read before the
+   * changes, so a change written in between is above it and never stepped over.
+   */
+  private async changesToPushOrStepOver(ctx: RoundContext, cursor: number, limit: number): Promise<EntityChange[]> {
+    const maxBefore = await this.replica.maxSyncedEntityChangeId();
+    const changes = await this.replica.getChangesToPush(cursor, ctx.serverInstanceId, limit);
+    if (changes.length === 0 && maxBefore > cursor) await this.replica.setCursor('lastSyncedPush', maxBefore);
+    return changes;
+  }
+
+  /** Whether own changes wait to be pushed; the server's rows pulled after the push do not count (see above). */
+  private async ownChangesUnsent(ctx: RoundContext): Promise<boolean> {
+    const cursor = await this.replica.getCursor('lastSyncedPush');
+    return (await this.changesToPushOrStepOver(ctx, cursor, 1)).length > 0;
   }
 
   /** Records in id order up to ~1 MB of JSON (the record crossing the budget is included). */
@@ -377,8 +390,7 @@ export class SyncEngine implements SyncEngineApi {
       return { passed: false, failed: [] };
     }
     const local = await localPromise;
-    const pushedCursor = await this.replica.getCursor('lastSyncedPush');
-    if ((await this.replica.hasUnsentChanges(pushedCursor)) > 0) {
+    if (await this.ownChangesUnsent(ctx)) {
       this.logger.debug('Local changes appeared during the sync; another round.');
       return { passed: false, failed: [] };
     }
