@@ -81,6 +81,8 @@ const enum Form { Markdown, RawIsland, FencedIsland }
 
 interface Working extends MarkdownBlock {
   form: Form;
+  /** The block's nodes when the note is not context-free (else they follow from its HTML: parsed again if needed). */
+  nodes: HtmlNode[] | undefined;
   /** The block's Markdown as written before the separation of lists (what `join` starts from). */
   own: string;
   /** The Markdown this block was last proven with, at the line it was proven at. */
@@ -126,7 +128,7 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
   let islandChars = 0;
   const out: MarkdownBlock[] = [];
   for (const b of blocks) {
-    out.push({ html: b.html, gap: b.gap, nodes: b.nodes, markdown: b.markdown, island: b.island });
+    out.push({ html: b.html, gap: b.gap, markdown: b.markdown, island: b.island });
     if (b.island) islandChars += b.markdown.length;
     else if (b.markdown.includes('<')) for (const m of b.markdown.matchAll(INLINE_TAG)) islandChars += m[0].length;
   }
@@ -134,16 +136,17 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
 }
 
 /** Every block record with the same fields in the same order: one object shape (copied thousands of times). */
-function working(block: HtmlBlock, markdown: string, own: string, form: Form, island: boolean, footnotes: boolean, proven?: string): Working {
-  return { html: block.html, gap: block.gap, nodes: block.nodes, markdown, own, island, form, proven, footnotes };
+function working(block: HtmlBlock, nodes: HtmlNode[] | undefined, markdown: string, own: string, form: Form, island: boolean, footnotes: boolean, proven?: string): Working {
+  return { html: block.html, gap: block.gap, nodes, markdown, own, island, form, proven, footnotes };
 }
 
-function blockToMarkdown(block: HtmlBlock, titles: IncludeTitles | undefined): Working {
-  const first = block.nodes[0];
-  const footnotes = block.nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section');
-  const b = working(block, '', '', Form.Markdown, false, footnotes);
+/** `keep`: the Working holds on to the nodes (the note is not context-free). */
+function blockToMarkdown(block: HtmlBlock, nodes: HtmlNode[], keep: boolean, titles: IncludeTitles | undefined): Working {
+  const first = nodes[0];
+  const footnotes = nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section');
+  const b = working(block, keep ? nodes : undefined, '', '', Form.Markdown, false, footnotes);
   try {
-    b.own = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first, titles) : inlineRunMarkdown(block.nodes);
+    b.own = nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first, titles) : inlineRunMarkdown(nodes);
   } catch {
     // NotExpressible, or anything unexpected: the block stays as its HTML rather than failing the whole note.
     demote(b);
@@ -226,7 +229,7 @@ function unprovenTogether(blocks: Working[], markdown: string): Working[] {
     else toProve.push({ block: b, html, raw });
   });
   for (const { block, tree, balanced } of renderedTrees(toProve)) {
-    const same = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block.nodes));
+    const same = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block));
     if (same) block.proven = block.markdown;
     else failed.push(block);
   }
@@ -363,7 +366,7 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
   }
   const proofOf = new Map(toProve.map((r) => [r.block, r.proof]));
   for (const { block, tree, balanced } of renderedTrees(toProve)) {
-    proofOf.get(block)!.proven = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block.nodes));
+    proofOf.get(block)!.proven = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block));
   }
   proofs.forEach((proof, i) => {
     if (!proof.proven) failed.add(blocks[i]);
@@ -442,9 +445,9 @@ function renderedBatch(renderings: Rendering[]): Array<{ block: Working; tree: H
   });
 }
 
-function sameForm(nodes: HtmlNode[], original: HtmlNode[]): boolean {
+function sameForm(nodes: HtmlNode[], original: Working): boolean {
   try {
-    return normalizeNodes(nodes) === normalizeNodes(original);
+    return normalizeNodes(nodes) === normalizeNodes(original.nodes ?? parseHtml(original.html).childNodes);
   } catch {
     return false;
   }
@@ -474,25 +477,37 @@ export function forgetLastConversion(): void {
 
 function convertNote(html: string, titles: IncludeTitles | undefined): NoteAsMarkdown {
   if (html.trim() === '') return { markdown: '', blocks: [], islandChars: 0 };
-  const note = splitNote(html);
-  const converted = new Map<string, Working>();
-  const blocks = note.blocks.map((block) => {
-    const known = note.contextFree ? converted.get(block.html) : undefined;
-    if (known) return working(block, '', known.own, known.form, known.island, !!known.footnotes, known.proven);
-    const b = blockToMarkdown(block, titles);
-    if (note.contextFree) converted.set(block.html, working(b, b.markdown, b.own, b.form, b.island, !!b.footnotes, b.proven));
-    return b;
+  // Each block is written as Markdown as it is read (its tree can go then); equal blocks of a context-free note once.
+  let blocks: Working[] = [];
+  let converted = new Map<string, Working>(); // by HTML, while the note is context-free (read before any proof)
+  let contextFreeSoFar = true;
+  const contextFree = splitNote(html, {
+    block(block, nodes) {
+      const known = contextFreeSoFar ? converted.get(block.html) : undefined;
+      if (known) {
+        blocks.push(working(block, undefined, '', known.own, known.form, known.island, !!known.footnotes, known.proven));
+        return;
+      }
+      const b = blockToMarkdown(block, nodes!, !contextFreeSoFar, titles);
+      if (contextFreeSoFar) converted.set(block.html, b);
+      blocks.push(b);
+    },
+    notContextFree() {
+      contextFreeSoFar = false;
+      blocks = [];
+      converted = new Map();
+    },
   });
   const proofs: ProofCache = new Map();
   // Each round turns the failing blocks into islands (raw, then fenced); a fenced island renders its HTML as is.
   for (let round = 0; round < 4; round++) {
     const markdown = join(blocks);
-    const failed = unproven(blocks, markdown, proofs, note.contextFree);
+    const failed = unproven(blocks, markdown, proofs, contextFree);
     if (failed.length === 0) return result(blocks, markdown);
     if (round === 3 || failed.every((b) => b.form === Form.FencedIsland)) break;
     for (const b of failed) if (b.form !== Form.FencedIsland) demote(b);
   }
-  const whole: MarkdownBlock = { html, gap: '', nodes: note.nodes, markdown: fencedIsland(html), island: true };
+  const whole: MarkdownBlock = { html, gap: '', markdown: fencedIsland(html), island: true };
   return result([whole], `${whole.markdown}\n`);
 }
 
