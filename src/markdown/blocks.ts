@@ -15,10 +15,11 @@ export interface HtmlBlock {
 
 export interface BlockReader {
   /**
-   * Each block in order, with its nodes (one element, or a run of inline nodes); no nodes when the note is
-   * context-free and the block's HTML is that of an earlier block (whose nodes were given then).
+   * Each block in order, with where it starts in the note and its nodes (one element, or a run of inline nodes).
+   * When the note is context-free, a long block element whose HTML is that of an earlier block comes without nodes,
+   * with `repeats`: where that block starts. (Equal HTML of other blocks is not looked for.)
    */
-  block(block: HtmlBlock, nodes: HtmlNode[] | undefined): void;
+  block(block: HtmlBlock, start: number, nodes: HtmlNode[] | undefined, repeats?: number): void;
   /**
    * The note is outside the strict parser's subset: the blocks given so far are void and all come again, each
    * with its nodes. A block's tree no longer follows from its own HTML alone (equal HTML need not be equal trees).
@@ -39,9 +40,9 @@ const isBlank = (n: HtmlNode): boolean => isText(n) && /^[ \t\r\n]*$/.test(n.val
 function grouper(html: string, reader: BlockReader): { add(l: LocatedNode): void; end(): void } {
   let run: LocatedNode[] = [];
   let prevEnd = 0;
-  const emit = (start: number, end: number, nodes: HtmlNode[] | undefined): void => {
+  const emit = (start: number, end: number, nodes: HtmlNode[] | undefined, repeats?: number): void => {
     const between = html.slice(prevEnd, start);
-    reader.block({ html: html.slice(start, end), gap: /^\s*$/.test(between) ? between : '' }, nodes);
+    reader.block({ html: html.slice(start, end), gap: /^\s*$/.test(between) ? between : '' }, start, nodes, repeats);
     prevEnd = end;
   };
   const flush = (): void => {
@@ -55,7 +56,7 @@ function grouper(html: string, reader: BlockReader): { add(l: LocatedNode): void
       const n = l.node;
       if (n === undefined || isBlockNode(n)) { // a repeat is of a block element (see repeatable below)
         flush();
-        emit(l.start, l.end, n && [n]);
+        emit(l.start, l.end, n && [n], l.repeats);
       } else if (isBlank(n)) {
         if (run.length) run.push(l); // whitespace between blocks, or inside a run of inline content
       } else if (isElement(n) || isText(n) || n.nodeName === '#comment') {

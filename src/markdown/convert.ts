@@ -83,6 +83,10 @@ interface Working extends MarkdownBlock {
   form: Form;
   /** The block's nodes when the note is not context-free (else they follow from its HTML: parsed again if needed). */
   nodes: HtmlNode[] | undefined;
+  /** The block with the same HTML whose proofs this one shares (in a context-free note); undefined: itself. */
+  origin: Working | undefined;
+  /** Proofs of this block's HTML, for the Markdown each was made for (see unproven). */
+  proofs: ProofEntry | undefined;
   /** The block's Markdown as written before the separation of lists (what `join` starts from). */
   own: string;
   /** The Markdown this block was last proven with, at the line it was proven at. */
@@ -136,8 +140,8 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
 }
 
 /** Every block record with the same fields in the same order: one object shape (copied thousands of times). */
-function working(block: HtmlBlock, nodes: HtmlNode[] | undefined, markdown: string, own: string, form: Form, island: boolean, footnotes: boolean, proven?: string): Working {
-  return { html: block.html, gap: block.gap, nodes, markdown, own, island, form, proven, footnotes };
+function working(block: HtmlBlock, nodes: HtmlNode[] | undefined, markdown: string, own: string, form: Form, island: boolean, footnotes: boolean, proven?: string, origin?: Working): Working {
+  return { html: block.html, gap: block.gap, nodes, markdown, own, island, form, proven, footnotes, origin, proofs: undefined };
 }
 
 /** `keep`: the Working holds on to the nodes (the note is not context-free). */
@@ -253,8 +257,6 @@ interface Proof {
 }
 /** A block's proof, for its Markdown; then the proofs for other Markdown of the same HTML. */
 interface ProofEntry { markdown: string; proof: Proof; next?: ProofEntry }
-/** Proof entries by the block's HTML (and its index when the note is not context-free). */
-type ProofCache = Map<string, ProofEntry>;
 
 interface Alone { seg: Segment; tokens: Token[]; firstList?: string; lastList?: string }
 
@@ -312,7 +314,7 @@ function listsMerge(prev: string | undefined, next: string | undefined): boolean
  * alone. Blocks with footnotes (numbered across the note) are proven together, as a document of their own. When a
  * block cannot be parsed alone (it starts with whitespace, say), the whole note is proven together instead.
  */
-function unproven(blocks: Working[], markdown: string, cache: ProofCache, contextFree: boolean): Working[] {
+function unproven(blocks: Working[], markdown: string): Working[] {
   if (blocks.some((b) => b.markdown.startsWith(' ') || b.markdown.startsWith('\t'))) return unprovenTogether(blocks, markdown);
   const failed = new Set<Working>();
   const withFootnotes = blocks.filter((b) => b.markdown.includes('[^'));
@@ -331,9 +333,10 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
       prevList = list;
       continue;
     }
-    // Equal HTML is an equal tree only when the note's blocks parse independently of what comes before them.
-    const key = contextFree ? b.html : `${i}\u0000${b.html}`;
-    const first = cache.get(key);
+    // Equal HTML is an equal tree only when the note's blocks parse independently of what comes before them: only
+    // then do blocks have an origin other than themselves.
+    const holder = b.origin ?? b;
+    const first = holder.proofs;
     let entry = first;
     while (entry && entry.markdown !== b.markdown) entry = entry.next;
     let proof = entry?.proof;
@@ -350,7 +353,7 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
         alone = parseAlone(b.markdown);
         proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
       }
-      cache.set(key, { markdown: b.markdown, proof, next: first });
+      holder.proofs = { markdown: b.markdown, proof, next: first };
     }
     if (!proof.alone) return unprovenTogether(blocks, markdown);
     if (listsMerge(prevList, proof.firstList)) failed.add(b);
@@ -475,34 +478,42 @@ export function forgetLastConversion(): void {
   last = undefined;
 }
 
+/** Blocks shorter than this are looked up by their HTML to be converted once (see convertNote). */
+const SHORT_BLOCK = 32;
+
 function convertNote(html: string, titles: IncludeTitles | undefined): NoteAsMarkdown {
   if (html.trim() === '') return { markdown: '', blocks: [], islandChars: 0 };
-  // Each block is written as Markdown as it is read (its tree can go then); equal blocks of a context-free note once.
+  // Each block is written as Markdown as it is read (its tree can go then); in a context-free note, equal blocks once:
+  // long block elements the parser saw repeat (looked up by where the first one starts), short blocks by their HTML
+  // (hashing every block's HTML costs more than converting the few other repeats again).
   let blocks: Working[] = [];
-  let converted = new Map<string, Working>(); // by HTML, while the note is context-free (read before any proof)
-  let contextFreeSoFar = true;
-  const contextFree = splitNote(html, {
-    block(block, nodes) {
-      const known = contextFreeSoFar ? converted.get(block.html) : undefined;
+  let byStart = new Map<number, Working>();
+  let short = new Map<string, Working>();
+  let contextFree = true;
+  splitNote(html, {
+    block(block, start, nodes, repeats) {
+      const isShort = contextFree && block.html.length < SHORT_BLOCK;
+      const known = repeats !== undefined ? byStart.get(repeats) : isShort ? short.get(block.html) : undefined;
       if (known) {
-        blocks.push(working(block, undefined, '', known.own, known.form, known.island, !!known.footnotes, known.proven));
+        blocks.push(working(block, undefined, '', known.own, known.form, known.island, !!known.footnotes, known.proven, known));
         return;
       }
-      const b = blockToMarkdown(block, nodes!, !contextFreeSoFar, titles);
-      if (contextFreeSoFar) converted.set(block.html, b);
+      const b = blockToMarkdown(block, nodes!, !contextFree, titles);
+      if (contextFree) byStart.set(start, b);
+      if (isShort) short.set(block.html, b);
       blocks.push(b);
     },
     notContextFree() {
-      contextFreeSoFar = false;
+      contextFree = false;
       blocks = [];
-      converted = new Map();
+      byStart = new Map();
+      short = new Map();
     },
   });
-  const proofs: ProofCache = new Map();
   // Each round turns the failing blocks into islands (raw, then fenced); a fenced island renders its HTML as is.
   for (let round = 0; round < 4; round++) {
     const markdown = join(blocks);
-    const failed = unproven(blocks, markdown, proofs, contextFree);
+    const failed = unproven(blocks, markdown);
     if (failed.length === 0) return result(blocks, markdown);
     if (round === 3 || failed.every((b) => b.form === Form.FencedIsland)) break;
     for (const b of failed) if (b.form !== Form.FencedIsland) demote(b);

@@ -49,8 +49,11 @@ export function parseStrictHtml(html: string, withLocations: boolean): HtmlParen
   return parse(html, withLocations ? 'all' : 'none', undefined);
 }
 
-/** A top-level node and where its source is in the note; no node for an element that repeats an earlier one's source. */
-export interface LocatedNode { node?: HtmlNode; start: number; end: number }
+/**
+ * A top-level node and where its source is in the note. An element that repeats the source of an earlier repeatable
+ * one comes without a node, with `repeats`: where that one starts.
+ */
+export interface LocatedNode { node?: HtmlNode; start: number; end: number; repeats?: number }
 
 /** How parseStrictTopLevel reads a note's top-level nodes. */
 export interface TopLevelReader {
@@ -75,6 +78,7 @@ export function parseStrictTopLevel(html: string, reader: TopLevelReader): boole
 
 /** Stands (at the top level, in 'top' mode) for an element whose source is that of a repeatable one read before. */
 const REPEAT = '#repeat';
+interface Repeat extends HtmlNode { repeats: number }
 /** Top-level elements at least this long are looked up by this many first characters, to be skipped when repeated. */
 const REUSE_PREFIX = 32;
 
@@ -111,7 +115,7 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
   const deliver = (): void => {
     for (const node of root.childNodes) {
       const { startOffset: start, endOffset: end } = node.sourceCodeLocation!;
-      top!.each(node.nodeName === REPEAT ? { start, end } : { node, start, end });
+      top!.each(node.nodeName === REPEAT ? { start, end, repeats: (node as Repeat).repeats } : { node, start, end });
     }
     root.childNodes.length = 0;
   };
@@ -119,11 +123,13 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
     if (top && into === root) deliver();
     into.childNodes.push(node);
   };
-  const reusable = top ? new Map<string, string[]>() : undefined; // sources of repeatable elements by prefix, a few each
+  // Repeatable elements by their first characters, a few each: their source and where it starts.
+  const reusable = top ? new Map<string, Array<{ source: string; start: number }>>() : undefined;
   let repeating: { el: HtmlParent; stand: HtmlNode } | undefined; // the top-level element being read without building
-  const repeated = (start: number): boolean => {
+  /** Where the repeatable element whose source is at `start` again starts first; -1 if none is. */
+  const repeated = (start: number): number => {
     const candidates = reusable?.get(html.slice(start, start + REUSE_PREFIX));
-    return candidates !== undefined && candidates.some((source) => html.startsWith(source, start));
+    return candidates?.find((c) => html.startsWith(c.source, start))?.start ?? -1;
   };
 
   const appendText = (value: string, start: number, end: number, entity: boolean): void => {
@@ -158,8 +164,9 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
     if (PARENTS[tag] ? !PARENTS[tag].includes(parentTag) : TABLE_PARTS.has(parentTag)) outside();
     if ((openP > 0 && CLOSES_P.has(tag)) || (tag === 'a' && openA > 0) || (HEADINGS.has(tag) && HEADINGS.has(parentTag))) outside();
     const through = top !== undefined && built === 0 && !VOID.has(tag) && top.lookThrough(el);
-    if (built === 0 && !through && !VOID.has(tag) && repeated(pos)) {
-      const stand: HtmlNode = { nodeName: REPEAT, sourceCodeLocation: location(pos, end + 1) };
+    const repeats = built === 0 && !through && !VOID.has(tag) ? repeated(pos) : -1;
+    if (repeats >= 0) {
+      const stand: Repeat = { nodeName: REPEAT, repeats, sourceCodeLocation: location(pos, end + 1) };
       append(root, stand);
       repeating = { el, stand };
     } else if (!through && !repeating) {
@@ -228,11 +235,12 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
         current.sourceCodeLocation.endOffset = closeEnd + 1;
         if (reusable && built === 1 && !lookedThrough.has(current) && closeEnd + 1 - current.sourceCodeLocation.startOffset >= REUSE_PREFIX
           && top!.repeatable(current as HtmlElement)) {
-          const source = html.slice(current.sourceCodeLocation.startOffset, closeEnd + 1);
+          const start = current.sourceCodeLocation.startOffset;
+          const source = html.slice(start, closeEnd + 1);
           const key = source.slice(0, REUSE_PREFIX);
           const list = reusable.get(key) ?? [];
           if (list.length === 4) list.shift();
-          list.push(source);
+          list.push({ source, start });
           reusable.set(key, list);
         }
       }

@@ -83,6 +83,7 @@ describe('strict HTML parser', () => {
     const reread = topLevel(repeating, (el) => el.tagName === 'div')!;
     assert.deepEqual(reread.map((l) => repeating.slice(l.start, l.end)), [long, longer, long, long]);
     assert.deepEqual(reread.map((l) => l.node !== undefined), [true, true, false, false]);
+    assert.deepEqual(reread.map((l) => l.repeats), [undefined, undefined, 0, 0]);
     assert.deepEqual(shape([reread[0].node!, reread[1].node!], false), shape(parseStrictHtml(`${long}${longer}`, false)!.childNodes, false));
     const notRepeatable: LocatedNode[] = [];
     assert.ok(parseStrictTopLevel(`${long}${long}`, { lookThrough: () => false, repeatable: () => false, each: (l) => notRepeatable.push(l) }));
