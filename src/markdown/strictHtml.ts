@@ -127,8 +127,13 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
   const reusable = top ? new Map<string, Array<{ source: string; start: number }>>() : undefined;
   let repeating: { el: HtmlParent; stand: HtmlNode } | undefined; // the top-level element being read without building
   /** Where the repeatable element whose source is at `start` again starts first; -1 if none is. */
+  // Those for the first characters of the last top-level element looked up (registered under them when it closes).
+  let prefix = '';
+  let candidates: Array<{ source: string; start: number }> | undefined;
   const repeated = (start: number): number => {
-    const candidates = reusable?.get(html.slice(start, start + REUSE_PREFIX));
+    if (!reusable) return -1;
+    prefix = html.slice(start, start + REUSE_PREFIX);
+    candidates = reusable.get(prefix);
     return candidates?.find((c) => html.startsWith(c.source, start))?.start ?? -1;
   };
 
@@ -225,9 +230,10 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
       openElement(end);
     },
     onclosetag(start, end) {
-      const tag = html.slice(start, end).toLowerCase();
+      const tag = (current as HtmlElement).tagName;
       const closeEnd = html.indexOf('>', end);
-      if (closeEnd < 0 || !isTagAt(END_TAG, html, pos, closeEnd + 1) || stack.length === 1 || (current as HtmlElement).tagName !== tag) outside();
+      if (closeEnd < 0 || !isTagAt(END_TAG, html, pos, closeEnd + 1) || stack.length === 1 || end - start !== tag.length) outside();
+      if (!html.startsWith(tag, start) && html.slice(start, end).toLowerCase() !== tag) outside();
       if (repeating?.el === current) {
         repeating.stand.sourceCodeLocation!.endOffset = closeEnd + 1;
         repeating = undefined;
@@ -235,13 +241,11 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
         current.sourceCodeLocation.endOffset = closeEnd + 1;
         if (reusable && built === 1 && !lookedThrough.has(current) && closeEnd + 1 - current.sourceCodeLocation.startOffset >= REUSE_PREFIX
           && top!.repeatable(current as HtmlElement)) {
-          const start = current.sourceCodeLocation.startOffset;
-          const source = html.slice(start, closeEnd + 1);
-          const key = source.slice(0, REUSE_PREFIX);
-          const list = reusable.get(key) ?? [];
+          const list = candidates ?? [];
+          if (!candidates) reusable.set(prefix, list);
           if (list.length === 4) list.shift();
-          list.push({ source, start });
-          reusable.set(key, list);
+          const start = current.sourceCodeLocation.startOffset;
+          list.push({ source: html.slice(start, closeEnd + 1), start });
         }
       }
       if (tag === 'p') openP--;
