@@ -83,6 +83,8 @@ interface Working extends MarkdownBlock {
   form: Form;
   /** The block's nodes when the note is not context-free (else they follow from its HTML: parsed again if needed). */
   nodes: HtmlNode[] | undefined;
+  /** Where the block starts in the note's HTML. */
+  start: number;
   /** The block with the same HTML whose proofs this one shares (in a context-free note); undefined: itself. */
   origin: Working | undefined;
   /** Proofs of this block's HTML, for the Markdown each was made for (see unproven). */
@@ -140,15 +142,29 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
 }
 
 /** Every block record with the same fields in the same order: one object shape (copied thousands of times). */
-function working(block: HtmlBlock, nodes: HtmlNode[] | undefined, markdown: string, own: string, form: Form, island: boolean, footnotes: boolean, proven?: string, origin?: Working): Working {
-  return { html: block.html, gap: block.gap, nodes, markdown, own, island, form, proven, footnotes, origin, proofs: undefined };
+function working(block: HtmlBlock, start: number, nodes: HtmlNode[] | undefined, markdown: string, own: string, form: Form, island: boolean, footnotes: boolean, proven?: string, origin?: Working): Working {
+  return { html: block.html, gap: block.gap, start, nodes, markdown, own, island, form, proven, footnotes, origin, proofs: undefined };
+}
+
+/** The block of `blocks` (in the order of the note) that starts at `start`. */
+function blockAt(blocks: Working[], start: number): Working | undefined {
+  let low = 0;
+  let high = blocks.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = blocks[mid].start;
+    if (at === start) return blocks[mid];
+    if (at < start) low = mid + 1;
+    else high = mid - 1;
+  }
+  return undefined;
 }
 
 /** `keep`: the Working holds on to the nodes (the note is not context-free). */
-function blockToMarkdown(block: HtmlBlock, nodes: HtmlNode[], keep: boolean, titles: IncludeTitles | undefined): Working {
+function blockToMarkdown(block: HtmlBlock, start: number, nodes: HtmlNode[], keep: boolean, titles: IncludeTitles | undefined): Working {
   const first = nodes[0];
   const footnotes = nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section');
-  const b = working(block, keep ? nodes : undefined, '', '', Form.Markdown, false, footnotes);
+  const b = working(block, start, keep ? nodes : undefined, '', '', Form.Markdown, false, footnotes);
   try {
     b.own = nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first, titles) : inlineRunMarkdown(nodes);
   } catch {
@@ -487,26 +503,25 @@ function convertNote(html: string, titles: IncludeTitles | undefined): NoteAsMar
   // long block elements the parser saw repeat (looked up by where the first one starts), short blocks by their HTML
   // (hashing every block's HTML costs more than converting the few other repeats again).
   let blocks: Working[] = [];
-  let byStart = new Map<number, Working>();
   let short = new Map<string, Working>();
   let contextFree = true;
   splitNote(html, {
     block(block, start, nodes, repeats) {
       const isShort = contextFree && block.html.length < SHORT_BLOCK;
-      const known = repeats !== undefined ? byStart.get(repeats) : isShort ? short.get(block.html) : undefined;
+      const repeated = repeats !== undefined ? blockAt(blocks, repeats) : isShort ? short.get(block.html) : undefined;
+      const known = repeated?.origin ?? repeated;
       if (known) {
-        blocks.push(working(block, undefined, '', known.own, known.form, known.island, !!known.footnotes, known.proven, known));
+        blocks.push(working(block, start, undefined, '', known.own, known.form, known.island, !!known.footnotes, known.proven, known));
         return;
       }
-      const b = blockToMarkdown(block, nodes!, !contextFree, titles);
-      if (contextFree) byStart.set(start, b);
+      if (!nodes) throw new Error(`The block at ${start} repeats one at ${repeats} that was not read`);
+      const b = blockToMarkdown(block, start, nodes, !contextFree, titles);
       if (isShort) short.set(block.html, b);
       blocks.push(b);
     },
     notContextFree() {
       contextFree = false;
       blocks = [];
-      byStart = new Map();
       short = new Map();
     },
   });
