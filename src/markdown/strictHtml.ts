@@ -109,6 +109,15 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
     interned.set(s, s);
     return s;
   };
+  // Lowercase names seen so far by length: a name in the source is most often one of them, found without a copy.
+  const namesByLength: string[][] = [];
+  const name = (start: number, end: number): string => {
+    const known = namesByLength[end - start];
+    if (known) for (const n of known) if (html.startsWith(n, start)) return n;
+    const n = intern(html.slice(start, end).toLowerCase());
+    if (!known?.includes(n)) (namesByLength[end - start] ??= []).push(n);
+    return n;
+  };
   const location = (startOffset: number, endOffset: number) => (locations === 'all' || (locations === 'top' && built === 0) ? { startOffset, endOffset } : undefined);
   const parent = (): HtmlParent => (built === 0 ? root : current);
   /** Hands the finished top-level nodes over: called when a new one starts (and at the end). */
@@ -123,16 +132,17 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
     if (top && into === root) deliver();
     into.childNodes.push(node);
   };
-  // Repeatable elements by their first characters, a few each: their source and where it starts.
-  const reusable = top ? new Map<string, Array<{ source: string; start: number }>>() : undefined;
+  // Repeatable elements by a hash of their first characters, a few each: their source and where it starts.
+  const reusable = top ? new Map<number, Array<{ source: string; start: number }>>() : undefined;
   let repeating: { el: HtmlParent; stand: HtmlNode } | undefined; // the top-level element being read without building
   /** Where the repeatable element whose source is at `start` again starts first; -1 if none is. */
   // Those for the first characters of the last top-level element looked up (registered under them when it closes).
-  let prefix = '';
+  let prefix = 0;
   let candidates: Array<{ source: string; start: number }> | undefined;
   const repeated = (start: number): number => {
     if (!reusable) return -1;
-    prefix = html.slice(start, start + REUSE_PREFIX);
+    prefix = 0; // a hash of the first characters (equal hashes of different ones only add candidates)
+    for (let i = start, to = Math.min(start + REUSE_PREFIX, html.length); i < to; i++) prefix = (Math.imul(prefix, 31) + html.charCodeAt(i)) | 0;
     candidates = reusable.get(prefix);
     return candidates?.find((c) => html.startsWith(c.source, start))?.start ?? -1;
   };
@@ -205,11 +215,11 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
       pos = end;
     },
     onopentagname(start, end) {
-      const tagName = intern(html.slice(start, end).toLowerCase());
+      const tagName = name(start, end);
       element = { nodeName: tagName, tagName, attrs: [], childNodes: [], namespaceURI: HTML_NS, parentNode: null, sourceCodeLocation: undefined } as unknown as HtmlElement;
     },
     onattribname(start, end) {
-      attrName = intern(html.slice(start, end).toLowerCase());
+      attrName = name(start, end);
       attrValue = '';
     },
     onattribdata(start, end) {
