@@ -81,6 +81,14 @@ const enum Form { Markdown, RawIsland, FencedIsland }
 
 interface Working extends MarkdownBlock {
   form: Form;
+  /** The block's nodes when the note is not context-free (else they follow from its HTML: parsed again if needed). */
+  nodes: HtmlNode[] | undefined;
+  /** Where the block starts in the note's HTML. */
+  start: number;
+  /** The block with the same HTML whose proofs this one shares (in a context-free note); undefined: itself. */
+  origin: Working | undefined;
+  /** Proofs of this block's HTML, for the Markdown each was made for (see unproven). */
+  proofs: ProofEntry | undefined;
   /** The block's Markdown as written before the separation of lists (what `join` starts from). */
   own: string;
   /** The Markdown this block was last proven with, at the line it was proven at. */
@@ -126,7 +134,7 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
   let islandChars = 0;
   const out: MarkdownBlock[] = [];
   for (const b of blocks) {
-    out.push({ html: b.html, gap: b.gap, nodes: b.nodes, markdown: b.markdown, island: b.island });
+    out.push({ html: b.html, gap: b.gap, markdown: b.markdown, island: b.island });
     if (b.island) islandChars += b.markdown.length;
     else if (b.markdown.includes('<')) for (const m of b.markdown.matchAll(INLINE_TAG)) islandChars += m[0].length;
   }
@@ -134,16 +142,31 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
 }
 
 /** Every block record with the same fields in the same order: one object shape (copied thousands of times). */
-function working(block: HtmlBlock, markdown: string, own: string, form: Form, island: boolean, footnotes: boolean, proven?: string): Working {
-  return { html: block.html, gap: block.gap, nodes: block.nodes, markdown, own, island, form, proven, footnotes };
+function working(block: HtmlBlock, start: number, nodes: HtmlNode[] | undefined, markdown: string, own: string, form: Form, island: boolean, footnotes: boolean, proven?: string, origin?: Working): Working {
+  return { html: block.html, gap: block.gap, start, nodes, markdown, own, island, form, proven, footnotes, origin, proofs: undefined };
 }
 
-function blockToMarkdown(block: HtmlBlock, titles: IncludeTitles | undefined): Working {
-  const first = block.nodes[0];
-  const footnotes = block.nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section');
-  const b = working(block, '', '', Form.Markdown, false, footnotes);
+/** The block of `blocks` (in the order of the note) that starts at `start`. */
+function blockAt(blocks: Working[], start: number): Working | undefined {
+  let low = 0;
+  let high = blocks.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = blocks[mid].start;
+    if (at === start) return blocks[mid];
+    if (at < start) low = mid + 1;
+    else high = mid - 1;
+  }
+  return undefined;
+}
+
+/** `keep`: the Working holds on to the nodes (the note is not context-free). */
+function blockToMarkdown(block: HtmlBlock, start: number, nodes: HtmlNode[], keep: boolean, titles: IncludeTitles | undefined): Working {
+  const first = nodes[0];
+  const footnotes = nodes.length === 1 && isElement(first) && first.tagName === 'ol' && first.attrs.some((a) => a.name === 'data-footnote-section');
+  const b = working(block, start, keep ? nodes : undefined, '', '', Form.Markdown, false, footnotes);
   try {
-    b.own = block.nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first, titles) : inlineRunMarkdown(block.nodes);
+    b.own = nodes.length === 1 && isElement(first) && isBlockNode(first) ? blockMarkdown(first, titles) : inlineRunMarkdown(nodes);
   } catch {
     // NotExpressible, or anything unexpected: the block stays as its HTML rather than failing the whole note.
     demote(b);
@@ -226,7 +249,7 @@ function unprovenTogether(blocks: Working[], markdown: string): Working[] {
     else toProve.push({ block: b, html, raw });
   });
   for (const { block, tree, balanced } of renderedTrees(toProve)) {
-    const same = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block.nodes));
+    const same = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block));
     if (same) block.proven = block.markdown;
     else failed.push(block);
   }
@@ -250,8 +273,6 @@ interface Proof {
 }
 /** A block's proof, for its Markdown; then the proofs for other Markdown of the same HTML. */
 interface ProofEntry { markdown: string; proof: Proof; next?: ProofEntry }
-/** Proof entries by the block's HTML (and its index when the note is not context-free). */
-type ProofCache = Map<string, ProofEntry>;
 
 interface Alone { seg: Segment; tokens: Token[]; firstList?: string; lastList?: string }
 
@@ -309,7 +330,7 @@ function listsMerge(prev: string | undefined, next: string | undefined): boolean
  * alone. Blocks with footnotes (numbered across the note) are proven together, as a document of their own. When a
  * block cannot be parsed alone (it starts with whitespace, say), the whole note is proven together instead.
  */
-function unproven(blocks: Working[], markdown: string, cache: ProofCache, contextFree: boolean): Working[] {
+function unproven(blocks: Working[], markdown: string): Working[] {
   if (blocks.some((b) => b.markdown.startsWith(' ') || b.markdown.startsWith('\t'))) return unprovenTogether(blocks, markdown);
   const failed = new Set<Working>();
   const withFootnotes = blocks.filter((b) => b.markdown.includes('[^'));
@@ -328,9 +349,10 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
       prevList = list;
       continue;
     }
-    // Equal HTML is an equal tree only when the note's blocks parse independently of what comes before them.
-    const key = contextFree ? b.html : `${i}\u0000${b.html}`;
-    const first = cache.get(key);
+    // Equal HTML is an equal tree only when the note's blocks parse independently of what comes before them: only
+    // then do blocks have an origin other than themselves.
+    const holder = b.origin ?? b;
+    const first = holder.proofs;
     let entry = first;
     while (entry && entry.markdown !== b.markdown) entry = entry.next;
     let proof = entry?.proof;
@@ -347,7 +369,7 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
         alone = parseAlone(b.markdown);
         proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
       }
-      cache.set(key, { markdown: b.markdown, proof, next: first });
+      holder.proofs = { markdown: b.markdown, proof, next: first };
     }
     if (!proof.alone) return unprovenTogether(blocks, markdown);
     if (listsMerge(prevList, proof.firstList)) failed.add(b);
@@ -363,7 +385,7 @@ function unproven(blocks: Working[], markdown: string, cache: ProofCache, contex
   }
   const proofOf = new Map(toProve.map((r) => [r.block, r.proof]));
   for (const { block, tree, balanced } of renderedTrees(toProve)) {
-    proofOf.get(block)!.proven = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block.nodes));
+    proofOf.get(block)!.proven = balanced && (serializeChildren(tree) === block.html || sameForm(tree.childNodes, block));
   }
   proofs.forEach((proof, i) => {
     if (!proof.proven) failed.add(blocks[i]);
@@ -442,9 +464,9 @@ function renderedBatch(renderings: Rendering[]): Array<{ block: Working; tree: H
   });
 }
 
-function sameForm(nodes: HtmlNode[], original: HtmlNode[]): boolean {
+function sameForm(nodes: HtmlNode[], original: Working): boolean {
   try {
-    return normalizeNodes(nodes) === normalizeNodes(original);
+    return normalizeNodes(nodes) === normalizeNodes(original.nodes ?? parseHtml(original.html).childNodes);
   } catch {
     return false;
   }
@@ -472,27 +494,46 @@ export function forgetLastConversion(): void {
   last = undefined;
 }
 
+/** Blocks shorter than this are looked up by their HTML to be converted once (see convertNote). */
+const SHORT_BLOCK = 32;
+
 function convertNote(html: string, titles: IncludeTitles | undefined): NoteAsMarkdown {
   if (html.trim() === '') return { markdown: '', blocks: [], islandChars: 0 };
-  const note = splitNote(html);
-  const converted = new Map<string, Working>();
-  const blocks = note.blocks.map((block) => {
-    const known = note.contextFree ? converted.get(block.html) : undefined;
-    if (known) return working(block, '', known.own, known.form, known.island, !!known.footnotes, known.proven);
-    const b = blockToMarkdown(block, titles);
-    if (note.contextFree) converted.set(block.html, working(b, b.markdown, b.own, b.form, b.island, !!b.footnotes, b.proven));
-    return b;
+  // Each block is written as Markdown as it is read (its tree can go then); in a context-free note, equal blocks once:
+  // long block elements the parser saw repeat (looked up by where the first one starts), short blocks by their HTML
+  // (hashing every block's HTML costs more than converting the few other repeats again).
+  let blocks: Working[] = [];
+  let short = new Map<string, Working>();
+  let contextFree = true;
+  splitNote(html, {
+    block(block, start, nodes, repeats) {
+      const isShort = contextFree && block.html.length < SHORT_BLOCK;
+      const repeated = repeats !== undefined ? blockAt(blocks, repeats) : isShort ? short.get(block.html) : undefined;
+      const known = repeated?.origin ?? repeated;
+      if (known) {
+        blocks.push(working(block, start, undefined, '', known.own, known.form, known.island, !!known.footnotes, known.proven, known));
+        return;
+      }
+      if (!nodes) throw new Error(`The block at ${start} repeats one at ${repeats} that was not read`);
+      const b = blockToMarkdown(block, start, nodes, !contextFree, titles);
+      if (isShort) short.set(block.html, b);
+      blocks.push(b);
+    },
+    notContextFree() {
+      contextFree = false;
+      blocks = [];
+      short = new Map();
+    },
   });
-  const proofs: ProofCache = new Map();
   // Each round turns the failing blocks into islands (raw, then fenced); a fenced island renders its HTML as is.
   for (let round = 0; round < 4; round++) {
     const markdown = join(blocks);
-    const failed = unproven(blocks, markdown, proofs, note.contextFree);
+    const failed = unproven(blocks, markdown);
     if (failed.length === 0) return result(blocks, markdown);
     if (round === 3 || failed.every((b) => b.form === Form.FencedIsland)) break;
     for (const b of failed) if (b.form !== Form.FencedIsland) demote(b);
   }
-  const whole: MarkdownBlock = { html, gap: '', nodes: note.nodes, markdown: fencedIsland(html), island: true };
+  const whole: MarkdownBlock = { html, gap: '', markdown: fencedIsland(html), island: true };
   return result([whole], `${whole.markdown}\n`);
 }
 

@@ -64,7 +64,7 @@ export function classes(el: HtmlElement): string[] {
 }
 
 export function hasClass(el: HtmlElement, name: string): boolean {
-  return classes(el).includes(name);
+  return attr(el, 'class')?.includes(name) === true && classes(el).includes(name);
 }
 
 export function textContent(n: HtmlNode): string {

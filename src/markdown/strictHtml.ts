@@ -49,43 +49,44 @@ export function parseStrictHtml(html: string, withLocations: boolean): HtmlParen
   return parse(html, withLocations ? 'all' : 'none', undefined);
 }
 
-/** A top-level node and where its source is in the note. */
-export interface LocatedNode { node: HtmlNode; start: number; end: number }
-
 /**
- * The top-level nodes as parseStrictHtml gives them, elements that `lookThrough` accepts replaced by their content,
- * with their source offsets; one pass over the HTML. In the subset an element's tree follows from its own source, so
- * top-level elements with equal source share one (read-only) tree. Undefined when the HTML is outside the subset.
+ * A top-level node and where its source is in the note. An element that repeats the source of an earlier repeatable
+ * one comes without a node, with `repeats`: where that one starts.
  */
-export function parseStrictTopLevel(html: string, lookThrough: (element: HtmlElement) => boolean): LocatedNode[] | undefined {
-  const root = parse(html, 'top', lookThrough);
-  if (!root) return undefined;
-  const trees = new Map<string, HtmlNode>();
-  return root.childNodes.map((node) => {
-    const { startOffset: start, endOffset: end } = node.sourceCodeLocation!;
-    if (node.nodeName === REPEAT) return { node: (node as Repeat).tree, start, end };
-    if (!('tagName' in node)) return { node, start, end };
-    const source = html.slice(start, end);
-    const tree = trees.get(source);
-    if (tree) return { node: tree, start, end };
-    trees.set(source, node);
-    return { node, start, end };
-  });
+export interface LocatedNode { node?: HtmlNode; start: number; end: number; repeats?: number }
+
+/** How parseStrictTopLevel reads a note's top-level nodes. */
+export interface TopLevelReader {
+  /** Elements (seen with their attributes, before their content) left out: their content is top-level. */
+  lookThrough(element: HtmlElement): boolean;
+  /**
+   * Top-level elements (seen whole) whose later repeats are read (the subset is still checked) but not built: they
+   * come without a node. In the subset an element's tree follows from its own source, so the caller knows it already.
+   */
+  repeatable(element: HtmlElement): boolean;
+  /** Each top-level node, in order, once it is complete; the parser keeps no reference to it (its tree can go). */
+  each(located: LocatedNode): void;
 }
 
-/** Stands (at the top level, in 'top' mode) for an element whose source is that of one built before. */
+/**
+ * Reads the top-level nodes as parseStrictHtml parses them, in one pass, handing each to `reader.each` with its
+ * source offsets. False when the HTML is outside the subset: then the nodes handed over before that are void.
+ */
+export function parseStrictTopLevel(html: string, reader: TopLevelReader): boolean {
+  return parse(html, 'top', reader) !== undefined;
+}
+
+/** Stands (at the top level, in 'top' mode) for an element whose source is that of a repeatable one read before. */
 const REPEAT = '#repeat';
-interface Repeat extends HtmlNode { tree: HtmlNode }
-/** Top-level elements at least this long are looked up by this many first characters, to be reused when repeated. */
+interface Repeat extends HtmlNode { repeats: number }
+/** Top-level elements at least this long are looked up by this many first characters, to be skipped when repeated. */
 const REUSE_PREFIX = 32;
 
 /**
- * `locations`: source offsets on every node, on top-level nodes only, or none. With 'top', a top-level element
- * whose source repeats one built before is read (the subset is still checked) but not built again: a REPEAT node
- * stands for it. Elements `lookThrough` accepts (seen
- * with their attributes, before their content) at the top level are left out and their content is top-level.
+ * `locations`: source offsets on every node, on top-level nodes only, or none. With 'top', top-level nodes go to
+ * `top.each` as they complete (see TopLevelReader) instead of staying in the returned root.
  */
-function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((el: HtmlElement) => boolean) | undefined): HtmlParent | undefined {
+function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelReader | undefined): HtmlParent | undefined {
   if (html.includes('\r') || html.includes('\0')) return undefined;
   const root = { nodeName: '#document-fragment', childNodes: [] } as unknown as HtmlParent;
   const stack: HtmlParent[] = [root];
@@ -100,8 +101,7 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
   let element: HtmlElement | undefined; // the start tag being read
   let attrName = '';
   let attrValue = '';
-  // Names (and short attribute values) repeat throughout a note: one string each, not one per element, so the
-  // trees that stay alive while the note converts hold less for the garbage collector to copy.
+  // Names (and short attribute values) repeat throughout a note: one string each, not one per element.
   const interned = new Map<string, string>();
   const intern = (s: string): string => {
     const known = interned.get(s);
@@ -109,13 +109,42 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
     interned.set(s, s);
     return s;
   };
+  // Lowercase names seen so far by length: a name in the source is most often one of them, found without a copy.
+  const namesByLength: string[][] = [];
+  const name = (start: number, end: number): string => {
+    const known = namesByLength[end - start];
+    if (known) for (const n of known) if (html.startsWith(n, start)) return n;
+    const n = intern(html.slice(start, end).toLowerCase());
+    if (!known?.includes(n)) (namesByLength[end - start] ??= []).push(n);
+    return n;
+  };
   const location = (startOffset: number, endOffset: number) => (locations === 'all' || (locations === 'top' && built === 0) ? { startOffset, endOffset } : undefined);
   const parent = (): HtmlParent => (built === 0 ? root : current);
-  const reusable = locations === 'top' ? new Map<string, Array<{ source: string; node: HtmlNode }>>() : undefined; // by prefix, a few each
+  /** Hands the finished top-level nodes over: called when a new one starts (and at the end). */
+  const deliver = (): void => {
+    for (const node of root.childNodes) {
+      const { startOffset: start, endOffset: end } = node.sourceCodeLocation!;
+      top!.each(node.nodeName === REPEAT ? { start, end, repeats: (node as Repeat).repeats } : { node, start, end });
+    }
+    root.childNodes.length = 0;
+  };
+  const append = (into: HtmlParent, node: HtmlNode): void => {
+    if (top && into === root) deliver();
+    into.childNodes.push(node);
+  };
+  // Repeatable elements by a hash of their first characters, a few each: their source and where it starts.
+  const reusable = top ? new Map<number, Array<{ source: string; start: number }>>() : undefined;
   let repeating: { el: HtmlParent; stand: HtmlNode } | undefined; // the top-level element being read without building
-  const repeated = (start: number): HtmlNode | undefined => {
-    const candidates = reusable?.get(html.slice(start, start + REUSE_PREFIX));
-    return candidates?.find((c) => html.startsWith(c.source, start))?.node;
+  /** Where the repeatable element whose source is at `start` again starts first; -1 if none is. */
+  // Those for the first characters of the last top-level element looked up (registered under them when it closes).
+  let prefix = 0;
+  let candidates: Array<{ source: string; start: number }> | undefined;
+  const repeated = (start: number): number => {
+    if (!reusable) return -1;
+    prefix = 0; // a hash of the first characters (equal hashes of different ones only add candidates)
+    for (let i = start, to = Math.min(start + REUSE_PREFIX, html.length); i < to; i++) prefix = (Math.imul(prefix, 31) + html.charCodeAt(i)) | 0;
+    candidates = reusable.get(prefix);
+    return candidates?.find((c) => html.startsWith(c.source, start))?.start ?? -1;
   };
 
   const appendText = (value: string, start: number, end: number, entity: boolean): void => {
@@ -136,7 +165,7 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
     } else {
       const into = parent();
       text = { nodeName: '#text', value, parentNode: into, sourceCodeLocation: location(start, end) } as HtmlText;
-      into.childNodes.push(text);
+      append(into, text);
     }
   };
 
@@ -149,17 +178,17 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
     if (!ORDINARY.has(tag)) outside();
     if (PARENTS[tag] ? !PARENTS[tag].includes(parentTag) : TABLE_PARTS.has(parentTag)) outside();
     if ((openP > 0 && CLOSES_P.has(tag)) || (tag === 'a' && openA > 0) || (HEADINGS.has(tag) && HEADINGS.has(parentTag))) outside();
-    const through = lookThrough !== undefined && built === 0 && !VOID.has(tag) && lookThrough(el);
-    const tree = built === 0 && !through && !VOID.has(tag) ? repeated(pos) : undefined;
-    if (tree) {
-      const stand = { nodeName: REPEAT, tree, sourceCodeLocation: location(pos, end + 1) } as Repeat;
-      root.childNodes.push(stand);
+    const through = top !== undefined && built === 0 && !VOID.has(tag) && top.lookThrough(el);
+    const repeats = built === 0 && !through && !VOID.has(tag) ? repeated(pos) : -1;
+    if (repeats >= 0) {
+      const stand: Repeat = { nodeName: REPEAT, repeats, sourceCodeLocation: location(pos, end + 1) };
+      append(root, stand);
       repeating = { el, stand };
     } else if (!through && !repeating) {
       const into = parent();
       el.parentNode = into;
       el.sourceCodeLocation = location(pos, end + 1);
-      into.childNodes.push(el);
+      append(into, el);
     }
     text = undefined;
     afterPreStart = tag === 'pre';
@@ -186,11 +215,11 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
       pos = end;
     },
     onopentagname(start, end) {
-      const tagName = intern(html.slice(start, end).toLowerCase());
+      const tagName = name(start, end);
       element = { nodeName: tagName, tagName, attrs: [], childNodes: [], namespaceURI: HTML_NS, parentNode: null, sourceCodeLocation: undefined } as unknown as HtmlElement;
     },
     onattribname(start, end) {
-      attrName = intern(html.slice(start, end).toLowerCase());
+      attrName = name(start, end);
       attrValue = '';
     },
     onattribdata(start, end) {
@@ -211,21 +240,22 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
       openElement(end);
     },
     onclosetag(start, end) {
-      const tag = html.slice(start, end).toLowerCase();
+      const tag = (current as HtmlElement).tagName;
       const closeEnd = html.indexOf('>', end);
-      if (closeEnd < 0 || !isTagAt(END_TAG, html, pos, closeEnd + 1) || stack.length === 1 || (current as HtmlElement).tagName !== tag) outside();
+      if (closeEnd < 0 || !isTagAt(END_TAG, html, pos, closeEnd + 1) || stack.length === 1 || end - start !== tag.length) outside();
+      if (!html.startsWith(tag, start) && html.slice(start, end).toLowerCase() !== tag) outside();
       if (repeating?.el === current) {
         repeating.stand.sourceCodeLocation!.endOffset = closeEnd + 1;
         repeating = undefined;
       } else if (current.sourceCodeLocation) {
         current.sourceCodeLocation.endOffset = closeEnd + 1;
-        if (reusable && built === 1 && !lookedThrough.has(current) && closeEnd + 1 - current.sourceCodeLocation.startOffset >= REUSE_PREFIX) {
-          const source = html.slice(current.sourceCodeLocation.startOffset, closeEnd + 1);
-          const key = source.slice(0, REUSE_PREFIX);
-          const list = reusable.get(key) ?? [];
+        if (reusable && built === 1 && !lookedThrough.has(current) && closeEnd + 1 - current.sourceCodeLocation.startOffset >= REUSE_PREFIX
+          && top!.repeatable(current as HtmlElement)) {
+          const list = candidates ?? [];
+          if (!candidates) reusable.set(prefix, list);
           if (list.length === 4) list.shift();
-          list.push({ source, node: current });
-          reusable.set(key, list);
+          const start = current.sourceCodeLocation.startOffset;
+          list.push({ source: html.slice(start, closeEnd + 1), start });
         }
       }
       if (tag === 'p') openP--;
@@ -243,7 +273,7 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
       if (!repeating) {
         const into = parent();
         const comment = { nodeName: '#comment', data: html.slice(start, end - offset), parentNode: into, sourceCodeLocation: location(pos, end + 1) } as HtmlComment;
-        into.childNodes.push(comment);
+        append(into, comment);
       }
       text = undefined;
       afterPreStart = false;
@@ -259,6 +289,7 @@ function parse(html: string, locations: 'all' | 'top' | 'none', lookThrough: ((e
   try {
     tokenizer.write(html);
     tokenizer.end();
+    if (top) deliver();
   } catch (e) {
     if (e instanceof OutsideSubset) return undefined;
     throw e;

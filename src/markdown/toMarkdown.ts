@@ -125,9 +125,19 @@ function inline(nodes: HtmlNode[]): string {
   return out;
 }
 
+const isSpaceOrTab = (c: number): boolean => c === 0x20 || c === 0x09;
+
+function trimSpacesAndTabs(s: string): string {
+  let from = 0;
+  let to = s.length;
+  while (from < to && isSpaceOrTab(s.charCodeAt(from))) from++;
+  while (to > from && isSpaceOrTab(s.charCodeAt(to - 1))) to--;
+  return from === 0 && to === s.length ? s : s.slice(from, to);
+}
+
 /** A paragraph's worth of inline content, trimmed the way markdown-it trims a paragraph. */
 function paragraph(nodes: HtmlNode[]): string {
-  let md = inline(nodes).replace(/^[ \t]+|[ \t]+$/g, '');
+  let md = trimSpacesAndTabs(inline(nodes));
   if (md.includes('\n')) md = md.replace(/[ \t]*\\\n[ \t]*/g, '\\\n');
   return protectEdgeSpaces(escapeLineStarts(md));
 }

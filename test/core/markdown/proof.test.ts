@@ -35,4 +35,16 @@ describe('Markdown proof, block by block', () => {
     assertExact('<ul><li>a<li>b</ul><ul><li>a<li>b</ul><p>x</p>');
     assertExact('<b>x<p>y</p>z<p>y</p>');
   });
+
+  it('a note that leaves the strict parser\'s subset part way is read again from its start, each block once', () => {
+    const long = '<p>A paragraph long enough to be <strong>read once</strong> when it repeats.</p>';
+    const html = `${long}\n${long}<p>short</p><p>short</p><p>x<div>y</div></p>${long}`;
+    const { blocks } = noteToMarkdown(html);
+    // parse5 reads the paragraph with a div in it as `<p>x</p><div>y</div><p></p>`.
+    assert.deepEqual(blocks.map((b) => [b.gap, b.html]), [['', long], ['\n', long], ['', '<p>short</p>'], ['', '<p>short</p>'], ['', '<p>x'], ['', 'y'], ['', long]]);
+    assert.deepEqual(blocks.map((b) => b.markdown), [
+      'A paragraph long enough to be **read once** when it repeats.', 'A paragraph long enough to be **read once** when it repeats.',
+      'short', 'short', 'x', 'y', 'A paragraph long enough to be **read once** when it repeats.',
+    ]);
+  });
 });

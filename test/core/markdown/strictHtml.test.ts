@@ -3,8 +3,8 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFragment } from 'parse5';
-import type { HtmlNode, HtmlParent } from '../../../src/markdown/htmlTree';
-import { parseStrictHtml, parseStrictTopLevel } from '../../../src/markdown/strictHtml';
+import type { HtmlElement, HtmlNode, HtmlParent } from '../../../src/markdown/htmlTree';
+import { parseStrictHtml, parseStrictTopLevel, type LocatedNode } from '../../../src/markdown/strictHtml';
 
 const DIR = join(__dirname, '../../fixtures/markdown-corpus');
 const corpus = readdirSync(DIR).filter((f) => f.endsWith('.html')).sort().map((f) => ({ name: f, html: readFileSync(join(DIR, f), 'utf8') }));
@@ -57,26 +57,40 @@ describe('strict HTML parser', () => {
     for (const html of cases) assertSameOrDeclined(html);
   });
 
-  it('gives top-level nodes with their offsets, equal sources sharing one tree', () => {
+  /** parseStrictTopLevel's nodes as it hands them over (every element repeatable), or undefined when it declines. */
+  function topLevel(html: string, lookThrough: (el: HtmlElement) => boolean): LocatedNode[] | undefined {
+    const out: LocatedNode[] = [];
+    return parseStrictTopLevel(html, { lookThrough, repeatable: () => true, each: (l) => out.push(l) }) ? out : undefined;
+  }
+
+  it('hands over top-level nodes with their offsets, each once complete', () => {
     const html = '<p>a<b>b</b></p>\n<p>a<b>b</b></p>x<!--c--><ul><li>y</li></ul>';
-    const located = parseStrictTopLevel(html, () => false)!;
-    assert.deepEqual(located.map((l) => html.slice(l.start, l.end)), ['<p>a<b>b</b></p>', '\n', '<p>a<b>b</b></p>', 'x', '<!--c-->', '<ul><li>y</li></ul>']);
-    assert.equal(located[0].node, located[2].node);
-    assert.deepEqual(shape(located.map((l) => l.node), false), shape(parseStrictHtml(html, false)!.childNodes, false));
-    assert.equal(parseStrictTopLevel('<p>a<div>b</div></p>', () => false), undefined);
-    // Long elements that repeat are read without being built again; the offsets are still each occurrence's.
+    const seen: string[] = [];
+    const located = parseStrictTopLevel(html, {
+      lookThrough: () => false,
+      repeatable: () => true,
+      each: (l) => seen.push(shape([l.node!], false).flat(9).join()),
+    });
+    assert.ok(located);
+    // Shapes taken when each node was handed over are the finished nodes' shapes.
+    assert.deepEqual(seen, shape(parseStrictHtml(html, false)!.childNodes, false).map((n) => [n].flat(9).join()));
+    assert.deepEqual(topLevel(html, () => false)!.map((l) => html.slice(l.start, l.end)), ['<p>a<b>b</b></p>', '\n', '<p>a<b>b</b></p>', 'x', '<!--c-->', '<ul><li>y</li></ul>']);
+    assert.equal(topLevel('<p>a<div>b</div></p>', () => false), undefined);
+    // Long repeatable elements that repeat are read without being built again; the offsets are still each occurrence's.
     const long = '<p>a paragraph long enough <b>to</b> be reused</p>';
     const longer = '<p>a paragraph long enough <b>to</b> be reused, and more</p>';
     const repeating = `${long}${longer}<div>${long}</div>${long}`;
-    const reread = parseStrictTopLevel(repeating, (el) => el.tagName === 'div')!;
+    const reread = topLevel(repeating, (el) => el.tagName === 'div')!;
     assert.deepEqual(reread.map((l) => repeating.slice(l.start, l.end)), [long, longer, long, long]);
-    assert.equal(reread[0].node, reread[2].node);
-    assert.equal(reread[0].node, reread[3].node);
-    assert.notEqual(reread[0].node, reread[1].node);
-    assert.deepEqual(shape(reread.map((l) => l.node), false), shape(parseStrictHtml(`${long}${longer}${long}${long}`, false)!.childNodes, false));
-    assert.equal(parseStrictTopLevel(`${long}${long.replace('</b>', '</b><div>x</div>')}`, () => false), undefined);
+    assert.deepEqual(reread.map((l) => l.node !== undefined), [true, true, false, false]);
+    assert.deepEqual(reread.map((l) => l.repeats), [undefined, undefined, 0, 0]);
+    assert.deepEqual(shape([reread[0].node!, reread[1].node!], false), shape(parseStrictHtml(`${long}${longer}`, false)!.childNodes, false));
+    const notRepeatable: LocatedNode[] = [];
+    assert.ok(parseStrictTopLevel(`${long}${long}`, { lookThrough: () => false, repeatable: () => false, each: (l) => notRepeatable.push(l) }));
+    assert.deepEqual(notRepeatable.map((l) => l.node !== undefined), [true, true]);
+    assert.equal(topLevel(`${long}${long.replace('</b>', '</b><div>x</div>')}`, () => false), undefined);
     const wrapped = '<div><div>a<p>b</p></div><p>c</p></div>';
-    const through = parseStrictTopLevel(wrapped, (el) => el.tagName === 'div')!;
+    const through = topLevel(wrapped, (el) => el.tagName === 'div')!;
     assert.deepEqual(through.map((l) => wrapped.slice(l.start, l.end)), ['a', '<p>b</p>', '<p>c</p>']);
   });
 });
