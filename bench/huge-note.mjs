@@ -1,10 +1,11 @@
 // Peak memory of the CLI when one huge file note is pushed to and pulled from our own sync server.
 // The server and every CLI command run in their own processes; the peak RSS printed is the CLI's alone
 // (process.resourceUsage().maxRSS, read as the process exits). Target: under ~3× the note's size.
-// Usage: npm run bench:huge [-- --mb 100] [-- --node /path/to/node]
+// With --trace, the RSS of the push and the pull is sampled every 5 ms from /proc and printed as a timeline (Linux).
+// Usage: npm run bench:huge [-- --mb 100] [-- --node /path/to/node] [-- --trace]
 import { spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { createReadStream, existsSync, openSync, writeSync, closeSync } from 'node:fs';
+import { createReadStream, existsSync, openSync, readFileSync, writeSync, closeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,6 +20,7 @@ const flag = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) 
 const MB = Number(flag('--mb', '100'));
 const NODE = flag('--node', process.execPath);
 const BYTES = MB * 1024 * 1024;
+const TRACE = argv.includes('--trace');
 
 const SERVER_RSS_FILE = join(OUT, `rss-server-${process.pid}.txt`);
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -60,7 +62,7 @@ async function sha256(file) {
 }
 
 /** Runs one CLI command; returns its stdout, peak RSS and wall time. */
-async function cli(args, { stdoutFile } = {}) {
+async function cli(args, { stdoutFile, trace = false } = {}) {
   const rssFile = join(OUT, `rss-${process.pid}.txt`);
   await rm(rssFile, { force: true });
   const started = Date.now();
@@ -72,13 +74,43 @@ async function cli(args, { stdoutFile } = {}) {
   let err = '';
   child.stdout.on('data', (d) => out.push(d));
   child.stderr.on('data', (d) => (err += d));
+  const samples = [];
+  const sampler = TRACE && trace ? setInterval(() => samples.push([Date.now() - started, rssOf(child.pid)]), 5) : undefined;
   const code = await new Promise((r) => child.on('exit', r));
+  clearInterval(sampler);
   const ms = Date.now() - started;
+  if (sampler) printTimeline(args[0], samples);
   if (code !== 0) throw new Error(`trilium-sync ${args[0]} exited with ${code}: ${err.trim()}`);
   const stdout = Buffer.concat(out);
   if (stdoutFile) await import('node:fs/promises').then((fs) => fs.writeFile(stdoutFile, stdout));
   const { rss, cpuMs } = JSON.parse(await readFile(rssFile, 'utf8'));
   return { stdout: stdout.length < 4096 ? stdout.toString('utf8') : '', rss, cpuMs, ms };
+}
+
+/** RSS of a running process in bytes, and the part of it that maps files (its code); 0 once it is gone. */
+function rssOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)[1]) * 1024;
+    return { rss: kb('VmRSS'), file: kb('RssFile') };
+  } catch {
+    return { rss: 0, file: 0 };
+  }
+}
+
+/** The samples where RSS moved by a tenth of the note or more since the last one printed, and the peak. */
+function printTimeline(command, samples) {
+  let shown = -Infinity;
+  let peak = [0, 0, 0];
+  const points = [];
+  for (const [t, { rss, file }] of samples) {
+    if (rss > peak[1]) peak = [t, rss, file];
+    if (rss && Math.abs(rss - shown) >= BYTES / 10) {
+      points.push(`${t}ms ${mb(rss)}`);
+      shown = rss;
+    }
+  }
+  console.log(`  trace of ${command}: ${points.join(' → ')}; sampled peak ${mb(peak[1])} (${mb(peak[2])} of it file-backed) at ${peak[0]} ms`);
 }
 
 function startServer(dataDir) {
@@ -113,16 +145,18 @@ async function main() {
     const created = await cli(['create', '--data', join(tmp, 'a'), '--parent', 'root', '--title', 'Huge file', '--type', 'file',
       '--mime', 'application/octet-stream', '--content-file', file]);
     const noteId = created.stdout.trim();
-    const push = await cli(['sync', '--data', join(tmp, 'a')]);
-    const pull = await cli(['setup', '--server', url, '--data', join(tmp, 'b')]);
+    const push = await cli(['sync', '--data', join(tmp, 'a')], { trace: true });
+    const pull = await cli(['setup', '--server', url, '--data', join(tmp, 'b')], { trace: true });
     const verify = await cli(['verify', '--data', join(tmp, 'b')]);
     const copy = join(tmp, 'pulled.bin');
     await cli(['cat', noteId, '--data', join(tmp, 'b')], { stdoutFile: copy });
     const same = (await sha256(copy)) === fileHash;
     const line = (name, r) => `  ${name.padEnd(34)} peak RSS ${mb(r.rss).padStart(7)}  = ${(r.rss / BYTES).toFixed(2)}× the note  (${(r.ms / 1000).toFixed(1)} s, CPU ${(r.cpuMs / 1000).toFixed(1)} s)`;
+    // what the note adds to the process's own size (the small setup's peak): whole copies of the note held at once
+    const above = (r) => `; above the small setup's peak: ${((r.rss - base.rss) / BYTES).toFixed(2)}× the note`;
     console.log(line('setup of the small document', base));
-    console.log(line(`push (sync with the ${MB} MB note)`, push));
-    console.log(line(`pull (setup with the ${MB} MB note)`, pull));
+    console.log(line(`push (sync with the ${MB} MB note)`, push) + above(push));
+    console.log(line(`pull (setup with the ${MB} MB note)`, pull) + above(pull));
     const worst = Math.max(push.rss, pull.rss) / BYTES;
     console.log(`  1/5/15-min load average at the end: ${loadavg().map((x) => x.toFixed(1)).join('/')} on ${cpus().length} cores`);
     console.log(`  target: under ~3× in both directions${worst < 3 ? '' : '  ABOVE TARGET'}; pulled bytes ${same ? 'identical' : 'DIFFER'}; verify: ${verify.stdout.trim().split('\n')[0]}`);

@@ -171,8 +171,12 @@ export class ProtocolClient {
     const path = `/api/sync/changed?instanceId=${encodeURIComponent(instanceId)}&lastEntityChangeId=${lastEntityChangeId}&logMarkerId=${randomString(10)}`;
     // A page holding a huge blob is read as it arrives (recordsJsonReader.ts); HTML and errors are collected as usual.
     let reader: RecordsJsonReader | undefined;
-    const bodySink = (status: number, headers: Record<string, string>) => (status >= 200 && status <= 299 && !(headers['content-type'] ?? '').includes('text/html')
-      ? (reader = new RecordsJsonReader('GET /api/sync/changed')) : undefined);
+    const bodySink = (status: number, headers: Record<string, string>) => {
+      if (status < 200 || status > 299 || (headers['content-type'] ?? '').includes('text/html')) return undefined;
+      reader = new RecordsJsonReader('GET /api/sync/changed');
+      reader.expect(Number(headers['content-length'] ?? 0));
+      return reader;
+    };
     const res = await this.send({ method: 'GET', path, signal, bodySink });
     const json = asJson && reader && res.status !== 204 && reader.bytes >= JSON_PAGE_MIN_BYTES ? reader.unscanned() : undefined;
     const tail = json && readPageTail(json);

@@ -1,8 +1,11 @@
 // A blob of many megabytes goes in through the slices table: byte for byte (NULs, invalid UTF-8), as a BLOB, in the
-// initial load and after it; a pulled blob's resizable memory is given back; a failed batch leaves nothing behind.
+// initial load and after it; a pulled blob's resizable memory is given back; a failed batch leaves nothing behind;
+// slices are joined in the order of their keys, whatever order they were staged in.
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
 import { createReplica, type Replica } from '../../../src/storage';
-import { LARGE_BLOB_BYTES } from '../../../src/storage/apply/largeBlobs';
+import { openConnection } from '../../../src/storage/db';
+import { createSlicesTable, insertJoinedSlices, LARGE_BLOB_BYTES } from '../../../src/storage/apply/largeBlobs';
 import type { SyncRecord } from '../../../src/storage/types';
 import { cleanupDirs, rawAll, tempDir } from './helpers';
 import { awkwardBytes } from '../../shared/awkwardBytes';
@@ -80,6 +83,29 @@ describe('storage: large blobs', function () {
       assert.ok((await stored(r, dir, 'n1', 'b1')).bytes.equals(ok), 'the slices table starts empty again');
     } finally {
       await r.close();
+    }
+  });
+
+  it('joins slices in the order of their keys, not the order they were staged in', async () => {
+    const dir = tempDir();
+    const c = await openConnection(path.join(dir, 'slices.db'), { create: true });
+    try {
+      await c.exec('CREATE TABLE blobs (blobId TEXT PRIMARY KEY, content BLOB); PRAGMA main.cache_size = -3000');
+      // slices larger than a page (overflow pages), staged last first and then shuffled
+      const slice = 5000;
+      const bytes = awkwardBytes(41 * slice + 17);
+      const keys = Array.from({ length: Math.ceil(bytes.length / slice) }, (_, n) => n).reverse();
+      for (let i = keys.length - 1; i > 0; i -= 3) [keys[i], keys[i - 1]] = [keys[i - 1], keys[i]];
+      await createSlicesTable(c);
+      for (const n of keys) await c.run('INSERT INTO temp.blob_slices (n, slice) VALUES (?, ?)', [n, bytes.subarray(n * slice, (n + 1) * slice)]);
+      await insertJoinedSlices(c, 'INSERT OR REPLACE', 'blobs', ['blobId', 'content'], ['b1', null], 1);
+      const row = await c.get<{ type: string; content: Buffer }>("SELECT typeof(content) AS type, content FROM blobs WHERE blobId = 'b1'");
+      assert.equal(row?.type, 'blob');
+      assert.ok(row.content.equals(bytes), 'byte for byte, in key order');
+      assert.deepEqual(await c.all('SELECT n FROM temp.blob_slices'), [], 'the slices are gone');
+      assert.equal((await c.get<{ cache_size: number }>('PRAGMA main.cache_size'))?.cache_size, -3000, 'the page cache has its size again');
+    } finally {
+      await c.close();
     }
   });
 });

@@ -55,6 +55,23 @@ describe('large blobs in sync JSON', () => {
     assert.deepEqual(body, page);
   });
 
+  it('scans a body announced longer than the threshold from its first byte, and reads it the same', () => {
+    const reader = new RecordsJsonReader('GET /api/sync/changed', 1024, 4096);
+    reader.expect(text.length);
+    reader.write(text.subarray(0, 100));
+    assert.equal(reader.unscanned(), undefined, 'the first piece was scanned, not held');
+    for (let i = 100; i < text.length; i += 4093) reader.write(text.subarray(i, i + 4093));
+    reader.end();
+    const body = reader.result<{ entityChanges: SyncRecord[] }>('entityChanges');
+    assert.ok((body.entityChanges[1].entity!.content as Buffer).equals(bytes));
+    assert.deepEqual(body.entityChanges[2], page.entityChanges[2]);
+
+    const small = new RecordsJsonReader('GET /api/sync/changed', text.length, 4096);
+    small.expect(text.length); // not longer than the threshold: held as it came
+    small.write(text);
+    assert.deepEqual(small.unscanned(), [text]);
+  });
+
   it('keeps a long string that is not a "content" value as text', () => {
     const other = { entityChanges: [noteRecord(1, 'x'.repeat(10_000))], lastEntityChangeId: 1 };
     const body = readInPieces(Buffer.from(JSON.stringify(other)), 1000);
