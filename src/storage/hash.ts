@@ -1,5 +1,6 @@
 // Trilium's hash formulas (SYNC-PROTOCOL.md §6).
 import { createHash } from 'node:crypto';
+import { hashOfUtf8Bytes } from './largeTextHash';
 import type { Row, SqlValue } from './types';
 import type { TableDef } from './profiles';
 
@@ -32,8 +33,14 @@ export function entityHash(table: TableDef, row: Record<string, SqlValue | undef
   return hash(s).substring(0, 10);
 }
 
+/** Binary contents from this size on are hashed a slice at a time (the same digest, without whole-string copies). */
+const LARGE_CONTENT_BYTES = 1 << 20;
+
 /** Blob hash: hash(blobId|content[|textRepresentation]), not truncated. */
 export function blobHash(blobId: string, content: string | Buffer | null, textRepresentation?: string | null): string {
+  if (Buffer.isBuffer(content) && content.length >= LARGE_CONTENT_BYTES) {
+    return hashOfUtf8Bytes(`${blobId}|`, content, textRepresentation ? `|${textRepresentation}` : '');
+  }
   const text = content === null ? 'null' : Buffer.isBuffer(content) ? content.toString('utf8') : content;
   let s = `${blobId}|${text}`;
   if (textRepresentation) s += `|${textRepresentation}`;
