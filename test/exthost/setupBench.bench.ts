@@ -7,6 +7,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
+import { functionsInWindow, HostStallMonitor, threadPriorities } from './hostStalls';
 import { cpuBetween, cpuSnapshot } from './procCpu';
 import { activate } from './uiFixture';
 
@@ -24,26 +25,7 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
     await mkdtemp(join(tmpdir(), 'trilium-setup-bench-'));
     const api = await activate();
     await vscode.workspace.getConfiguration('trilium').update('sync.autoSync', false, vscode.ConfigurationTarget.Global);
-    let ticks = 0;
-    let longestBusy = 0;
-    let longestGap = 0;
-    let lastElu = performance.eventLoopUtilization();
-    let last = performance.now();
-    // the thread's own CPU time between ticks where Node can tell it (Node ≥ 23.9): what ran on it, without the time
-    // the OS gave other processes in the middle of a task, which the event-loop utilization also counts
-    const threadCpu = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
-    const cpuMs = () => { const u = threadCpu!.call(process); return (u.user + u.system) / 1000; };
-    let longestCpu = 0;
-    let lastCpu = threadCpu ? cpuMs() : 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      longestBusy = Math.max(longestBusy, performance.eventLoopUtilization(lastElu).active);
-      longestGap = Math.max(longestGap, now - last);
-      lastElu = performance.eventLoopUtilization();
-      if (threadCpu) { const c = cpuMs(); longestCpu = Math.max(longestCpu, c - lastCpu); lastCpu = c; }
-      last = now;
-      ticks++;
-    }, 10);
+    const stalls = new HostStallMonitor();
     // TRILIUM_BENCH_CPU_PROFILE=FILE: a CPU profile of the extension host's thread during the set-up
     const profileFile = process.env.TRILIUM_BENCH_CPU_PROFILE;
     const inspector = profileFile ? new Session() : undefined;
@@ -58,20 +40,26 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
     let pullEndedAt: number | undefined;
     const progressSub = api.services.session.onDidProgress((p) => {
       if (p.phase === 'check' && pullEndedAt === undefined) pullEndedAt = performance.now();
+      stalls.label = `${p.phase}, ${p.pulled} changes pulled`;
     });
     const cpuBefore = cpuSnapshot();
     const ownCpu = process.cpuUsage();
+    // only the set-up in the stretches: the /proc scans of cpuSnapshot take the thread for tens of ms themselves
+    stalls.label = 'the command, before its first progress';
+    stalls.start();
     const t0 = performance.now();
     const ok = await vscode.commands.executeCommand<boolean>('trilium.setupFromServer', { serverUrl, password });
     const ms = performance.now() - t0;
+    const summary = stalls.stop();
     const own = process.cpuUsage(ownCpu);
     const cpu = cpuBetween(cpuBefore, cpuSnapshot());
-    clearInterval(timer);
     progressSub.dispose();
+    let running: string[] | undefined;
     if (inspector) {
-      const { profile } = await post('Profiler.stop') as { profile: unknown };
+      const { profile } = await post('Profiler.stop') as { profile: Parameters<typeof functionsInWindow>[0] };
       await writeFile(profileFile!, JSON.stringify(profile));
       inspector.disconnect();
+      if (summary.longest) running = functionsInWindow(profile, summary.longest.fromUs, summary.longest.toUs);
     }
     assert.strictEqual(ok, true);
     const replica = api.services.session.requireReplica();
@@ -80,7 +68,13 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
       notes: counts.notes, driver: replica.driver.name, sqlite: replica.driver.sqliteVersion, node: process.version, vscode: vscode.version,
     });
     if (pullEndedAt !== undefined) report('from the content check to "synced"', t0 + ms - pullEndedAt);
-    report('extension host: longest busy stretch between 10 ms timer ticks', longestBusy, { longestGapMs: Math.round(longestGap), ticks, ...(threadCpu ? { longestThreadCpuMs: Math.round(longestCpu) } : {}) });
+    const l = summary.longest;
+    const round = (x: number | undefined) => (x === undefined ? undefined : Math.round(x));
+    report('extension host: longest busy stretch between 10 ms timer ticks', l?.busyMs ?? 0, {
+      longestGapMs: round(summary.longestGapMs), ticks: summary.ticks, over50: summary.over50, p99BusyMs: round(summary.p99BusyMs),
+      threadCpuMs: round(l?.threadCpuMs), waitedForCoreMs: round(l?.waitedForCoreMs), during: l?.label, running,
+      priorities: threadPriorities(),
+    });
     report('cpu during the set-up', (own.user + own.system) / 1000, { byRole: cpu });
   });
 });

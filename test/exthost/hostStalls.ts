@@ -1,0 +1,142 @@
+// The extension host's thread between the ticks of a 10 ms timer: how long it was busy at a stretch (wall time in
+// JavaScript, event-loop utilization), how much of that its own CPU was (process.threadCpuUsage, Node ≥ 23.9), how
+// long it waited for a core (Linux's /proc/thread-self/schedstat), and what it was doing then (a label the caller
+// sets, and with a CPU profile the functions that ran in the stretch).
+import { readdirSync, readFileSync } from 'fs';
+import { performance } from 'perf_hooks';
+
+export interface Stretch {
+  /** wall time the event loop was busy between two ticks */
+  busyMs: number;
+  gapMs: number;
+  /** this thread's CPU time between the ticks, where Node can tell it */
+  threadCpuMs?: number;
+  /** time this thread was ready to run but waited for a core between the ticks, where Linux tells it */
+  waitedForCoreMs?: number;
+  label: string;
+  /** the stretch's window on the monotonic clock of CPU profiles (µs) */
+  fromUs: number;
+  toUs: number;
+}
+
+export interface StallSummary {
+  ticks: number;
+  longest: Stretch | undefined;
+  longestGapMs: number;
+  /** stretches at or over 50 ms */
+  over50: number;
+  /** the 99th percentile of the busy stretches */
+  p99BusyMs: number;
+}
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Run time and run-queue wait of this thread so far, in ms, from /proc/thread-self/schedstat; undefined elsewhere. */
+function schedstat(): { runMs: number; waitMs: number } | undefined {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { runMs: run / 1e6, waitMs: wait / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
+export class HostStallMonitor {
+  label = 'starting';
+  private readonly threadCpu = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+  private readonly busy: number[] = [];
+  private longest: Stretch | undefined;
+  private longestGapMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  start(): void {
+    let lastElu = performance.eventLoopUtilization();
+    let last = performance.now();
+    let lastUs = nowUs();
+    let lastCpu = this.cpuMs();
+    let lastSched = schedstat();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const us = nowUs();
+      const busyMs = performance.eventLoopUtilization(lastElu).active;
+      const cpu = this.cpuMs();
+      const sched = schedstat();
+      const gapMs = now - last;
+      this.busy.push(busyMs);
+      this.longestGapMs = Math.max(this.longestGapMs, gapMs);
+      if (!this.longest || busyMs > this.longest.busyMs) {
+        this.longest = {
+          busyMs, gapMs, label: this.label, fromUs: lastUs, toUs: us,
+          threadCpuMs: cpu !== undefined && lastCpu !== undefined ? cpu - lastCpu : undefined,
+          waitedForCoreMs: sched && lastSched ? sched.waitMs - lastSched.waitMs : undefined,
+        };
+      }
+      lastElu = performance.eventLoopUtilization();
+      last = now;
+      lastUs = us;
+      lastCpu = cpu;
+      lastSched = sched;
+    }, 10);
+  }
+
+  stop(): StallSummary {
+    clearInterval(this.timer);
+    const sorted = [...this.busy].sort((a, b) => a - b);
+    return {
+      ticks: this.busy.length,
+      longest: this.longest,
+      longestGapMs: this.longestGapMs,
+      over50: this.busy.filter((b) => b >= 50).length,
+      p99BusyMs: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] : 0,
+    };
+  }
+
+  private cpuMs(): number | undefined {
+    if (!this.threadCpu) return undefined;
+    const u = this.threadCpu.call(process);
+    return (u.user + u.system) / 1000;
+  }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The functions a CPU profile saw running in a window (µs, the profile's clock), most time first, as "name (file:line) ms". */
+export function functionsInWindow(profile: CpuProfile, fromUs: number, toUs: number, top = 6): string[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const ms = new Map<string, number>();
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i];
+    const next = i + 1 < profile.timeDeltas.length ? profile.timeDeltas[i + 1] : 0;
+    if (t < fromUs || t > toUs) continue;
+    const f = byId.get(profile.samples[i]);
+    if (!f) continue;
+    const file = f.url ? `${f.url.split('/').pop()}:${f.lineNumber + 1}` : '';
+    const key = `${f.functionName || '(anonymous)'}${file ? ` (${file})` : ''}`;
+    ms.set(key, (ms.get(key) ?? 0) + next / 1000);
+  }
+  return [...ms].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${k} ${v.toFixed(1)} ms`);
+}
+
+/** The nice value of each of this process's threads, by thread name: what priorities a run used (Linux). */
+export function threadPriorities(): { host: number; others: Record<string, number[]> } | undefined {
+  try {
+    const out: Record<string, number[]> = {};
+    let host = NaN;
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      if (Number(tid) === process.pid) host = nice;
+      else (out[name] ??= []).push(nice);
+    }
+    return { host, others: out };
+  } catch {
+    return undefined;
+  }
+}
