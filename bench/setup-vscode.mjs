@@ -126,7 +126,14 @@ try {
     console.log(`  extension host: longest busy stretch ${stall.ms} ms wall (target < 50 ms); in it the thread's own CPU ${known(stall.threadCpuMs)}, ` +
       `waiting for a core ${known(stall.waitedForCoreMs)}; during: ${stall.during ?? 'n/a'}`);
     console.log(`    ${stall.ticks} ticks of 10 ms, ${stall.over50} stretches ≥ 50 ms, 99th percentile ${stall.p99BusyMs} ms, longest timer gap ${stall.longestGapMs} ms`);
+    console.log(`    the longest stretch began ${stall.longestFromMs} ms into the set-up`);
+    for (const sp of stall.spawns ?? []) console.log(`    the extension host started a process at ${sp.atMs} ms, holding its thread ${sp.ms} ms: ${sp.command} (from ${sp.from})`);
     if (stall.running) console.log(`    running on the host's thread then (CPU profile): ${stall.running.join('; ') || 'no samples'}`);
+    const most = stall.mostCpu;
+    if (most) {
+      console.log(`    the stretch with the most CPU of the host's thread: ${most.threadCpuMs} ms CPU in ${most.busyMs} ms wall; during: ${most.during}`);
+      if (most.running) console.log(`      running then (CPU profile): ${most.running.join('; ') || 'no samples'}`);
+    }
     if (stall.priorities) {
       const others = Object.entries(stall.priorities.others).map(([name, nices]) => `${name} ${[...new Set(nices)].join('/')}`).join(', ');
       console.log(`    nice of the extension host's threads: main ${stall.priorities.host}; ${others}`);

@@ -22,6 +22,8 @@ export interface Stretch {
 export interface StallSummary {
   ticks: number;
   longest: Stretch | undefined;
+  /** the stretch with the most CPU of this thread's own (where Node can tell it) */
+  mostCpu: Stretch | undefined;
   longestGapMs: number;
   /** stretches at or over 50 ms */
   over50: number;
@@ -46,6 +48,7 @@ export class HostStallMonitor {
   private readonly threadCpu = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
   private readonly busy: number[] = [];
   private longest: Stretch | undefined;
+  private mostCpu: Stretch | undefined;
   private longestGapMs = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -64,13 +67,13 @@ export class HostStallMonitor {
       const gapMs = now - last;
       this.busy.push(busyMs);
       this.longestGapMs = Math.max(this.longestGapMs, gapMs);
-      if (!this.longest || busyMs > this.longest.busyMs) {
-        this.longest = {
-          busyMs, gapMs, label: this.label, fromUs: lastUs, toUs: us,
-          threadCpuMs: cpu !== undefined && lastCpu !== undefined ? cpu - lastCpu : undefined,
-          waitedForCoreMs: sched && lastSched ? sched.waitMs - lastSched.waitMs : undefined,
-        };
-      }
+      const stretch: Stretch = {
+        busyMs, gapMs, label: this.label, fromUs: lastUs, toUs: us,
+        threadCpuMs: cpu !== undefined && lastCpu !== undefined ? cpu - lastCpu : undefined,
+        waitedForCoreMs: sched && lastSched ? sched.waitMs - lastSched.waitMs : undefined,
+      };
+      if (!this.longest || busyMs > this.longest.busyMs) this.longest = stretch;
+      if (stretch.threadCpuMs !== undefined && (!this.mostCpu || stretch.threadCpuMs > this.mostCpu.threadCpuMs!)) this.mostCpu = stretch;
       lastElu = performance.eventLoopUtilization();
       last = now;
       lastUs = us;
@@ -85,6 +88,7 @@ export class HostStallMonitor {
     return {
       ticks: this.busy.length,
       longest: this.longest,
+      mostCpu: this.mostCpu,
       longestGapMs: this.longestGapMs,
       over50: this.busy.filter((b) => b >= 50).length,
       p99BusyMs: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] : 0,
@@ -139,4 +143,43 @@ export function threadPriorities(): { host: number; others: Record<string, numbe
   } catch {
     return undefined;
   }
+}
+
+export interface SpawnRecord {
+  /** ms from the start of the recording */
+  atMs: number;
+  /** how long the spawn call held the thread (libuv waits there until the child has started its program) */
+  ms: number;
+  command: string;
+  /** the innermost frames that called it */
+  from: string;
+}
+
+/**
+ * Records every child process this extension host starts until the returned function is called: spawning holds the
+ * thread until the child runs, so on a busy machine a spawn (VS Code's file search starting ripgrep) is a long stall.
+ */
+export function recordSpawns(): () => SpawnRecord[] {
+  const cp = require('child_process') as typeof import('child_process');
+  const { syncBuiltinESMExports } = require('module') as { syncBuiltinESMExports: () => void };
+  const original = cp.spawn;
+  const records: SpawnRecord[] = [];
+  const t0 = performance.now();
+  cp.spawn = function (this: unknown, ...args: unknown[]) {
+    const start = performance.now();
+    try {
+      return (original as (...a: unknown[]) => ReturnType<typeof original>).apply(this, args);
+    } finally {
+      const end = performance.now();
+      const rest = Array.isArray(args[1]) ? (args[1] as string[]).slice(0, 3).join(' ') : '';
+      const from = (new Error().stack ?? '').split('\n').slice(2, 6).map((l) => l.trim().replace(/^at /, '').replace(/\(.*\/([^/]+:\d+):\d+\)$/, '($1)')).join(' < ');
+      records.push({ atMs: Math.round(start - t0), ms: Math.round(end - start), command: `${String(args[0]).split('/').pop()} ${rest}`.trim(), from });
+    }
+  } as typeof cp.spawn;
+  syncBuiltinESMExports();
+  return () => {
+    cp.spawn = original;
+    syncBuiltinESMExports();
+    return records;
+  };
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { functionsInWindow, HostStallMonitor, threadPriorities } from './hostStalls';
+import { functionsInWindow, HostStallMonitor, recordSpawns, threadPriorities } from './hostStalls';
 import { cpuBetween, cpuSnapshot } from './procCpu';
 import { activate } from './uiFixture';
 
@@ -46,20 +46,25 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
     const ownCpu = process.cpuUsage();
     // only the set-up in the stretches: the /proc scans of cpuSnapshot take the thread for tens of ms themselves
     stalls.label = 'the command, before its first progress';
+    const stopRecordingSpawns = recordSpawns();
     stalls.start();
     const t0 = performance.now();
+    const t0Us = Number(process.hrtime.bigint() / 1000n);
     const ok = await vscode.commands.executeCommand<boolean>('trilium.setupFromServer', { serverUrl, password });
     const ms = performance.now() - t0;
     const summary = stalls.stop();
+    const spawns = stopRecordingSpawns();
     const own = process.cpuUsage(ownCpu);
     const cpu = cpuBetween(cpuBefore, cpuSnapshot());
     progressSub.dispose();
     let running: string[] | undefined;
+    let runningMostCpu: string[] | undefined;
     if (inspector) {
       const { profile } = await post('Profiler.stop') as { profile: Parameters<typeof functionsInWindow>[0] };
       await writeFile(profileFile!, JSON.stringify(profile));
       inspector.disconnect();
       if (summary.longest) running = functionsInWindow(profile, summary.longest.fromUs, summary.longest.toUs);
+      if (summary.mostCpu) runningMostCpu = functionsInWindow(profile, summary.mostCpu.fromUs, summary.mostCpu.toUs);
     }
     assert.strictEqual(ok, true);
     const replica = api.services.session.requireReplica();
@@ -73,7 +78,8 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
     report('extension host: longest busy stretch between 10 ms timer ticks', l?.busyMs ?? 0, {
       longestGapMs: round(summary.longestGapMs), ticks: summary.ticks, over50: summary.over50, p99BusyMs: round(summary.p99BusyMs),
       threadCpuMs: round(l?.threadCpuMs), waitedForCoreMs: round(l?.waitedForCoreMs), during: l?.label, running,
-      priorities: threadPriorities(),
+      priorities: threadPriorities(), spawns, longestFromMs: l && Math.round((l.fromUs - t0Us) / 1000),
+      mostCpu: summary.mostCpu && { busyMs: round(summary.mostCpu.busyMs), threadCpuMs: round(summary.mostCpu.threadCpuMs), during: summary.mostCpu.label, running: runningMostCpu },
     });
     report('cpu during the set-up', (own.user + own.system) / 1000, { byRole: cpu });
   });
