@@ -13,7 +13,7 @@
 //   --server-nice N: runs the sync server N nice steps below this script (default 0). In real use the server is on
 //   another machine; here it shares the cores. Both the CLI and VS Code set up from that one server process.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +39,22 @@ if (!existsSync(path.join(serverDir, 'document.db'))) {
 const target = selectVscodeTargets(VSCODE)[0];
 const nodeForTarget = target.node === 'node-24' ? node24Bin() : process.execPath;
 const serverArgs = [path.join(ROOT, 'dist', 'server.js'), '--data', serverDir, '--port', '0', '--password', PASSWORD];
-// through nice(1), so that every thread of the server starts at that priority
+// --server-nice: through nice(1), so that every thread of the server starts at that priority, and in a session of its
+// own whose nice is set too: where Linux groups the scheduling by session (autogroup), a process's nice counts only
+// against the processes of its own session.
 const server = SERVER_NICE > 0
-  ? spawn('nice', ['-n', String(SERVER_NICE), process.execPath, ...serverArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  ? spawn('nice', ['-n', String(SERVER_NICE), process.execPath, ...serverArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
   : spawn(process.execPath, serverArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+process.on('exit', () => server.kill('SIGTERM'));
+let serverGroup = '';
+if (SERVER_NICE > 0) {
+  try {
+    writeFileSync(`/proc/${server.pid}/autogroup`, String(SERVER_NICE));
+    serverGroup = `, its session's scheduling group ${readFileSync(`/proc/${server.pid}/autogroup`, 'utf8').trim()}`;
+  } catch {
+    serverGroup = ', no session scheduling group (no autogroup here)';
+  }
+}
 const url = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (d) => {
@@ -74,7 +86,7 @@ const niceOf = (pid) => {
     return undefined;
   }
 };
-const priorities = `OS priorities (nice): this script ${niceOf(process.pid) ?? '?'}, the sync server ${niceOf(server.pid) ?? '?'}` +
+const priorities = `OS priorities (nice): this script ${niceOf(process.pid) ?? '?'}, the sync server ${niceOf(server.pid) ?? '?'}${serverGroup}` +
   `${SERVER_NICE > 0 ? ` (--server-nice ${SERVER_NICE}: in real use it runs on another machine)` : ''}; ` +
   `the replica worker TRILIUM_WORKER_NICE=${process.env.TRILIUM_WORKER_NICE ?? '(default)'} steps below its host, in the CLI and in VS Code alike`;
 console.log(priorities);
@@ -126,8 +138,10 @@ try {
     console.log(`  extension host: longest busy stretch ${stall.ms} ms wall (target < 50 ms); in it the thread's own CPU ${known(stall.threadCpuMs)}, ` +
       `waiting for a core ${known(stall.waitedForCoreMs)}; during: ${stall.during ?? 'n/a'}`);
     console.log(`    ${stall.ticks} ticks of 10 ms, ${stall.over50} stretches ≥ 50 ms, 99th percentile ${stall.p99BusyMs} ms, longest timer gap ${stall.longestGapMs} ms`);
-    console.log(`    the longest stretch began ${stall.longestFromMs} ms into the set-up`);
-    for (const sp of stall.spawns ?? []) console.log(`    the extension host started a process at ${sp.atMs} ms, holding its thread ${sp.ms} ms: ${sp.command} (from ${sp.from})`);
+    console.log(`    the longest stretch began ${stall.longestFromMs} ms into the set-up; ` + (stall.settled
+      ? `the set-up began after VS Code's start-up work in the extension host had settled (${stall.settled.quiet ? 'quiet' : 'NOT quiet'} after ${stall.settled.waitedMs} ms; TRILIUM_BENCH_SETTLE=0 to start at once)`
+      : 'the set-up began right after the extension activated (TRILIUM_BENCH_SETTLE=0)'));
+    for (const sp of stall.spawns ?? []) console.log(`    the extension host started a process ${Math.abs(sp.atMs)} ms ${sp.atMs < 0 ? "before" : "into"} the set-up, holding its thread ${sp.ms} ms: ${sp.command} (from ${sp.from})`);
     if (stall.running) console.log(`    running on the host's thread then (CPU profile): ${stall.running.join('; ') || 'no samples'}`);
     const most = stall.mostCpu;
     if (most) {

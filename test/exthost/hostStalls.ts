@@ -163,23 +163,47 @@ export function recordSpawns(): () => SpawnRecord[] {
   const cp = require('child_process') as typeof import('child_process');
   const { syncBuiltinESMExports } = require('module') as { syncBuiltinESMExports: () => void };
   const original = cp.spawn;
-  const records: SpawnRecord[] = [];
+  // the calling frames are formatted at the end: formatting a stack in the extension host (VS Code maps its frames)
+  // would hold the thread for tens of ms in the middle of the set-up
+  const records: (Omit<SpawnRecord, 'from'> & { caller: Error })[] = [];
   const t0 = performance.now();
   cp.spawn = function (this: unknown, ...args: unknown[]) {
+    const caller = new Error();
     const start = performance.now();
     try {
       return (original as (...a: unknown[]) => ReturnType<typeof original>).apply(this, args);
     } finally {
       const end = performance.now();
       const rest = Array.isArray(args[1]) ? (args[1] as string[]).slice(0, 3).join(' ') : '';
-      const from = (new Error().stack ?? '').split('\n').slice(2, 6).map((l) => l.trim().replace(/^at /, '').replace(/\(.*\/([^/]+:\d+):\d+\)$/, '($1)')).join(' < ');
-      records.push({ atMs: Math.round(start - t0), ms: Math.round(end - start), command: `${String(args[0]).split('/').pop()} ${rest}`.trim(), from });
+      records.push({ atMs: Math.round(start - t0), ms: Math.round(end - start), command: `${String(args[0]).split('/').pop()} ${rest}`.trim(), caller });
     }
   } as typeof cp.spawn;
   syncBuiltinESMExports();
   return () => {
     cp.spawn = original;
     syncBuiltinESMExports();
-    return records;
+    return records.map(({ caller, ...r }) => ({
+      ...r,
+      from: (caller.stack ?? '').split('\n').slice(2, 6).map((l) => l.trim().replace(/^at /, '').replace(/\(.*\/([^/]+:\d+):\d+\)$/, '($1)')).join(' < '),
+    }));
   };
+}
+
+/**
+ * Waits until this thread has been quiet (event-loop utilization under `busyShare`) for `quietMs` at a stretch, or
+ * `maxMs` have passed: VS Code's own start-up work in the extension host (the file searches of `workspaceContains`
+ * activation events start ripgrep) is then over. Resolves to how long it waited, and whether it became quiet.
+ */
+export async function settle(quietMs = 2000, busyShare = 0.1, maxMs = 60_000): Promise<{ waitedMs: number; quiet: boolean }> {
+  const start = performance.now();
+  let quietSince = start;
+  let last = performance.eventLoopUtilization();
+  while (performance.now() - start < maxMs) {
+    await new Promise((r) => setTimeout(r, 250));
+    const elu = performance.eventLoopUtilization(last);
+    last = performance.eventLoopUtilization();
+    if (elu.utilization > busyShare) quietSince = performance.now();
+    else if (performance.now() - quietSince >= quietMs) return { waitedMs: Math.round(performance.now() - start), quiet: true };
+  }
+  return { waitedMs: Math.round(performance.now() - start), quiet: false };
 }
