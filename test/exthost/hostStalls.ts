@@ -156,10 +156,10 @@ export interface SpawnRecord {
 }
 
 /**
- * Records every child process this extension host starts until the returned function is called: spawning holds the
+ * Records every child process this extension host starts until stop() is called: spawning holds the
  * thread until the child runs, so on a busy machine a spawn (VS Code's file search starting ripgrep) is a long stall.
  */
-export function recordSpawns(): () => SpawnRecord[] {
+export function recordSpawns(): { lastAt: () => number | undefined; stop: () => SpawnRecord[] } {
   const cp = require('child_process') as typeof import('child_process');
   const { syncBuiltinESMExports } = require('module') as { syncBuiltinESMExports: () => void };
   const original = cp.spawn;
@@ -179,7 +179,7 @@ export function recordSpawns(): () => SpawnRecord[] {
     }
   } as typeof cp.spawn;
   syncBuiltinESMExports();
-  return () => {
+  const stop = () => {
     cp.spawn = original;
     syncBuiltinESMExports();
     return records.map(({ caller, ...r }) => ({
@@ -187,23 +187,31 @@ export function recordSpawns(): () => SpawnRecord[] {
       from: (caller.stack ?? '').split('\n').slice(2, 6).map((l) => l.trim().replace(/^at /, '').replace(/\(.*\/([^/]+:\d+):\d+\)$/, '($1)')).join(' < '),
     }));
   };
+  /** performance.now() of the latest spawn */
+  const lastAt = () => (records.length ? t0 + records[records.length - 1].atMs : undefined);
+  return { lastAt, stop };
 }
 
 /**
- * Waits until this thread has been quiet (event-loop utilization under `busyShare`) for `quietMs` at a stretch, or
- * `maxMs` have passed: VS Code's own start-up work in the extension host (the file searches of `workspaceContains`
- * activation events start ripgrep) is then over. Resolves to how long it waited, and whether it became quiet.
+ * Waits for VS Code's own start-up work in the extension host to be over: this thread quiet (event-loop utilization
+ * under `busyShare`) for `quietMs` at a stretch, no process started for as long (the file searches of
+ * `workspaceContains` activation events and of task detection start ripgrep, in bursts seconds apart), and the
+ * extension host up for `minUptimeMs`; or `maxMs` passed. Resolves to how long it waited and whether it got there.
  */
-export async function settle(quietMs = 2000, busyShare = 0.1, maxMs = 60_000): Promise<{ waitedMs: number; quiet: boolean }> {
+export async function settle(lastSpawnAt: () => number | undefined, opts: { quietMs?: number; busyShare?: number; minUptimeMs?: number; maxMs?: number } = {}): Promise<{ waitedMs: number; quiet: boolean }> {
+  const { quietMs = 3000, busyShare = 0.1, minUptimeMs = 20_000, maxMs = 90_000 } = opts;
   const start = performance.now();
   let quietSince = start;
   let last = performance.eventLoopUtilization();
   while (performance.now() - start < maxMs) {
     await new Promise((r) => setTimeout(r, 250));
+    const now = performance.now();
     const elu = performance.eventLoopUtilization(last);
     last = performance.eventLoopUtilization();
-    if (elu.utilization > busyShare) quietSince = performance.now();
-    else if (performance.now() - quietSince >= quietMs) return { waitedMs: Math.round(performance.now() - start), quiet: true };
+    if (elu.utilization > busyShare) quietSince = now;
+    const spawned = lastSpawnAt();
+    const quietFor = Math.min(now - quietSince, spawned === undefined ? Infinity : now - spawned);
+    if (quietFor >= quietMs && process.uptime() * 1000 >= minUptimeMs) return { waitedMs: Math.round(now - start), quiet: true };
   }
   return { waitedMs: Math.round(performance.now() - start), quiet: false };
 }

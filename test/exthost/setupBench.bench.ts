@@ -23,13 +23,13 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
     const password = process.env.TRILIUM_BENCH_PASSWORD;
     assert.ok(serverUrl && password, 'run through bench/setup-vscode.mjs');
     await mkdtemp(join(tmpdir(), 'trilium-setup-bench-'));
-    const stopRecordingSpawns = recordSpawns();
+    const spawnRecorder = recordSpawns();
     const spawnsFrom = performance.now();
     const api = await activate();
     await vscode.workspace.getConfiguration('trilium').update('sync.autoSync', false, vscode.ConfigurationTarget.Global);
     // A user sets up sync in a VS Code that has started: its start-up work in the extension host is not the set-up's.
     // TRILIUM_BENCH_SETTLE=0 starts at once.
-    const settled = process.env.TRILIUM_BENCH_SETTLE === '0' ? undefined : await settle();
+    const settled = process.env.TRILIUM_BENCH_SETTLE === '0' ? undefined : await settle(spawnRecorder.lastAt);
     const stalls = new HostStallMonitor();
     // TRILIUM_BENCH_CPU_PROFILE=FILE: a CPU profile of the extension host's thread during the set-up
     const profileFile = process.env.TRILIUM_BENCH_CPU_PROFILE;
@@ -57,7 +57,7 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
     const ok = await vscode.commands.executeCommand<boolean>('trilium.setupFromServer', { serverUrl, password });
     const ms = performance.now() - t0;
     const summary = stalls.stop();
-    const spawns = stopRecordingSpawns();
+    const spawns = spawnRecorder.stop();
     const own = process.cpuUsage(ownCpu);
     const cpu = cpuBetween(cpuBefore, cpuSnapshot());
     progressSub.dispose();
