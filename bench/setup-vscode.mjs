@@ -142,6 +142,11 @@ try {
       ? `the set-up began after VS Code's start-up work in the extension host had settled (${stall.settled.quiet ? 'quiet' : 'NOT quiet'} after ${stall.settled.waitedMs} ms; TRILIUM_BENCH_SETTLE=0 to start at once)`
       : 'the set-up began right after the extension activated (TRILIUM_BENCH_SETTLE=0)'));
     for (const sp of stall.spawns ?? []) console.log(`    the extension host started a process ${Math.abs(sp.atMs)} ms ${sp.atMs < 0 ? 'before' : 'into'} the set-up, holding its thread ${sp.ms} ms: ${sp.command} (from ${sp.from})`);
+    const own = stall.longestOwn;
+    if (own) {
+      console.log(`    the longest stretch with no process started by VS Code in it: ${own.busyMs} ms wall (target < 50 ms), ${own.fromMs} ms into the set-up; ` +
+        `in it the thread's own CPU ${known(own.threadCpuMs)}, waiting for a core ${known(own.waitedForCoreMs)}; during: ${own.during}`);
+    }
     if (stall.running) console.log(`    running on the host's thread then (CPU profile): ${stall.running.join('; ') || 'no samples'}`);
     const most = stall.mostCpu;
     if (most) {

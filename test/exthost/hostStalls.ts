@@ -17,6 +17,9 @@ export interface Stretch {
   /** the stretch's window on the monotonic clock of CPU profiles (µs) */
   fromUs: number;
   toUs: number;
+  /** and in performance.now() */
+  fromMs: number;
+  toMs: number;
 }
 
 export interface StallSummary {
@@ -24,6 +27,8 @@ export interface StallSummary {
   longest: Stretch | undefined;
   /** the stretch with the most CPU of this thread's own (where Node can tell it) */
   mostCpu: Stretch | undefined;
+  /** the longest stretch that the monitor's `foreign` predicate did not claim (VS Code's own work in it) */
+  longestOwn: Stretch | undefined;
   longestGapMs: number;
   /** stretches at or over 50 ms */
   over50: number;
@@ -49,8 +54,14 @@ export class HostStallMonitor {
   private readonly busy: number[] = [];
   private longest: Stretch | undefined;
   private mostCpu: Stretch | undefined;
+  private longestOwn: Stretch | undefined;
+  /** stretches of 10 ms and more, for longestOwn */
+  private readonly pending: Stretch[] = [];
   private longestGapMs = 0;
   private timer: NodeJS.Timeout | undefined;
+
+  /** `foreign(fromMs, toMs)`: whether work that is not the set-up's ran in that window (performance.now() times). */
+  constructor(private readonly foreign: (fromMs: number, toMs: number) => boolean = () => false) {}
 
   start(): void {
     let lastElu = performance.eventLoopUtilization();
@@ -68,11 +79,13 @@ export class HostStallMonitor {
       this.busy.push(busyMs);
       this.longestGapMs = Math.max(this.longestGapMs, gapMs);
       const stretch: Stretch = {
-        busyMs, gapMs, label: this.label, fromUs: lastUs, toUs: us,
+        busyMs, gapMs, label: this.label, fromUs: lastUs, toUs: us, fromMs: last, toMs: now,
         threadCpuMs: cpu !== undefined && lastCpu !== undefined ? cpu - lastCpu : undefined,
         waitedForCoreMs: sched && lastSched ? sched.waitMs - lastSched.waitMs : undefined,
       };
       if (!this.longest || busyMs > this.longest.busyMs) this.longest = stretch;
+      // judged at the end: a spawn is recorded once it returns, after the tick that it held up
+      if (busyMs >= 10) this.pending.push(stretch);
       if (stretch.threadCpuMs !== undefined && (!this.mostCpu || stretch.threadCpuMs > this.mostCpu.threadCpuMs!)) this.mostCpu = stretch;
       lastElu = performance.eventLoopUtilization();
       last = now;
@@ -84,11 +97,19 @@ export class HostStallMonitor {
 
   stop(): StallSummary {
     clearInterval(this.timer);
+    for (const st of this.pending.sort((a, b) => b.busyMs - a.busyMs)) {
+      if (!this.foreign(st.fromMs, st.toMs)) {
+        this.longestOwn = st;
+        break;
+      }
+    }
+    if (!this.pending.length) this.longestOwn = this.longest;
     const sorted = [...this.busy].sort((a, b) => a - b);
     return {
       ticks: this.busy.length,
       longest: this.longest,
       mostCpu: this.mostCpu,
+      longestOwn: this.longestOwn,
       longestGapMs: this.longestGapMs,
       over50: this.busy.filter((b) => b >= 50).length,
       p99BusyMs: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] : 0,
@@ -159,7 +180,7 @@ export interface SpawnRecord {
  * Records every child process this extension host starts until stop() is called: spawning holds the
  * thread until the child runs, so on a busy machine a spawn (VS Code's file search starting ripgrep) is a long stall.
  */
-export function recordSpawns(): { lastAt: () => number | undefined; stop: () => SpawnRecord[] } {
+export function recordSpawns(): { lastAt: () => number | undefined; during: (fromMs: number, toMs: number) => boolean; stop: () => SpawnRecord[] } {
   const cp = require('child_process') as typeof import('child_process');
   const { syncBuiltinESMExports } = require('module') as { syncBuiltinESMExports: () => void };
   const original = cp.spawn;
@@ -189,7 +210,9 @@ export function recordSpawns(): { lastAt: () => number | undefined; stop: () => 
   };
   /** performance.now() of the latest spawn */
   const lastAt = () => (records.length ? t0 + records[records.length - 1].atMs : undefined);
-  return { lastAt, stop };
+  /** whether a spawn held the thread at some time between `fromMs` and `toMs` (performance.now()) */
+  const during = (fromMs: number, toMs: number) => records.some((r) => t0 + r.atMs <= toMs && t0 + r.atMs + r.ms >= fromMs);
+  return { lastAt, during, stop };
 }
 
 /**
@@ -199,7 +222,7 @@ export function recordSpawns(): { lastAt: () => number | undefined; stop: () => 
  * extension host up for `minUptimeMs`; or `maxMs` passed. Resolves to how long it waited and whether it got there.
  */
 export async function settle(lastSpawnAt: () => number | undefined, opts: { quietMs?: number; busyShare?: number; minUptimeMs?: number; maxMs?: number } = {}): Promise<{ waitedMs: number; quiet: boolean }> {
-  const { quietMs = 3000, busyShare = 0.1, minUptimeMs = 20_000, maxMs = 90_000 } = opts;
+  const { quietMs = 8000, busyShare = 0.1, minUptimeMs = 20_000, maxMs = 90_000 } = opts;
   const start = performance.now();
   let quietSince = start;
   let last = performance.eventLoopUtilization();

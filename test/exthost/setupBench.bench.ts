@@ -30,7 +30,7 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
     // A user sets up sync in a VS Code that has started: its start-up work in the extension host is not the set-up's.
     // TRILIUM_BENCH_SETTLE=0 starts at once.
     const settled = process.env.TRILIUM_BENCH_SETTLE === '0' ? undefined : await settle(spawnRecorder.lastAt);
-    const stalls = new HostStallMonitor();
+    const stalls = new HostStallMonitor(spawnRecorder.during);
     // TRILIUM_BENCH_CPU_PROFILE=FILE: a CPU profile of the extension host's thread during the set-up
     const profileFile = process.env.TRILIUM_BENCH_CPU_PROFILE;
     const inspector = profileFile ? new Session() : undefined;
@@ -83,6 +83,7 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
       longestGapMs: round(summary.longestGapMs), ticks: summary.ticks, over50: summary.over50, p99BusyMs: round(summary.p99BusyMs),
       threadCpuMs: round(l?.threadCpuMs), waitedForCoreMs: round(l?.waitedForCoreMs), during: l?.label, running,
       priorities: threadPriorities(), settled, spawns: spawns.map((sp) => ({ ...sp, atMs: Math.round(sp.atMs - (t0 - spawnsFrom)) })), longestFromMs: l && Math.round((l.fromUs - t0Us) / 1000),
+      longestOwn: summary.longestOwn && { busyMs: round(summary.longestOwn.busyMs), threadCpuMs: round(summary.longestOwn.threadCpuMs), waitedForCoreMs: round(summary.longestOwn.waitedForCoreMs), during: summary.longestOwn.label, fromMs: Math.round((summary.longestOwn.fromUs - t0Us) / 1000) },
       mostCpu: summary.mostCpu && { busyMs: round(summary.mostCpu.busyMs), threadCpuMs: round(summary.mostCpu.threadCpuMs), during: summary.mostCpu.label, running: runningMostCpu },
     });
     report('cpu during the set-up', (own.user + own.system) / 1000, { byRole: cpu });
