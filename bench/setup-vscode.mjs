@@ -9,6 +9,9 @@
 // waited for a core (schedstat), the sync phase, and with TRILIUM_BENCH_CPU_PROFILE=FILE the functions that ran; and
 // the OS priorities used: the nice value of each of the extension host's threads (the replica's worker runs
 // TRILIUM_WORKER_NICE steps below the host, default src/storage/worker/threadPriority.ts) and of the sync server.
+// VS Code's own start-up work in the extension host (file searches that spawn ripgrep; a spawn holds the thread until
+// the child runs, 16-357 ms each on a loaded machine) is waited out before the set-up (TRILIUM_BENCH_SETTLE=0: not);
+// every process the extension host starts is printed, and the longest stretch without one in it.
 // Usage: node bench/setup-vscode.mjs [--notes 100000] [--vscode newest|oldest] [--server-nice N]
 //   --server-nice N: runs the sync server N nice steps below this script (default 0). In real use the server is on
 //   another machine; here it shares the cores. Both the CLI and VS Code set up from that one server process.
