@@ -5,9 +5,18 @@
 // The server document is bench/initial-sync.mjs's (generated once, cached in bench/.data/). Also prints the CPU time
 // each side used (the CLI's with /usr/bin/time where there is one; in VS Code per process role, from /proc) and the
 // machine's load, since on a busy machine the wall times say little.
-// Usage: node bench/setup-vscode.mjs [--notes 100000] [--vscode newest|oldest]
+// The extension host's longest stretch is printed with what made it long: the thread's own CPU in it, how long it
+// waited for a core (schedstat), the sync phase, and with TRILIUM_BENCH_CPU_PROFILE=FILE the functions that ran; and
+// the OS priorities used: the nice value of each of the extension host's threads (the replica's worker runs
+// TRILIUM_WORKER_NICE steps below the host, default src/storage/worker/threadPriority.ts) and of the sync server.
+// VS Code's own start-up work in the extension host (file searches that spawn ripgrep; a spawn holds the thread until
+// the child runs, 16-357 ms each on a loaded machine) is waited out before the set-up (TRILIUM_BENCH_SETTLE=0: not);
+// every process the extension host starts is printed, and the longest stretch without one in it.
+// Usage: node bench/setup-vscode.mjs [--notes 100000] [--vscode newest|oldest] [--server-nice N]
+//   --server-nice N: runs the sync server N nice steps below this script (default 0). In real use the server is on
+//   another machine; here it shares the cores. Both the CLI and VS Code set up from that one server process.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +28,7 @@ const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
 const NOTES = Number(opt('--notes', '100000'));
 const VSCODE = opt('--vscode', 'newest');
+const SERVER_NICE = Number(opt('--server-nice', '0'));
 const PASSWORD = 'bench-password';
 const serverDir = path.join(ROOT, 'bench', '.data', `server-${NOTES}`);
 
@@ -31,9 +41,23 @@ if (!existsSync(path.join(serverDir, 'document.db'))) {
 
 const target = selectVscodeTargets(VSCODE)[0];
 const nodeForTarget = target.node === 'node-24' ? node24Bin() : process.execPath;
-const server = spawn(process.execPath, [path.join(ROOT, 'dist', 'server.js'), '--data', serverDir, '--port', '0', '--password', PASSWORD], {
-  cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
-});
+const serverArgs = [path.join(ROOT, 'dist', 'server.js'), '--data', serverDir, '--port', '0', '--password', PASSWORD];
+// --server-nice: through nice(1), so that every thread of the server starts at that priority, and in a session of its
+// own whose nice is set too: where Linux groups the scheduling by session (autogroup), a process's nice counts only
+// against the processes of its own session.
+const server = SERVER_NICE > 0
+  ? spawn('nice', ['-n', String(SERVER_NICE), process.execPath, ...serverArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+  : spawn(process.execPath, serverArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+process.on('exit', () => server.kill('SIGTERM'));
+let serverGroup = '';
+if (SERVER_NICE > 0) {
+  try {
+    writeFileSync(`/proc/${server.pid}/autogroup`, String(SERVER_NICE));
+    serverGroup = `, its session's scheduling group ${readFileSync(`/proc/${server.pid}/autogroup`, 'utf8').trim()}`;
+  } catch {
+    serverGroup = ', no session scheduling group (no autogroup here)';
+  }
+}
 const url = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (d) => {
@@ -57,6 +81,18 @@ function cpuSecondsOf(pid) {
 const TIME = '/usr/bin/time';
 const s1 = (x) => (x === undefined ? '?' : x.toFixed(1));
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const niceOf = (pid) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  } catch {
+    return undefined;
+  }
+};
+const priorities = `OS priorities (nice): this script ${niceOf(process.pid) ?? '?'}, the sync server ${niceOf(server.pid) ?? '?'}${serverGroup}` +
+  `${SERVER_NICE > 0 ? ` (--server-nice ${SERVER_NICE}: in real use it runs on another machine)` : ''}; ` +
+  `the replica worker TRILIUM_WORKER_NICE=${process.env.TRILIUM_WORKER_NICE ?? '(default)'} steps below its host, in the CLI and in VS Code alike`;
+console.log(priorities);
 
 try {
   // The CLI, on the same Node as that VS Code's extension host, so both use the same SQLite driver.
@@ -100,7 +136,31 @@ try {
   }
   const tail = figures.find((f) => f.name.startsWith('from the content check'));
   if (tail) console.log(`    of which from the content check to "synced" (hashes, then the document opening in VS Code): ${(tail.ms / 1000).toFixed(2)} s`);
-  if (stall) console.log(`  extension host: longest busy stretch ${stall.ms} ms (target < 50 ms), longest timer gap ${stall.longestGapMs} ms, ${stall.ticks} ticks${stall.longestThreadCpuMs !== undefined ? `; the thread's own CPU in its longest stretch ${stall.longestThreadCpuMs} ms` : ''}`);
+  if (stall) {
+    const known = (x, unit = ' ms') => (x === undefined || x === null ? 'n/a' : `${x}${unit}`);
+    console.log(`  extension host: longest busy stretch ${stall.ms} ms wall (target < 50 ms); in it the thread's own CPU ${known(stall.threadCpuMs)}, ` +
+      `waiting for a core ${known(stall.waitedForCoreMs)}; during: ${stall.during ?? 'n/a'}`);
+    console.log(`    ${stall.ticks} ticks of 10 ms, ${stall.over50} stretches ≥ 50 ms, 99th percentile ${stall.p99BusyMs} ms, longest timer gap ${stall.longestGapMs} ms`);
+    console.log(`    the longest stretch began ${stall.longestFromMs} ms into the set-up; ` + (stall.settled
+      ? `the set-up began after VS Code's start-up work in the extension host had settled (${stall.settled.quiet ? 'quiet' : 'NOT quiet'} after ${stall.settled.waitedMs} ms; TRILIUM_BENCH_SETTLE=0 to start at once)`
+      : 'the set-up began right after the extension activated (TRILIUM_BENCH_SETTLE=0)'));
+    for (const sp of stall.spawns ?? []) console.log(`    the extension host started a process ${Math.abs(sp.atMs)} ms ${sp.atMs < 0 ? 'before' : 'into'} the set-up, holding its thread ${sp.ms} ms: ${sp.command} (from ${sp.from})`);
+    const own = stall.longestOwn;
+    if (own) {
+      console.log(`    the longest stretch with no process started by VS Code in it: ${own.busyMs} ms wall (target < 50 ms), ${own.fromMs} ms into the set-up; ` +
+        `in it the thread's own CPU ${known(own.threadCpuMs)}, waiting for a core ${known(own.waitedForCoreMs)}; during: ${own.during}`);
+    }
+    if (stall.running) console.log(`    running on the host's thread then (CPU profile): ${stall.running.join('; ') || 'no samples'}`);
+    const most = stall.mostCpu;
+    if (most) {
+      console.log(`    the stretch with the most CPU of the host's thread: ${most.threadCpuMs} ms CPU in ${most.busyMs} ms wall; during: ${most.during}`);
+      if (most.running) console.log(`      running then (CPU profile): ${most.running.join('; ') || 'no samples'}`);
+    }
+    if (stall.priorities) {
+      const others = Object.entries(stall.priorities.others).map(([name, nices]) => `${name} ${[...new Set(nices)].join('/')}`).join(', ');
+      console.log(`    nice of the extension host's threads: main ${stall.priorities.host}; ${others}`);
+    }
+  }
   if (code !== 0 || !vs) process.exitCode = 1;
 } finally {
   server.kill('SIGTERM');

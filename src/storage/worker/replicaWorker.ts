@@ -7,6 +7,7 @@ import { reviveBuffers, transferablesOf } from '../transferables';
 import type { SyncRecord } from '../types';
 import { recordsOfPages, type PageJson } from './pageJson';
 import { RETURNS_BYTES, serializeError, type HostToWorker, type WorkerStart, type WorkerToHost } from './messages';
+import { lowerThisThreadPriority, niceStepsFrom } from './threadPriority';
 
 const port = parentPort;
 if (!port) throw new Error('replicaWorker runs only as a worker thread');
@@ -17,6 +18,7 @@ function post(message: WorkerToHost, transfer: ArrayBuffer[] = []): void {
 
 async function start(): Promise<void> {
   const init = workerData as WorkerStart;
+  lowerThisThreadPriority(niceStepsFrom(process.env));
   let replica: Replica;
   try {
     replica = init.op === 'create'

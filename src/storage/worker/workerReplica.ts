@@ -1,6 +1,7 @@
 // The replica behind a worker thread: the same asynchronous ReplicaApi, with every call answered by the worker,
 // so a synchronous SQLite driver never blocks the host's event loop (VS Code's extension host).
 import { existsSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DriverInfo } from '../driver/connection';
@@ -57,6 +58,10 @@ function ownsMemory(b: Uint8Array): boolean {
 
 export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi> {
   const entry = workerEntry();
+  // The worker runs below the host's priority (threadPriority.ts), and a thread inherits the priority of the thread
+  // that starts it: the process's thread pool (file I/O, crypto, DNS), started on its first use, starts here if the
+  // host has not used it yet, so that it does not start from the worker at the worker's priority.
+  await access(__dirname);
   const worker = new Worker(entry.file, {
     eval: entry.eval, workerData: start, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });

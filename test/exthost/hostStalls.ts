@@ -1,0 +1,240 @@
+// The extension host's thread between the ticks of a 10 ms timer: how long it was busy at a stretch (wall time in
+// JavaScript, event-loop utilization), how much of that its own CPU was (process.threadCpuUsage, Node ≥ 23.9), how
+// long it waited for a core (Linux's /proc/thread-self/schedstat), and what it was doing then (a label the caller
+// sets, and with a CPU profile the functions that ran in the stretch).
+import { readdirSync, readFileSync } from 'fs';
+import { performance } from 'perf_hooks';
+
+export interface Stretch {
+  /** wall time the event loop was busy between two ticks */
+  busyMs: number;
+  gapMs: number;
+  /** this thread's CPU time between the ticks, where Node can tell it */
+  threadCpuMs?: number;
+  /** time this thread was ready to run but waited for a core between the ticks, where Linux tells it */
+  waitedForCoreMs?: number;
+  label: string;
+  /** the stretch's window on the monotonic clock of CPU profiles (µs) */
+  fromUs: number;
+  toUs: number;
+  /** and in performance.now() */
+  fromMs: number;
+  toMs: number;
+}
+
+export interface StallSummary {
+  ticks: number;
+  longest: Stretch | undefined;
+  /** the stretch with the most CPU of this thread's own (where Node can tell it) */
+  mostCpu: Stretch | undefined;
+  /** the longest stretch that the monitor's `foreign` predicate did not claim (VS Code's own work in it) */
+  longestOwn: Stretch | undefined;
+  longestGapMs: number;
+  /** stretches at or over 50 ms */
+  over50: number;
+  /** the 99th percentile of the busy stretches */
+  p99BusyMs: number;
+}
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Run time and run-queue wait of this thread so far, in ms, from /proc/thread-self/schedstat; undefined elsewhere. */
+function schedstat(): { runMs: number; waitMs: number } | undefined {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { runMs: run / 1e6, waitMs: wait / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
+export class HostStallMonitor {
+  label = 'starting';
+  private readonly threadCpu = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+  private readonly busy: number[] = [];
+  private longest: Stretch | undefined;
+  private mostCpu: Stretch | undefined;
+  private longestOwn: Stretch | undefined;
+  /** stretches of 10 ms and more, for longestOwn */
+  private readonly pending: Stretch[] = [];
+  private longestGapMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** `foreign(fromMs, toMs)`: whether work that is not the set-up's ran in that window (performance.now() times). */
+  constructor(private readonly foreign: (fromMs: number, toMs: number) => boolean = () => false) {}
+
+  start(): void {
+    let lastElu = performance.eventLoopUtilization();
+    let last = performance.now();
+    let lastUs = nowUs();
+    let lastCpu = this.cpuMs();
+    let lastSched = schedstat();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const us = nowUs();
+      const busyMs = performance.eventLoopUtilization(lastElu).active;
+      const cpu = this.cpuMs();
+      const sched = schedstat();
+      const gapMs = now - last;
+      this.busy.push(busyMs);
+      this.longestGapMs = Math.max(this.longestGapMs, gapMs);
+      const stretch: Stretch = {
+        busyMs, gapMs, label: this.label, fromUs: lastUs, toUs: us, fromMs: last, toMs: now,
+        threadCpuMs: cpu !== undefined && lastCpu !== undefined ? cpu - lastCpu : undefined,
+        waitedForCoreMs: sched && lastSched ? sched.waitMs - lastSched.waitMs : undefined,
+      };
+      if (!this.longest || busyMs > this.longest.busyMs) this.longest = stretch;
+      // judged at the end: a spawn is recorded once it returns, after the tick that it held up
+      if (busyMs >= 10) this.pending.push(stretch);
+      if (stretch.threadCpuMs !== undefined && (!this.mostCpu || stretch.threadCpuMs > this.mostCpu.threadCpuMs!)) this.mostCpu = stretch;
+      lastElu = performance.eventLoopUtilization();
+      last = now;
+      lastUs = us;
+      lastCpu = cpu;
+      lastSched = sched;
+    }, 10);
+  }
+
+  stop(): StallSummary {
+    clearInterval(this.timer);
+    for (const st of this.pending.sort((a, b) => b.busyMs - a.busyMs)) {
+      if (!this.foreign(st.fromMs, st.toMs)) {
+        this.longestOwn = st;
+        break;
+      }
+    }
+    if (!this.pending.length) this.longestOwn = this.longest;
+    const sorted = [...this.busy].sort((a, b) => a - b);
+    return {
+      ticks: this.busy.length,
+      longest: this.longest,
+      mostCpu: this.mostCpu,
+      longestOwn: this.longestOwn,
+      longestGapMs: this.longestGapMs,
+      over50: this.busy.filter((b) => b >= 50).length,
+      p99BusyMs: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] : 0,
+    };
+  }
+
+  private cpuMs(): number | undefined {
+    if (!this.threadCpu) return undefined;
+    const u = this.threadCpu.call(process);
+    return (u.user + u.system) / 1000;
+  }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The functions a CPU profile saw running in a window (µs, the profile's clock), most time first, as "name (file:line) ms". */
+export function functionsInWindow(profile: CpuProfile, fromUs: number, toUs: number, top = 6): string[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const ms = new Map<string, number>();
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i];
+    const next = i + 1 < profile.timeDeltas.length ? profile.timeDeltas[i + 1] : 0;
+    if (t < fromUs || t > toUs) continue;
+    const f = byId.get(profile.samples[i]);
+    if (!f) continue;
+    const file = f.url ? `${f.url.split('/').pop()}:${f.lineNumber + 1}` : '';
+    const key = `${f.functionName || '(anonymous)'}${file ? ` (${file})` : ''}`;
+    ms.set(key, (ms.get(key) ?? 0) + next / 1000);
+  }
+  return [...ms].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${k} ${v.toFixed(1)} ms`);
+}
+
+/** The nice value of each of this process's threads, by thread name: what priorities a run used (Linux). */
+export function threadPriorities(): { host: number; others: Record<string, number[]> } | undefined {
+  try {
+    const out: Record<string, number[]> = {};
+    let host = NaN;
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      if (Number(tid) === process.pid) host = nice;
+      else (out[name] ??= []).push(nice);
+    }
+    return { host, others: out };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SpawnRecord {
+  /** ms from the start of the recording */
+  atMs: number;
+  /** how long the spawn call held the thread (libuv waits there until the child has started its program) */
+  ms: number;
+  command: string;
+  /** the innermost frames that called it */
+  from: string;
+}
+
+/**
+ * Records every child process this extension host starts until stop() is called: spawning holds the
+ * thread until the child runs, so on a busy machine a spawn (VS Code's file search starting ripgrep) is a long stall.
+ */
+export function recordSpawns(): { lastAt: () => number | undefined; during: (fromMs: number, toMs: number) => boolean; stop: () => SpawnRecord[] } {
+  const cp = require('child_process') as typeof import('child_process');
+  const { syncBuiltinESMExports } = require('module') as { syncBuiltinESMExports: () => void };
+  const original = cp.spawn;
+  // the calling frames are formatted at the end: formatting a stack in the extension host (VS Code maps its frames)
+  // would hold the thread for tens of ms in the middle of the set-up
+  const records: (Omit<SpawnRecord, 'from'> & { caller: Error })[] = [];
+  const t0 = performance.now();
+  cp.spawn = function (this: unknown, ...args: unknown[]) {
+    const caller = new Error();
+    const start = performance.now();
+    try {
+      return (original as (...a: unknown[]) => ReturnType<typeof original>).apply(this, args);
+    } finally {
+      const end = performance.now();
+      const rest = Array.isArray(args[1]) ? (args[1] as string[]).slice(0, 3).join(' ') : '';
+      records.push({ atMs: Math.round(start - t0), ms: Math.round(end - start), command: `${String(args[0]).split('/').pop()} ${rest}`.trim(), caller });
+    }
+  } as typeof cp.spawn;
+  syncBuiltinESMExports();
+  const stop = () => {
+    cp.spawn = original;
+    syncBuiltinESMExports();
+    return records.map(({ caller, ...r }) => ({
+      ...r,
+      from: (caller.stack ?? '').split('\n').slice(2, 6).map((l) => l.trim().replace(/^at /, '').replace(/\(.*\/([^/]+:\d+):\d+\)$/, '($1)')).join(' < '),
+    }));
+  };
+  /** performance.now() of the latest spawn */
+  const lastAt = () => (records.length ? t0 + records[records.length - 1].atMs : undefined);
+  /** whether a spawn held the thread at some time between `fromMs` and `toMs` (performance.now()) */
+  const during = (fromMs: number, toMs: number) => records.some((r) => t0 + r.atMs <= toMs && t0 + r.atMs + r.ms >= fromMs);
+  return { lastAt, during, stop };
+}
+
+/**
+ * Waits for VS Code's own start-up work in the extension host to be over: this thread quiet (event-loop utilization
+ * under `busyShare`) for `quietMs` at a stretch, no process started for as long (the file searches of
+ * `workspaceContains` activation events and of task detection start ripgrep, in bursts seconds apart), and the
+ * extension host up for `minUptimeMs`; or `maxMs` passed. Resolves to how long it waited and whether it got there.
+ */
+export async function settle(lastSpawnAt: () => number | undefined, opts: { quietMs?: number; busyShare?: number; minUptimeMs?: number; maxMs?: number } = {}): Promise<{ waitedMs: number; quiet: boolean }> {
+  const { quietMs = 8000, busyShare = 0.1, minUptimeMs = 20_000, maxMs = 90_000 } = opts;
+  const start = performance.now();
+  let quietSince = start;
+  let last = performance.eventLoopUtilization();
+  while (performance.now() - start < maxMs) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = performance.now();
+    const elu = performance.eventLoopUtilization(last);
+    last = performance.eventLoopUtilization();
+    if (elu.utilization > busyShare) quietSince = now;
+    const spawned = lastSpawnAt();
+    const quietFor = Math.min(now - quietSince, spawned === undefined ? Infinity : now - spawned);
+    if (quietFor >= quietMs && process.uptime() * 1000 >= minUptimeMs) return { waitedMs: Math.round(now - start), quiet: true };
+  }
+  return { waitedMs: Math.round(performance.now() - start), quiet: false };
+}
