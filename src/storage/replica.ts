@@ -65,6 +65,8 @@ const PAGE_SIZE = 16384;
  * its whole database in the WAL, and copying it took 0.2-1.1 s after the last page.
  */
 const BULK_LOAD_PRAGMAS = 'PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 10000';
+/** The page cache while the secondary indexes are built after an initial load (see finishBulkLoad). */
+const INDEX_BUILD_CACHE_KIB = 2048;
 /** After the tree's first listing with a cold note index, how long until the index loads in the background. */
 const TREE_WARM_UP_DELAY_MS = 1500;
 
@@ -282,8 +284,10 @@ export class Replica implements ReplicaApi {
     await this.queue.exclusive(async (c) => {
       if (this.bulk === 'off') return;
       if (this.bulk === 'active') {
-        // A small cache while sorting for the index builds: the sorter spills to temp files beyond it.
-        await c.exec('PRAGMA cache_size = -16384; BEGIN IMMEDIATE');
+        // A small cache while sorting for the index builds: the sorter sorts runs of at most the cache's size (but
+        // 250 pages at least) in memory and merges them from temp files. Runs of 4 MB sort in the CPU's caches:
+        // 100k notes, ~30% less CPU for the builds than with runs of 16 MB (64 MB runs: more still).
+        await c.exec(`PRAGMA cache_size = -${INDEX_BUILD_CACHE_KIB}; BEGIN IMMEDIATE`);
         try {
           // Build the unique index first: it fails (statement rolled back, transaction intact) only when an entity
           // came twice; then keep its newest change and build again. Saves a full grouping pass in the usual case.
