@@ -35,9 +35,9 @@ export function loadNodeSqlite(): NodeSqlite | null {
 }
 
 const STATEMENT_CACHE = 256;
-/** Rows per statement in runMany, and the shape of SQL it widens: `… VALUES (?, …, ?)`. */
+/** Rows per statement in runMany, and the shape of SQL it widens: `INSERT … INTO t (a, …, z) VALUES (?, …, ?)`. */
 const MANY_ROWS = 32;
-const MULTI_ROW = /^(.*\bVALUES\s*)(\([?,\s]*\))\s*$/is;
+const MULTI_ROW = /^(.*?\()([^()]*)(\)\s*VALUES\s*)\([?,\s]*\)\s*$/is;
 
 class NodeSqliteConnection implements Connection {
   private readonly statements = new Map<string, StatementSync>();
@@ -79,26 +79,25 @@ class NodeSqliteConnection implements Connection {
       const m = MULTI_ROW.exec(sql);
       let i = 0;
       let changes = 0;
-      if (m && rows.length >= MANY_ROWS) {
+      const cols = m?.[2].split(',');
+      if (m && cols && rows.length >= MANY_ROWS && cols.length === rows[0].length) {
         // One statement per MANY_ROWS rows: SQLite's per-statement work (AUTOINCREMENT bookkeeping, step and reset)
         // is paid once per group instead of once per row; measured about 2× less CPU than one row per statement.
         // A column that holds the same value in every row is one parameter that all rows of the statement name
-        // (?1, ?2, …), so the driver converts and copies it once per statement instead of once per row.
+        // (?1, ?2, …), so the driver converts and copies it once per statement instead of once per row. Those
+        // columns come first in every tuple and the others are plain `?`: node:sqlite looks up the name of every
+        // parameter it binds (sqlite3_bind_parameter_name, a scan of the named ones), which cost O(parameters²) per
+        // statement when every parameter was numbered and now scans the few constants only.
         const width = rows[0].length;
         const constant = constantColumns(rows, width);
-        const varying: number[] = [];
+        const order: number[] = [];
         const head: unknown[] = [];
-        const ref: string[] = new Array(width);
-        for (let j = 0; j < width; j++) {
-          if (constant[j]) { head.push(bindable(rows[0][j])); ref[j] = `?${head.length}`; } else varying.push(j);
-        }
-        let n = head.length;
-        const tuples: string[] = [];
-        for (let r = 0; r < MANY_ROWS; r++) {
-          for (const j of varying) ref[j] = `?${++n}`;
-          tuples.push(`(${ref.join(',')})`);
-        }
-        const wide = this.prepare(m[1] + tuples.join(','));
+        for (let j = 0; j < width; j++) if (constant[j]) { order.push(j); head.push(bindable(rows[0][j])); }
+        const varying: number[] = [];
+        for (let j = 0; j < width; j++) if (!constant[j]) { order.push(j); varying.push(j); }
+        const tuple = `(${[...head.map((_, k) => `?${k + 1}`), ...varying.map(() => '?')].join(',')})`;
+        const n = head.length + varying.length * MANY_ROWS;
+        const wide = this.prepare(`${m[1]}${order.map((j) => cols[j]).join(',')}${m[3]}${new Array(MANY_ROWS).fill(tuple).join(',')}`);
         const args: unknown[] = new Array(n);
         for (let k = 0; k < head.length; k++) args[k] = head[k];
         for (; i + MANY_ROWS <= rows.length; i += MANY_ROWS) {
