@@ -10,15 +10,12 @@ import {
 
 export class NotExpressible extends Error {}
 
-const fail = (why: string): never => {
-  // Thrown for about one block in ten of a large note and always caught: its stack trace is not worth capturing.
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    throw new NotExpressible(why);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+// Thrown for about one block in ten of a large note and always caught by the caller, which keeps the block as HTML:
+// one instance, made once, so that no throw builds an Error or captures a stack. `why` documents each call site.
+const NOT_EXPRESSIBLE = new NotExpressible('Markdown cannot say this block exactly; it stays as HTML');
+
+const fail = (_why: string): never => {
+  throw NOT_EXPRESSIBLE;
 };
 
 /**
@@ -116,7 +113,7 @@ function inlineNode(n: HtmlNode): string {
   }
   if (tag === 'span' && hasClass(n, 'footnote-reference')) return `[^${footnoteId(n)}]`;
   if (INLINE_HTML.has(tag) || tag in EMPHASIS || tag === 'a') return `${openTag(n)}${inline(n.childNodes)}</${tag}>`;
-  return fail(`<${tag}>`);
+  return fail('element without Markdown syntax');
 }
 
 function inline(nodes: HtmlNode[]): string {
@@ -348,7 +345,7 @@ export function blockMarkdown(el: HtmlElement, titles?: IncludeTitles): string {
       if (isDisplayMath(el)) return inlineNode(el);
       return fail('span block');
     default:
-      return fail(`<${tag}>`);
+      return fail('element without Markdown syntax');
   }
 }
 
