@@ -29,7 +29,10 @@ export type IncludeTitles = ReadonlyMap<string, string>;
 const INLINE_HTML = new Set(['span', 'u', 'sup', 'sub', 'kbd', 'mark', 'small', 'ins', 'font', 'abbr', 'cite', 'q', 'big', 'var', 'samp', 'dfn', 'time', 'bdi', 'bdo']);
 const EMPHASIS: Record<string, string> = { strong: '**', b: '**', em: '*', i: '*', s: '~~', del: '~~' };
 
-const onlyAttrs = (el: HtmlElement, allowed: string[]): boolean => el.attrs.every((a) => allowed.includes(a.name));
+function onlyAttrs(el: HtmlElement, allowed: readonly string[]): boolean {
+  for (const a of el.attrs) if (!allowed.includes(a.name)) return false;
+  return true;
+}
 const escapeAttr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
 function openTag(el: HtmlElement): string {
@@ -44,8 +47,10 @@ function escapeText(s: string): string {
 }
 
 /** Characters that would start a block construct at the beginning of a line. */
+const LINE_START = /^ *(?:[#>+=-]|\d+[.)])/m;
+
 function escapeLineStarts(md: string): string {
-  if (!md.includes('\n') && !/^ *[#>+=\-\d]/.test(md)) return md;
+  if (!LINE_START.test(md)) return md;
   return md.replace(/^( *)([#>+=-])/gm, '$1\\$2').replace(/^( *)(\d+)([.)])/gm, '$1$2\\$3');
 }
 
@@ -78,8 +83,11 @@ function imageMarkdown(img: HtmlElement, figureClasses: string[], figureStyle: s
   return `![${alt}](${destination(src)})${attrs.length ? `{${attrs.join(' ')}}` : ''}`;
 }
 
+const EDGE_SPACE = /^\s|\s$/;
+
 /** Moves whitespace at the edges of emphasised content outside its delimiters, where Markdown needs it. */
 function wrap(delimiter: string, content: string): string {
+  if (content !== '' && !EDGE_SPACE.test(content)) return `${delimiter}${content}${delimiter}`;
   const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(content)!;
   if (m[2] === '') return content;
   return `${m[1]}${delimiter}${m[2]}${delimiter}${m[3]}`;
@@ -154,26 +162,32 @@ function quote(md: string): string {
 }
 
 function isBlankText(n: HtmlNode): boolean {
-  return isText(n) && /^[ \t\r\n]*$/.test(n.value);
+  if (!isText(n)) return false;
+  const v = n.value;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
+  }
+  return true;
 }
 
 /** Splits mixed content into runs of inline nodes and block elements. */
 function flowParts(nodes: HtmlNode[]): Array<{ inline: HtmlNode[] } | { block: HtmlElement }> {
   const parts: Array<{ inline: HtmlNode[] } | { block: HtmlElement }> = [];
-  let run: HtmlNode[] = [];
-  const flush = (): void => {
-    if (run.some((n) => !isBlankText(n))) parts.push({ inline: run });
-    run = [];
-  };
-  for (const n of nodes) {
+  let from = 0;
+  let blank = true;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
     if (isElement(n) && (isBlockTag(n) || isTransparentDiv(n))) {
-      flush();
+      if (!blank) parts.push({ inline: nodes.slice(from, i) });
       parts.push({ block: n });
-    } else {
-      run.push(n);
+      from = i + 1;
+      blank = true;
+    } else if (blank && !isBlankText(n)) {
+      blank = false;
     }
   }
-  flush();
+  if (!blank) parts.push({ inline: from === 0 ? nodes : nodes.slice(from) });
   return parts;
 }
 
