@@ -158,7 +158,16 @@ function indent(md: string, width: number): string {
 }
 
 function quote(md: string): string {
-  return md.split('\n').map((l) => (l === '' ? '>' : `> ${l}`)).join('\n');
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const to = md.indexOf('\n', from);
+    const end = to < 0 ? md.length : to;
+    out += end === from ? '>' : `> ${md.slice(from, end)}`;
+    if (to < 0) return out;
+    out += '\n';
+    from = to + 1;
+  }
 }
 
 function isBlankText(n: HtmlNode): boolean {
@@ -169,6 +178,12 @@ function isBlankText(n: HtmlNode): boolean {
     if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
   }
   return true;
+}
+
+function nonBlank(nodes: HtmlNode[]): HtmlNode[] {
+  const kept: HtmlNode[] = [];
+  for (const n of nodes) if (!isBlankText(n)) kept.push(n);
+  return kept;
 }
 
 /** Splits mixed content into runs of inline nodes and block elements. */
@@ -192,6 +207,7 @@ function flowParts(nodes: HtmlNode[]): Array<{ inline: HtmlNode[] } | { block: H
 }
 
 const BLOCKS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'aside', 'pre', 'figure', 'table', 'hr', 'section', 'div', 'dl', 'details', 'figcaption', 'address', 'article', 'header', 'footer', 'nav', 'main', 'form', 'thead', 'tbody', 'tr', 'td', 'th']);
+const isNotBlank = (n: HtmlNode): boolean => !isBlankText(n);
 const isBlockTag = (el: HtmlElement): boolean => BLOCKS.has(el.tagName) || isDisplayMath(el);
 
 function flowMarkdown(nodes: HtmlNode[], separator: string, titles: IncludeTitles | undefined): string {
@@ -199,16 +215,18 @@ function flowMarkdown(nodes: HtmlNode[], separator: string, titles: IncludeTitle
 }
 
 function listItems(list: HtmlElement, marker: (i: number) => string, todo: boolean, titles: IncludeTitles | undefined): string {
-  const items = list.childNodes.filter((c) => !isBlankText(c));
-  return items.map((li, i) => {
-    if (!isElement(li) || li.tagName !== 'li' || !onlyAttrs(li, [])) return fail('list child');
+  let out = '';
+  let i = 0;
+  for (const li of list.childNodes) {
+    if (isBlankText(li)) continue;
+    if (!isElement(li) || li.tagName !== 'li' || li.attrs.length) return fail('list child');
     let nodes = li.childNodes;
     let prefix = marker(i);
     let width = prefix.length;
     if (todo) {
-      const label = nodes.find((c) => !isBlankText(c));
+      const label = nodes.find(isNotBlank);
       if (!label || !isElement(label) || label.tagName !== 'label' || attr(label, 'class') !== 'todo-list__label' || label.attrs.length !== 1) return fail('todo label');
-      const parts = label.childNodes.filter((c) => !isBlankText(c));
+      const parts = nonBlank(label.childNodes);
       const [box, description] = parts;
       if (parts.length !== 2 || !isElement(box) || box.tagName !== 'input' || attr(box, 'type') !== 'checkbox') return fail('todo checkbox');
       if (!onlyAttrs(box, ['type', 'checked', 'disabled'])) return fail('todo checkbox attributes');
@@ -218,25 +236,36 @@ function listItems(list: HtmlElement, marker: (i: number) => string, todo: boole
       nodes = [...description.childNodes, ...nodes.slice(nodes.indexOf(label) + 1)];
     }
     const parts = flowParts(nodes);
-    const body = parts.map((p) => ('inline' in p ? paragraph(p.inline) : blockMarkdown(p.block, titles)));
-    const tight = parts.every((p, k) => k === 0 || ('block' in p && (p.block.tagName === 'ul' || p.block.tagName === 'ol')));
-    const text = body.join(tight ? '\n' : '\n\n');
-    return prefix + indent(text, width);
-  }).join('\n');
+    let tight = true;
+    for (let k = 1; k < parts.length && tight; k++) {
+      const p = parts[k];
+      tight = 'block' in p && (p.block.tagName === 'ul' || p.block.tagName === 'ol');
+    }
+    let text = '';
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k];
+      if (k > 0) text += tight ? '\n' : '\n\n';
+      text += 'inline' in p ? paragraph(p.inline) : blockMarkdown(p.block, titles);
+    }
+    if (i > 0) out += '\n';
+    out += prefix + indent(text, width);
+    i++;
+  }
+  return out;
 }
 
 function tableMarkdown(figure: HtmlElement): string {
   if (!onlyAttrs(figure, ['class']) || classes(figure).join(' ') !== 'table') return fail('table figure');
-  const kids = figure.childNodes.filter((c) => !isBlankText(c));
+  const kids = nonBlank(figure.childNodes);
   const table = kids[0];
   if (kids.length !== 1 || !isElement(table) || table.tagName !== 'table' || table.attrs.length) return fail('table');
   const rows: HtmlElement[][] = [];
   let headerRows = 0;
-  for (const section of table.childNodes.filter((c) => !isBlankText(c))) {
+  for (const section of nonBlank(table.childNodes)) {
     if (!isElement(section) || !['thead', 'tbody'].includes(section.tagName) || section.attrs.length) return fail('table section');
-    for (const tr of section.childNodes.filter((c) => !isBlankText(c))) {
+    for (const tr of nonBlank(section.childNodes)) {
       if (!isElement(tr) || tr.tagName !== 'tr' || tr.attrs.length) return fail('table row');
-      const cells = tr.childNodes.filter((c) => !isBlankText(c)) as HtmlElement[];
+      const cells = nonBlank(tr.childNodes) as HtmlElement[];
       const cellTag = section.tagName === 'thead' ? 'th' : 'td';
       if (cells.some((c) => !isElement(c) || c.tagName !== cellTag || c.attrs.length)) return fail('table cell');
       if (section.tagName === 'thead') headerRows++;
@@ -279,11 +308,11 @@ function footnoteId(el: HtmlElement): string {
 
 /** CKEditor's footnote section as Markdown footnote definitions (`[^id]: …`), one per item, in its order. */
 function footnoteSection(ol: HtmlElement, titles: IncludeTitles | undefined): string {
-  const items = ol.childNodes.filter((c) => !isBlankText(c));
+  const items = nonBlank(ol.childNodes);
   if (items.length === 0) return fail('empty footnote section');
   return items.map((li) => {
     if (!isElement(li) || li.tagName !== 'li' || !hasClass(li, 'footnote-item')) return fail('footnote item');
-    const kids = li.childNodes.filter((c) => !isBlankText(c));
+    const kids = nonBlank(li.childNodes);
     const content = kids[kids.length - 1];
     if (kids.length !== 2 || !isElement(content) || content.tagName !== 'div' || !hasClass(content, 'footnote-content')) return fail('footnote content');
     const body = flowMarkdown(content.childNodes, '\n\n', titles);
@@ -348,7 +377,7 @@ export function blockMarkdown(el: HtmlElement, titles?: IncludeTitles): string {
       return el.attrs.length ? fail('hr attributes') : '---';
     case 'figure': {
       if (hasClass(el, 'table')) return tableMarkdown(el);
-      const kids = el.childNodes.filter((c) => !isBlankText(c));
+      const kids = nonBlank(el.childNodes);
       const img = kids[0];
       if (kids.length !== 1 || !isElement(img) || img.tagName !== 'img' || !hasClass(el, 'image') || !onlyAttrs(el, ['class', 'style'])) return fail('figure');
       return imageMarkdown(img, classes(el).filter((c) => c !== 'image'), attr(el, 'style'));
