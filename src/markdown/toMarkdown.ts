@@ -55,9 +55,11 @@ function escapeLineStarts(md: string): string {
 }
 
 function codeSpan(text: string): string {
-  const runs = Array.from(text.matchAll(/`+/g), (m) => m[0].length);
   let n = 1;
-  while (runs.includes(n)) n++;
+  if (text.includes('`')) {
+    const runs = Array.from(text.matchAll(/`+/g), (m) => m[0].length);
+    while (runs.includes(n)) n++;
+  }
   const fence = '`'.repeat(n);
   const pad = /^[` ]|[` ]$/.test(text) ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
@@ -295,7 +297,7 @@ function codeBlock(pre: HtmlElement): string {
   const cls = attr(code, 'class');
   if (!onlyAttrs(code, ['class']) || (cls !== undefined && !/^language-\S+$/.test(cls))) return fail('code class');
   const text = textContent(code);
-  const longest = Math.max(2, ...Array.from(text.matchAll(/^ *(`{3,})/gm), (m) => m[1].length));
+  const longest = text.includes('```') ? Math.max(2, ...Array.from(text.matchAll(/^ *(`{3,})/gm), (m) => m[1].length)) : 2;
   const fence = '`'.repeat(longest + 1);
   return `${fence}${cls ? cls.slice('language-'.length) : ''}\n${text}\n${fence}`;
 }
