@@ -76,10 +76,6 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
   let out = '';
   const stack: Array<Delimiter & { at: number; tag?: string }> = [];
   let text = '';
-  const flush = (): void => {
-    if (text) out += escapeText(text);
-    text = '';
-  };
   while (pos < max) {
     const c = s.charCodeAt(pos);
     switch (c) {
@@ -87,7 +83,8 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
         const n = s.charCodeAt(pos + 1);
         if (n === 0x0a) {
           if (inLink || pos + 2 >= max) outside();
-          flush();
+          if (text !== '') out += escapeText(text);
+          text = '';
           out += '<br>';
           pos += 2;
           continue;
@@ -113,7 +110,8 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
         const left = !nextWs && (!isPunct(next) || lastWs || isPunct(last));
         const right = !lastWs && (!isPunct(last) || nextWs || isPunct(next));
         if (left === right) outside();
-        flush();
+        if (text !== '') out += escapeText(text);
+        text = '';
         if (left) {
           stack.push({ marker: c, length, open: true, at: out.length });
           out += c === 0x2a && length === 2 ? '<strong>' : TAG[c][0];
@@ -141,7 +139,8 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
         let code = s.slice(end, close);
         if (code.includes('\n')) outside();
         if (code.startsWith(' ') && code.endsWith(' ') && /[^ ]/.test(code)) code = code.slice(1, -1);
-        flush();
+        if (text !== '') out += escapeText(text);
+        text = '';
         out += `<code>${escapeText(code)}</code>`;
         pos = close + fence;
         continue;
@@ -154,7 +153,8 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
         if (end < 0 || end + open > max) outside();
         const tex = s.slice(pos + open, end);
         if (tex === '' || tex.includes('\n') || tex.endsWith('\\') || (!display && s.charCodeAt(end + 1) === 0x24)) outside();
-        flush();
+        if (text !== '') out += escapeText(text);
+        text = '';
         out += display ? `<span class="math-tex">\\[${escapeText(tex)}\\]</span>` : `<span class="math-tex">\\(${escapeText(tex)}\\)</span>`;
         pos = end + open;
         continue;
@@ -182,7 +182,8 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
           close += '{.reference-link}'.length;
         } else if (s.charCodeAt(end) === 0x7b /* { */) outside();
         if (close > max) outside();
-        flush();
+        if (text !== '') out += escapeText(text);
+        text = '';
         const label = inline(s, pos + 1, labelEnd, true);
         if (label === '') outside();
         out += `<a${cls} href="${escapeAttr(href)}">${label}</a>`;
@@ -197,7 +198,8 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
         } else {
           stack.push({ marker: 0x3c, length: 0, open: true, at: out.length, tag: tag.name });
         }
-        flush();
+        if (text !== '') out += escapeText(text);
+        text = '';
         out += tag.html;
         pos = tag.end;
         continue;
@@ -219,7 +221,8 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
     }
   }
   if (stack.length) outside();
-  flush();
+  if (text !== '') out += escapeText(text);
+  text = '';
   return out;
 }
 

@@ -56,7 +56,8 @@ export const isText = (n: HtmlNode): n is HtmlText => n.nodeName === '#text';
 export const isElement = (n: HtmlNode): n is HtmlElement => 'tagName' in n;
 
 export function attr(el: HtmlElement, name: string): string | undefined {
-  return el.attrs.find((a) => a.name === name)?.value;
+  for (const a of el.attrs) if (a.name === name) return a.value;
+  return undefined;
 }
 
 export function classes(el: HtmlElement): string[] {
@@ -69,8 +70,10 @@ export function hasClass(el: HtmlElement, name: string): boolean {
 
 export function textContent(n: HtmlNode): string {
   if (isText(n)) return n.value;
-  if (isElement(n)) return n.childNodes.map(textContent).join('');
-  return '';
+  if (!isElement(n)) return '';
+  let text = '';
+  for (const c of n.childNodes) text += textContent(c);
+  return text;
 }
 
 /** Elements CKEditor lays out as blocks; everything else flows inline. */

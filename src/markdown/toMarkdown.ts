@@ -10,15 +10,12 @@ import {
 
 export class NotExpressible extends Error {}
 
-const fail = (why: string): never => {
-  // Thrown for about one block in ten of a large note and always caught: its stack trace is not worth capturing.
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    throw new NotExpressible(why);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+// Thrown for about one block in ten of a large note and always caught by the caller, which keeps the block as HTML:
+// one instance, made once, so that no throw builds an Error or captures a stack. `why` documents each call site.
+const NOT_EXPRESSIBLE = new NotExpressible('Markdown cannot say this block exactly; it stays as HTML');
+
+const fail = (_why: string): never => {
+  throw NOT_EXPRESSIBLE;
 };
 
 /**
@@ -32,7 +29,10 @@ export type IncludeTitles = ReadonlyMap<string, string>;
 const INLINE_HTML = new Set(['span', 'u', 'sup', 'sub', 'kbd', 'mark', 'small', 'ins', 'font', 'abbr', 'cite', 'q', 'big', 'var', 'samp', 'dfn', 'time', 'bdi', 'bdo']);
 const EMPHASIS: Record<string, string> = { strong: '**', b: '**', em: '*', i: '*', s: '~~', del: '~~' };
 
-const onlyAttrs = (el: HtmlElement, allowed: string[]): boolean => el.attrs.every((a) => allowed.includes(a.name));
+function onlyAttrs(el: HtmlElement, allowed: readonly string[]): boolean {
+  for (const a of el.attrs) if (!allowed.includes(a.name)) return false;
+  return true;
+}
 const escapeAttr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
 function openTag(el: HtmlElement): string {
@@ -47,15 +47,19 @@ function escapeText(s: string): string {
 }
 
 /** Characters that would start a block construct at the beginning of a line. */
+const LINE_START = /^ *(?:[#>+=-]|\d+[.)])/m;
+
 function escapeLineStarts(md: string): string {
-  if (!md.includes('\n') && !/^ *[#>+=\-\d]/.test(md)) return md;
+  if (!LINE_START.test(md)) return md;
   return md.replace(/^( *)([#>+=-])/gm, '$1\\$2').replace(/^( *)(\d+)([.)])/gm, '$1$2\\$3');
 }
 
 function codeSpan(text: string): string {
-  const runs = Array.from(text.matchAll(/`+/g), (m) => m[0].length);
   let n = 1;
-  while (runs.includes(n)) n++;
+  if (text.includes('`')) {
+    const runs = Array.from(text.matchAll(/`+/g), (m) => m[0].length);
+    while (runs.includes(n)) n++;
+  }
   const fence = '`'.repeat(n);
   const pad = /^[` ]|[` ]$/.test(text) ? ' ' : '';
   return `${fence}${pad}${text}${pad}${fence}`;
@@ -81,8 +85,11 @@ function imageMarkdown(img: HtmlElement, figureClasses: string[], figureStyle: s
   return `![${alt}](${destination(src)})${attrs.length ? `{${attrs.join(' ')}}` : ''}`;
 }
 
+const EDGE_SPACE = /^\s|\s$/;
+
 /** Moves whitespace at the edges of emphasised content outside its delimiters, where Markdown needs it. */
 function wrap(delimiter: string, content: string): string {
+  if (content !== '' && !EDGE_SPACE.test(content)) return `${delimiter}${content}${delimiter}`;
   const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(content)!;
   if (m[2] === '') return content;
   return `${m[1]}${delimiter}${m[2]}${delimiter}${m[3]}`;
@@ -116,7 +123,7 @@ function inlineNode(n: HtmlNode): string {
   }
   if (tag === 'span' && hasClass(n, 'footnote-reference')) return `[^${footnoteId(n)}]`;
   if (INLINE_HTML.has(tag) || tag in EMPHASIS || tag === 'a') return `${openTag(n)}${inline(n.childNodes)}</${tag}>`;
-  return fail(`<${tag}>`);
+  return fail('element without Markdown syntax');
 }
 
 function inline(nodes: HtmlNode[]): string {
@@ -153,34 +160,56 @@ function indent(md: string, width: number): string {
 }
 
 function quote(md: string): string {
-  return md.split('\n').map((l) => (l === '' ? '>' : `> ${l}`)).join('\n');
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const to = md.indexOf('\n', from);
+    const end = to < 0 ? md.length : to;
+    out += end === from ? '>' : `> ${md.slice(from, end)}`;
+    if (to < 0) return out;
+    out += '\n';
+    from = to + 1;
+  }
 }
 
 function isBlankText(n: HtmlNode): boolean {
-  return isText(n) && /^[ \t\r\n]*$/.test(n.value);
+  if (!isText(n)) return false;
+  const v = n.value;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
+  }
+  return true;
+}
+
+function nonBlank(nodes: HtmlNode[]): HtmlNode[] {
+  const kept: HtmlNode[] = [];
+  for (const n of nodes) if (!isBlankText(n)) kept.push(n);
+  return kept;
 }
 
 /** Splits mixed content into runs of inline nodes and block elements. */
 function flowParts(nodes: HtmlNode[]): Array<{ inline: HtmlNode[] } | { block: HtmlElement }> {
   const parts: Array<{ inline: HtmlNode[] } | { block: HtmlElement }> = [];
-  let run: HtmlNode[] = [];
-  const flush = (): void => {
-    if (run.some((n) => !isBlankText(n))) parts.push({ inline: run });
-    run = [];
-  };
-  for (const n of nodes) {
+  let from = 0;
+  let blank = true;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
     if (isElement(n) && (isBlockTag(n) || isTransparentDiv(n))) {
-      flush();
+      if (!blank) parts.push({ inline: nodes.slice(from, i) });
       parts.push({ block: n });
-    } else {
-      run.push(n);
+      from = i + 1;
+      blank = true;
+    } else if (blank && !isBlankText(n)) {
+      blank = false;
     }
   }
-  flush();
+  if (!blank) parts.push({ inline: from === 0 ? nodes : nodes.slice(from) });
   return parts;
 }
 
 const BLOCKS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'aside', 'pre', 'figure', 'table', 'hr', 'section', 'div', 'dl', 'details', 'figcaption', 'address', 'article', 'header', 'footer', 'nav', 'main', 'form', 'thead', 'tbody', 'tr', 'td', 'th']);
+const isNotBlank = (n: HtmlNode): boolean => !isBlankText(n);
 const isBlockTag = (el: HtmlElement): boolean => BLOCKS.has(el.tagName) || isDisplayMath(el);
 
 function flowMarkdown(nodes: HtmlNode[], separator: string, titles: IncludeTitles | undefined): string {
@@ -188,16 +217,18 @@ function flowMarkdown(nodes: HtmlNode[], separator: string, titles: IncludeTitle
 }
 
 function listItems(list: HtmlElement, marker: (i: number) => string, todo: boolean, titles: IncludeTitles | undefined): string {
-  const items = list.childNodes.filter((c) => !isBlankText(c));
-  return items.map((li, i) => {
-    if (!isElement(li) || li.tagName !== 'li' || !onlyAttrs(li, [])) return fail('list child');
+  let out = '';
+  let i = 0;
+  for (const li of list.childNodes) {
+    if (isBlankText(li)) continue;
+    if (!isElement(li) || li.tagName !== 'li' || li.attrs.length) return fail('list child');
     let nodes = li.childNodes;
     let prefix = marker(i);
     let width = prefix.length;
     if (todo) {
-      const label = nodes.find((c) => !isBlankText(c));
+      const label = nodes.find(isNotBlank);
       if (!label || !isElement(label) || label.tagName !== 'label' || attr(label, 'class') !== 'todo-list__label' || label.attrs.length !== 1) return fail('todo label');
-      const parts = label.childNodes.filter((c) => !isBlankText(c));
+      const parts = nonBlank(label.childNodes);
       const [box, description] = parts;
       if (parts.length !== 2 || !isElement(box) || box.tagName !== 'input' || attr(box, 'type') !== 'checkbox') return fail('todo checkbox');
       if (!onlyAttrs(box, ['type', 'checked', 'disabled'])) return fail('todo checkbox attributes');
@@ -207,25 +238,36 @@ function listItems(list: HtmlElement, marker: (i: number) => string, todo: boole
       nodes = [...description.childNodes, ...nodes.slice(nodes.indexOf(label) + 1)];
     }
     const parts = flowParts(nodes);
-    const body = parts.map((p) => ('inline' in p ? paragraph(p.inline) : blockMarkdown(p.block, titles)));
-    const tight = parts.every((p, k) => k === 0 || ('block' in p && (p.block.tagName === 'ul' || p.block.tagName === 'ol')));
-    const text = body.join(tight ? '\n' : '\n\n');
-    return prefix + indent(text, width);
-  }).join('\n');
+    let tight = true;
+    for (let k = 1; k < parts.length && tight; k++) {
+      const p = parts[k];
+      tight = 'block' in p && (p.block.tagName === 'ul' || p.block.tagName === 'ol');
+    }
+    let text = '';
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k];
+      if (k > 0) text += tight ? '\n' : '\n\n';
+      text += 'inline' in p ? paragraph(p.inline) : blockMarkdown(p.block, titles);
+    }
+    if (i > 0) out += '\n';
+    out += prefix + indent(text, width);
+    i++;
+  }
+  return out;
 }
 
 function tableMarkdown(figure: HtmlElement): string {
   if (!onlyAttrs(figure, ['class']) || classes(figure).join(' ') !== 'table') return fail('table figure');
-  const kids = figure.childNodes.filter((c) => !isBlankText(c));
+  const kids = nonBlank(figure.childNodes);
   const table = kids[0];
   if (kids.length !== 1 || !isElement(table) || table.tagName !== 'table' || table.attrs.length) return fail('table');
   const rows: HtmlElement[][] = [];
   let headerRows = 0;
-  for (const section of table.childNodes.filter((c) => !isBlankText(c))) {
+  for (const section of nonBlank(table.childNodes)) {
     if (!isElement(section) || !['thead', 'tbody'].includes(section.tagName) || section.attrs.length) return fail('table section');
-    for (const tr of section.childNodes.filter((c) => !isBlankText(c))) {
+    for (const tr of nonBlank(section.childNodes)) {
       if (!isElement(tr) || tr.tagName !== 'tr' || tr.attrs.length) return fail('table row');
-      const cells = tr.childNodes.filter((c) => !isBlankText(c)) as HtmlElement[];
+      const cells = nonBlank(tr.childNodes) as HtmlElement[];
       const cellTag = section.tagName === 'thead' ? 'th' : 'td';
       if (cells.some((c) => !isElement(c) || c.tagName !== cellTag || c.attrs.length)) return fail('table cell');
       if (section.tagName === 'thead') headerRows++;
@@ -255,7 +297,7 @@ function codeBlock(pre: HtmlElement): string {
   const cls = attr(code, 'class');
   if (!onlyAttrs(code, ['class']) || (cls !== undefined && !/^language-\S+$/.test(cls))) return fail('code class');
   const text = textContent(code);
-  const longest = Math.max(2, ...Array.from(text.matchAll(/^ *(`{3,})/gm), (m) => m[1].length));
+  const longest = text.includes('```') ? Math.max(2, ...Array.from(text.matchAll(/^ *(`{3,})/gm), (m) => m[1].length)) : 2;
   const fence = '`'.repeat(longest + 1);
   return `${fence}${cls ? cls.slice('language-'.length) : ''}\n${text}\n${fence}`;
 }
@@ -268,11 +310,11 @@ function footnoteId(el: HtmlElement): string {
 
 /** CKEditor's footnote section as Markdown footnote definitions (`[^id]: …`), one per item, in its order. */
 function footnoteSection(ol: HtmlElement, titles: IncludeTitles | undefined): string {
-  const items = ol.childNodes.filter((c) => !isBlankText(c));
+  const items = nonBlank(ol.childNodes);
   if (items.length === 0) return fail('empty footnote section');
   return items.map((li) => {
     if (!isElement(li) || li.tagName !== 'li' || !hasClass(li, 'footnote-item')) return fail('footnote item');
-    const kids = li.childNodes.filter((c) => !isBlankText(c));
+    const kids = nonBlank(li.childNodes);
     const content = kids[kids.length - 1];
     if (kids.length !== 2 || !isElement(content) || content.tagName !== 'div' || !hasClass(content, 'footnote-content')) return fail('footnote content');
     const body = flowMarkdown(content.childNodes, '\n\n', titles);
@@ -337,7 +379,7 @@ export function blockMarkdown(el: HtmlElement, titles?: IncludeTitles): string {
       return el.attrs.length ? fail('hr attributes') : '---';
     case 'figure': {
       if (hasClass(el, 'table')) return tableMarkdown(el);
-      const kids = el.childNodes.filter((c) => !isBlankText(c));
+      const kids = nonBlank(el.childNodes);
       const img = kids[0];
       if (kids.length !== 1 || !isElement(img) || img.tagName !== 'img' || !hasClass(el, 'image') || !onlyAttrs(el, ['class', 'style'])) return fail('figure');
       return imageMarkdown(img, classes(el).filter((c) => c !== 'image'), attr(el, 'style'));
@@ -348,7 +390,7 @@ export function blockMarkdown(el: HtmlElement, titles?: IncludeTitles): string {
       if (isDisplayMath(el)) return inlineNode(el);
       return fail('span block');
     default:
-      return fail(`<${tag}>`);
+      return fail('element without Markdown syntax');
   }
 }
 
