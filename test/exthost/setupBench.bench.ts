@@ -7,7 +7,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { functionsInWindow, HostStallMonitor, recordSpawns, settle, threadPriorities } from './hostStalls';
+import { HostStallMonitor } from '../shared/stallMonitor';
+import { functionsInWindow, recordSpawns, settle, threadPriorities } from './hostStalls';
 import { cpuBetween, cpuSnapshot } from './procCpu';
 import { activate } from './uiFixture';
 

@@ -3,13 +3,13 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { createReplicaOn, openReplica, openReplicaOn, chooseDriver } from '../../../src/storage';
 import type { ReplicaChange } from '../../../src/storage/types';
 import { isTriliumError } from '../../../src/sync/errors';
 import { generateNotes } from '../../../src/sync/server/generateDocument';
 import { startSyncServer } from '../../../src/sync/server/syncServer';
 import { setupFromServer } from '../../../src/sync/setup';
+import { HostStallMonitor } from '../../shared/stallMonitor';
 import { quietLogger } from '../sync/helpers';
 import { cleanupDirs, tempDir } from './helpers';
 
@@ -90,33 +90,19 @@ describe('storage: the replica in a worker thread', function () {
       // Between two ticks of a 10 ms timer, how long the host's own thread was busy: the CPU time of this thread
       // where Node can tell it (process.threadCpuUsage, Node ≥ 23.9), else event-loop utilization (time in JavaScript,
       // which on a loaded machine also counts the time the OS ran other processes in the middle of it).
-      const threadCpu = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
-      const cpuMs = () => { const u = threadCpu!.call(process); return (u.user + u.system) / 1000; };
-      let ticks = 0;
-      let longestBusyMs = 0;
-      let longestGapMs = 0;
-      let lastElu = performance.eventLoopUtilization();
-      let lastCpu = threadCpu ? cpuMs() : 0;
-      let last = performance.now();
-      const timer = setInterval(() => {
-        const now = performance.now();
-        const busy = threadCpu ? cpuMs() - lastCpu : performance.eventLoopUtilization(lastElu).active;
-        longestBusyMs = Math.max(longestBusyMs, busy);
-        longestGapMs = Math.max(longestGapMs, now - last);
-        lastElu = performance.eventLoopUtilization();
-        if (threadCpu) lastCpu = cpuMs();
-        last = now;
-        ticks++;
-      }, 10);
+      const stalls = new HostStallMonitor();
+      stalls.start();
       const started = Date.now();
       const { replica, result } = await setupFromServer({ dataDir: tempDir(), serverUrl: url, password: 'pw', logger: quietLogger, thread: 'worker' });
       const ms = Date.now() - started;
-      clearInterval(timer);
+      const summary = stalls.stop();
+      const threadCpu = typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function';
+      const longestBusyMs = (threadCpu ? summary.mostCpu?.threadCpuMs : summary.longest?.busyMs) ?? 0;
       assert.equal(result.hashCheck, 'passed');
       assert.ok(result.pulled > 60_000, `pulled ${result.pulled}`);
       assert.ok((await replica.counts()).notes > 20_000);
       await replica.close();
-      console.log(`      ${result.pulled} changes in ${ms} ms; host timer: ${ticks} ticks, longest busy stretch ${longestBusyMs.toFixed(0)} ms (${threadCpu ? 'thread CPU' : 'event-loop utilization'}), longest gap ${longestGapMs.toFixed(0)} ms`);
+      console.log(`      ${result.pulled} changes in ${ms} ms; host timer: ${summary.ticks} ticks, longest busy stretch ${longestBusyMs.toFixed(0)} ms (${threadCpu ? 'thread CPU' : 'event-loop utilization'}), longest gap ${summary.longestGapMs.toFixed(0)} ms`);
       // Loose for a loaded 2-core CI machine (looser still where only wall time is known); bench/initial-sync.mjs
       // prints the figure for the 100k-note document.
       const limitMs = threadCpu ? 100 : 250;

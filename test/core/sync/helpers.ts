@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReplicaApi } from '../../../src/storage/replicaApi';
 import { SyncEngine } from '../../../src/sync/engine';
+import { createTransport, type HttpRequest, type Transport } from '../../../src/sync/http/transport';
 import { replicaSecretSource } from '../../../src/sync/secrets';
 import { setupFromServer } from '../../../src/sync/setup';
 import { startSyncServer, type RunningSyncServer, type SyncServerOptions } from '../../../src/sync/server/syncServer';
@@ -43,9 +44,30 @@ export interface Client {
   dataDir: string;
 }
 
-export function engineFor(replica: ReplicaApi, serverUrl: string, opts: { clock?: Clock; pageBytes?: number; timeoutMs?: number } = {}): SyncEngine {
-  return new SyncEngine(replica, { serverUrl, network: { timeoutMs: opts.timeoutMs } }, replicaSecretSource(replica), opts.clock ?? systemClock, quietLogger, { pageBytes: opts.pageBytes });
+export function engineFor(replica: ReplicaApi, serverUrl: string, opts: { clock?: Clock; pageBytes?: number; timeoutMs?: number; transport?: Transport } = {}): SyncEngine {
+  return new SyncEngine(replica, { serverUrl, network: { timeoutMs: opts.timeoutMs } }, replicaSecretSource(replica), opts.clock ?? systemClock, quietLogger,
+    { pageBytes: opts.pageBytes, transport: opts.transport });
 }
+
+/** A transport that counts requests by route ("GET /api/sync/changed") and may act before a request and after its response. */
+export function watchingTransport(onResponse?: (req: HttpRequest, n: number) => Promise<void>, beforeRequest?: (req: HttpRequest) => Promise<void>) {
+  const inner = createTransport({});
+  const counts = new Map<string, number>();
+  const transport: Transport = {
+    async request(req) {
+      const route = routeOf(req);
+      await beforeRequest?.(req);
+      const n = (counts.get(route) ?? 0) + 1;
+      counts.set(route, n);
+      const res = await inner.request(req);
+      await onResponse?.(req, n);
+      return res;
+    },
+  };
+  return { transport, count: (route: string) => counts.get(route) ?? 0 };
+}
+
+export const routeOf = (req: HttpRequest) => `${req.method} ${new URL(req.url).pathname}`;
 
 export async function newClient(dirs: TempDirs, server: RunningSyncServer): Promise<Client> {
   const dataDir = await dirs.make('trilium-client-');

@@ -6,14 +6,12 @@ import type { ReplicaApi } from '../../../src/storage/replicaApi';
 import { systemClock } from '../../../src/storage/types';
 import { recordsOfPages } from '../../../src/storage/worker/pageJson';
 import { readPageTail } from '../../../src/sync/changedPageTail';
-import { SyncEngine } from '../../../src/sync/engine';
 import { isTriliumError } from '../../../src/sync/errors';
-import { createTransport, type HttpRequest, type Transport } from '../../../src/sync/http/transport';
+import { createTransport, type Transport } from '../../../src/sync/http/transport';
 import { ProtocolClient } from '../../../src/sync/protocolClient';
-import { replicaSecretSource } from '../../../src/sync/secrets';
 import { generateNotes } from '../../../src/sync/server/generateDocument';
 import type { RunningSyncServer } from '../../../src/sync/server/syncServer';
-import { PASSWORD, TempDirs, quietLogger, startServer } from './helpers';
+import { PASSWORD, TempDirs, engineFor, quietLogger, startServer, watchingTransport } from './helpers';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 /** The text in pieces of `size` bytes, as a body arrives. */
@@ -87,26 +85,7 @@ describe('sync: the tail of an initial pull into a worker', function () {
     return { replica, jsonPages: () => pages };
   }
 
-  /** A transport that counts requests by route and may act after a response. */
-  function watchingTransport(onResponse?: (req: HttpRequest, n: number) => Promise<void>, beforeRequest?: (req: HttpRequest) => Promise<void>) {
-    const inner = createTransport({});
-    const counts = new Map<string, number>();
-    const transport: Transport = {
-      async request(req) {
-        const route = `${req.method} ${new URL(req.url).pathname}`;
-        await beforeRequest?.(req);
-        const n = (counts.get(route) ?? 0) + 1;
-        counts.set(route, n);
-        const res = await inner.request(req);
-        await onResponse?.(req, n);
-        return res;
-      },
-    };
-    return { transport, count: (route: string) => counts.get(route) ?? 0 };
-  }
-
-  const engineOn = (replica: ReplicaApi, transport: Transport) =>
-    new SyncEngine(replica, { serverUrl: server.url, network: {} }, replicaSecretSource(replica), systemClock, quietLogger, { transport });
+  const engineOn = (replica: ReplicaApi, transport: Transport) => engineFor(replica, server.url, { transport });
 
   it('applies the pages parsed in the worker, and the server hashes once, while the replica builds its indexes', async () => {
     const { replica, jsonPages } = await emptyWorkerReplica();

@@ -1,12 +1,9 @@
 // The end of a sync round: what the second pull brings from the server is not a local change to push.
 import { strict as assert } from 'node:assert';
 import type { ReplicaApi } from '../../../src/storage/replicaApi';
-import { systemClock } from '../../../src/storage/types';
-import { SyncEngine } from '../../../src/sync/engine';
-import { createTransport, type HttpRequest, type Transport } from '../../../src/sync/http/transport';
-import { replicaSecretSource } from '../../../src/sync/secrets';
+import type { HttpRequest, Transport } from '../../../src/sync/http/transport';
 import type { RunningSyncServer } from '../../../src/sync/server/syncServer';
-import { TempDirs, newClient, quietLogger, startServer } from './helpers';
+import { TempDirs, engineFor, newClient, routeOf, startServer, watchingTransport } from './helpers';
 
 describe('sync: the end of a round', function () {
   this.timeout(120_000);
@@ -24,28 +21,19 @@ describe('sync: the end of a round', function () {
   });
 
   /** A transport that runs `afterResponse` once a request on `route` has been answered. */
-  function actingTransport(route: string, afterResponse: (req: HttpRequest) => Promise<void>): Transport {
-    const inner = createTransport({});
-    return {
-      async request(req) {
-        const res = await inner.request(req);
-        if (`${req.method} ${new URL(req.url).pathname}` === route) await afterResponse(req);
-        return res;
-      },
-    };
-  }
-
-  const engineOn = (replica: ReplicaApi, transport: Transport) =>
-    new SyncEngine(replica, { serverUrl: server.url, network: {} }, replicaSecretSource(replica), systemClock, quietLogger, { transport });
+  const actingTransport = (route: string, afterResponse: (req: HttpRequest) => Promise<void>): Transport =>
+    watchingTransport(async (req) => {
+      if (routeOf(req) === route) await afterResponse(req);
+    }).transport;
 
   it('passes in one round when the server changed during the push, and leaves nothing counted as unsent', async () => {
     const client = await newClient(dirs, server);
     replicas.push(client.replica);
     const own = await client.replica.createNote({ parentNoteId: 'root', title: 'written here' });
     let serverNote: string | undefined;
-    const engine = engineOn(client.replica, actingTransport('PUT /api/sync/update', async () => {
+    const engine = engineFor(client.replica, server.url, { transport: actingTransport('PUT /api/sync/update', async () => {
       if (!serverNote) serverNote = (await server.replica!.createNote({ parentNoteId: 'root', title: 'written on the server meanwhile' })).noteId;
-    }));
+    }) });
 
     const result = await engine.sync();
 
@@ -65,9 +53,9 @@ describe('sync: the end of a round', function () {
     replicas.push(client.replica);
     await client.replica.createNote({ parentNoteId: 'root', title: 'first' });
     let late: string | undefined;
-    const engine = engineOn(client.replica, actingTransport('POST /api/sync/finished', async () => {
+    const engine = engineFor(client.replica, server.url, { transport: actingTransport('POST /api/sync/finished', async () => {
       if (!late) late = (await client.replica.createNote({ parentNoteId: 'root', title: 'written here at the round\'s end' })).noteId;
-    }));
+    }) });
 
     const result = await engine.sync();
 

@@ -1,0 +1,124 @@
+// A thread's busy stretches between the ticks of a 10 ms timer: how long it was busy at a stretch (wall time in
+// JavaScript, event-loop utilization), how much of that its own CPU was (process.threadCpuUsage, Node ≥ 23.9), how
+// long it waited for a core (Linux's /proc/thread-self/schedstat), and what it was doing then (a label the caller
+// sets). Used by the core test of the replica worker and by the extension host's set-up bench.
+import { readFileSync } from 'fs';
+import { performance } from 'perf_hooks';
+
+export interface Stretch {
+  /** wall time the event loop was busy between two ticks */
+  busyMs: number;
+  gapMs: number;
+  /** this thread's CPU time between the ticks, where Node can tell it */
+  threadCpuMs?: number;
+  /** time this thread was ready to run but waited for a core between the ticks, where Linux tells it */
+  waitedForCoreMs?: number;
+  label: string;
+  /** the stretch's window on the monotonic clock of CPU profiles (µs) */
+  fromUs: number;
+  toUs: number;
+  /** and in performance.now() */
+  fromMs: number;
+  toMs: number;
+}
+
+export interface StallSummary {
+  ticks: number;
+  longest: Stretch | undefined;
+  /** the stretch with the most CPU of this thread's own (where Node can tell it) */
+  mostCpu: Stretch | undefined;
+  /** the longest stretch that the monitor's `foreign` predicate did not claim (VS Code's own work in it) */
+  longestOwn: Stretch | undefined;
+  longestGapMs: number;
+  /** stretches at or over 50 ms */
+  over50: number;
+  /** the 99th percentile of the busy stretches */
+  p99BusyMs: number;
+}
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Run time and run-queue wait of this thread so far, in ms, from /proc/thread-self/schedstat; undefined elsewhere. */
+function schedstat(): { runMs: number; waitMs: number } | undefined {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { runMs: run / 1e6, waitMs: wait / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
+export class HostStallMonitor {
+  label = 'starting';
+  private readonly threadCpu = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+  private readonly busy: number[] = [];
+  private longest: Stretch | undefined;
+  private mostCpu: Stretch | undefined;
+  private longestOwn: Stretch | undefined;
+  /** stretches of 10 ms and more, for longestOwn */
+  private readonly pending: Stretch[] = [];
+  private longestGapMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** `foreign(fromMs, toMs)`: whether work that is not the set-up's ran in that window (performance.now() times). */
+  constructor(private readonly foreign: (fromMs: number, toMs: number) => boolean = () => false) {}
+
+  start(): void {
+    let lastElu = performance.eventLoopUtilization();
+    let last = performance.now();
+    let lastUs = nowUs();
+    let lastCpu = this.cpuMs();
+    let lastSched = schedstat();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const us = nowUs();
+      const busyMs = performance.eventLoopUtilization(lastElu).active;
+      const cpu = this.cpuMs();
+      const sched = schedstat();
+      const gapMs = now - last;
+      this.busy.push(busyMs);
+      this.longestGapMs = Math.max(this.longestGapMs, gapMs);
+      const stretch: Stretch = {
+        busyMs, gapMs, label: this.label, fromUs: lastUs, toUs: us, fromMs: last, toMs: now,
+        threadCpuMs: cpu !== undefined && lastCpu !== undefined ? cpu - lastCpu : undefined,
+        waitedForCoreMs: sched && lastSched ? sched.waitMs - lastSched.waitMs : undefined,
+      };
+      if (!this.longest || busyMs > this.longest.busyMs) this.longest = stretch;
+      // judged at the end: a spawn is recorded once it returns, after the tick that it held up
+      if (busyMs >= 10) this.pending.push(stretch);
+      if (stretch.threadCpuMs !== undefined && (!this.mostCpu || stretch.threadCpuMs > this.mostCpu.threadCpuMs!)) this.mostCpu = stretch;
+      lastElu = performance.eventLoopUtilization();
+      last = now;
+      lastUs = us;
+      lastCpu = cpu;
+      lastSched = sched;
+    }, 10);
+  }
+
+  stop(): StallSummary {
+    clearInterval(this.timer);
+    for (const st of this.pending.sort((a, b) => b.busyMs - a.busyMs)) {
+      if (!this.foreign(st.fromMs, st.toMs)) {
+        this.longestOwn = st;
+        break;
+      }
+    }
+    if (!this.pending.length) this.longestOwn = this.longest;
+    const sorted = [...this.busy].sort((a, b) => a - b);
+    return {
+      ticks: this.busy.length,
+      longest: this.longest,
+      mostCpu: this.mostCpu,
+      longestOwn: this.longestOwn,
+      longestGapMs: this.longestGapMs,
+      over50: this.busy.filter((b) => b >= 50).length,
+      p99BusyMs: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] : 0,
+    };
+  }
+
+  private cpuMs(): number | undefined {
+    if (!this.threadCpu) return undefined;
+    const u = this.threadCpu.call(process);
+    return (u.user + u.system) / 1000;
+  }
+}
