@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import { noteIdFromUri } from '../editor/noteFileSystem';
-import { timeAgo } from '../statusBar/statusText';
+import { shownDateTime, timeAgo } from '../statusBar/statusText';
 import type { ReplicaApi } from '../storage/replicaApi';
 import { parseRecent, touchRecent, withoutMissing, type RecentNote } from './recentNotesList';
 import { codiconForNote } from '../treeView/icons';
@@ -77,7 +77,7 @@ export class RecentNotesProvider implements vscode.TreeDataProvider<RecentNoteIt
     const item = new vscode.TreeItem(r.title);
     item.id = `recent:${r.noteId}`;
     item.description = timeAgo(new Date(r.at), new Date());
-    item.tooltip = `${r.title}\n${new Date(r.at).toLocaleString()} · ${r.noteId}`;
+    item.tooltip = `${r.title}\n${shownDateTime(new Date(r.at))} · ${r.noteId}`;
     item.iconPath = new vscode.ThemeIcon(codiconForNote(r));
     item.command = { command: 'trilium.openNote', title: 'Open Note', arguments: [r.noteId] };
     item.contextValue = 'recentNote';

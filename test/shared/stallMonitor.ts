@@ -1,9 +1,9 @@
 // A thread's busy stretches between the ticks of a 10 ms timer: how long it was busy at a stretch (wall time in
 // JavaScript, event-loop utilization), how much of that its own CPU was (process.threadCpuUsage, Node ≥ 23.9), how
-// long it waited for a core (Linux's /proc/thread-self/schedstat), and what it was doing then (a label the caller
-// sets). Used by the core test of the replica worker and by the extension host's set-up bench.
+// long it waited for a core (Linux's /proc/thread-self/schedstat), the garbage collections in it, and what it was
+// doing then (a label the caller sets). Used by the core test of the replica worker and by the extension host's set-up bench.
 import { readFileSync } from 'fs';
-import { performance } from 'perf_hooks';
+import { PerformanceObserver, performance } from 'perf_hooks';
 
 export interface Stretch {
   /** wall time the event loop was busy between two ticks */
@@ -14,6 +14,10 @@ export interface Stretch {
   /** time this thread was ready to run but waited for a core between the ticks, where Linux tells it */
   waitedForCoreMs?: number;
   label: string;
+  /** garbage-collection pauses of this thread in the stretch (filled in by stop()) */
+  gcMs?: number;
+  /** their kinds with their pauses, e.g. "major 31 ms, minor 2 ms" */
+  gcKinds?: string;
   /** the stretch's window on the monotonic clock of CPU profiles (µs) */
   fromUs: number;
   toUs: number;
@@ -59,11 +63,17 @@ export class HostStallMonitor {
   private readonly pending: Stretch[] = [];
   private longestGapMs = 0;
   private timer: NodeJS.Timeout | undefined;
+  private readonly gcs: { at: number; ms: number; kind: string }[] = [];
+  private gcObserver: PerformanceObserver | undefined;
 
   /** `foreign(fromMs, toMs)`: whether work that is not the set-up's ran in that window (performance.now() times). */
   constructor(private readonly foreign: (fromMs: number, toMs: number) => boolean = () => false) {}
 
   start(): void {
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) this.gcs.push({ at: e.startTime, ms: e.duration, kind: gcKind((e as { detail?: { kind?: number } }).detail?.kind) });
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
     let lastElu = performance.eventLoopUtilization();
     let last = performance.now();
     let lastUs = nowUs();
@@ -97,6 +107,8 @@ export class HostStallMonitor {
 
   stop(): StallSummary {
     clearInterval(this.timer);
+    this.gcObserver?.disconnect();
+    for (const st of [this.longest, this.mostCpu, ...this.pending]) if (st) this.addGcs(st);
     for (const st of this.pending.sort((a, b) => b.busyMs - a.busyMs)) {
       if (!this.foreign(st.fromMs, st.toMs)) {
         this.longestOwn = st;
@@ -116,9 +128,29 @@ export class HostStallMonitor {
     };
   }
 
+  /** GC entries arrive in a later task, so stretches learn theirs at the end. */
+  private addGcs(st: Stretch): void {
+    const inIt = this.gcs.filter((g) => g.at < st.toMs && g.at + g.ms > st.fromMs);
+    st.gcMs = inIt.reduce((sum, g) => sum + g.ms, 0);
+    const byKind = new Map<string, number>();
+    for (const g of inIt) byKind.set(g.kind, (byKind.get(g.kind) ?? 0) + g.ms);
+    st.gcKinds = [...byKind].map(([k, ms]) => `${k} ${Math.round(ms)} ms`).join(', ') || 'none';
+  }
+
   private cpuMs(): number | undefined {
     if (!this.threadCpu) return undefined;
     const u = this.threadCpu.call(process);
     return (u.user + u.system) / 1000;
+  }
+}
+
+/** perf_hooks' NODE_PERFORMANCE_GC_* kinds. */
+function gcKind(kind: number | undefined): string {
+  switch (kind) {
+    case 1: return 'minor';
+    case 2: return 'major';
+    case 4: return 'incremental marking';
+    case 8: return 'weak callbacks';
+    default: return `kind ${kind}`;
   }
 }

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { buildNoteIndex, filterNotes, NoteIndexCache } from '../../../src/commands/notePicker';
 import { sanitizeNoteHtml } from '../../../src/preview/sanitize';
-import { statusView, timeAgo } from '../../../src/statusBar/statusText';
+import { shownDateTime, statusView, timeAgo } from '../../../src/statusBar/statusText';
 import { TriliumError } from '../../../src/sync/errors';
 import { planDrop } from '../../../src/treeView/dropPlan';
 
@@ -49,6 +49,11 @@ describe('UI logic', () => {
     const conflicts = statusView({ kind: 'idle', lastSyncedAt: now, pendingChanges: 0 }, { ...ctx, conflicts: 2 }, now);
     assert.match(conflicts.text, /\$\(warning\) 2$/);
     assert.match(conflicts.tooltip, /Server: https:\/\/t\.example\nSync version: 39\nLast sync: /);
+    const at = new Date(2026, 2, 8, 9, 5, 7);
+    assert.strictEqual(shownDateTime(at), '2026-03-08 09:05:07', 'local time, without ICU date formats');
+    assert.match(statusView({ kind: 'idle', lastSyncedAt: at, pendingChanges: 0 }, { ...ctx, now: at }, at).tooltip, /\nLast sync: 2026-03-08 09:05:07 \(just now\)/);
+    const retry = statusView({ kind: 'offline', error: new TriliumError('CONNECTION_REFUSED', 'Refused.'), nextAttemptAt: at }, ctx, null);
+    assert.match(retry.tooltip, /\nNext attempt: 09:05:07$/);
     assert.strictEqual(timeAgo(new Date(now.getTime() - 3 * 3600_000), now), '3 h ago');
   });
 
