@@ -115,11 +115,14 @@ export class DocumentSession implements vscode.Disposable {
       const previous = this.documentName;
       await this.close({ quiet: true });
       if (previous) this.log.info(`The previous document stays in ${this.dataDir(previous)}.`);
-      await this.secrets.set('password', password);
-      if (documentSecret) await this.secrets.set('documentSecret', documentSecret);
-      await this.context.globalState.update(DOCUMENT_KEY, name);
-      await this.context.globalState.update(SERVER_KEY, serverUrl);
-      if (readSettings().trilium.serverUrl !== serverUrl) await setServerUrl(serverUrl);
+      // each is a round trip to VS Code's window: at once, not one after another
+      await Promise.all([
+        this.secrets.set('password', password),
+        documentSecret ? this.secrets.set('documentSecret', documentSecret) : undefined,
+        this.context.globalState.update(DOCUMENT_KEY, name),
+        this.context.globalState.update(SERVER_KEY, serverUrl),
+        readSettings().trilium.serverUrl !== serverUrl ? setServerUrl(serverUrl) : undefined,
+      ]);
       this.lastSyncedAtValue = new Date();
       this.transitioning = false;
       await this.attach(replica);
