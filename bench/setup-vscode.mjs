@@ -17,7 +17,7 @@
 //   real use the server is on another machine; here it shares the 2 cores and, at the same priority, the extension
 //   host waits for a core behind it. Both the CLI and VS Code set up from that one server process.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,49 @@ function cpuSecondsOf(pid) {
     return undefined;
   }
 }
+/** Reads the CPU seconds of each thread of `pid` into `seen` (tid → name and seconds), on Linux. */
+function readThreads(pid, seen) {
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seen.set(tid, { name: Number(tid) === pid ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), s: (Number(f[11]) + Number(f[12])) / 100 });
+    }
+  } catch {
+    // the process or a thread ended between the reads
+  }
+}
+
+/**
+ * Runs a command to its end, reading the CPU of the threads of the Node process it is (or starts, under
+ * /usr/bin/time) every 100 ms: CPU seconds by thread name, as of each thread's last reading.
+ */
+function runWatchingThreads(command, args, opts) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const seen = new Map();
+    const nodePid = () => {
+      if (command !== TIME) return child.pid;
+      try {
+        return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0]) || undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const timer = setInterval(() => { const pid = nodePid(); if (pid) readThreads(pid, seen); }, 100);
+    child.on('close', (status) => {
+      clearInterval(timer);
+      const threads = {};
+      for (const t of seen.values()) threads[t.name] = (threads[t.name] ?? 0) + t.s;
+      resolve({ status, stdout, stderr, threads });
+    });
+  });
+}
+
 const TIME = '/usr/bin/time';
 const s1 = (x) => (x === undefined ? '?' : x.toFixed(1));
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -103,8 +146,8 @@ try {
   const serverBefore = cpuSecondsOf(server.pid);
   const loadBefore = load();
   const t0 = Date.now();
-  const cli = spawnSync(timed ? TIME : nodeForTarget, timed ? ['-f', 'CPU %U %S', nodeForTarget, ...cliArgs] : cliArgs, {
-    env: { ...process.env, TRILIUM_PASSWORD: PASSWORD }, encoding: 'utf8',
+  const cli = await runWatchingThreads(timed ? TIME : nodeForTarget, timed ? ['-f', 'CPU %U %S', nodeForTarget, ...cliArgs] : cliArgs, {
+    env: { ...process.env, TRILIUM_PASSWORD: PASSWORD },
   });
   const cliMs = Date.now() - t0;
   const cliServerCpu = serverBefore === undefined ? undefined : cpuSecondsOf(server.pid) - serverBefore;
@@ -128,12 +171,16 @@ try {
   console.log(`Set Up Sync from Server, ${NOTES} notes, VS Code ${target.vscode} (code-server ${target.codeServer}):`);
   console.log(`  trilium-sync setup (CLI, Node ${spawnSync(nodeForTarget, ['--version'], { encoding: 'utf8' }).stdout.trim()}): ${(cliMs / 1000).toFixed(1)} s; ` +
     `CPU: the CLI ${s1(cliCpu)} s, the sync server ${s1(cliServerCpu)} s; load average before ${loadBefore}`);
+  const cliThreads = Object.entries(cli.threads).filter(([, sec]) => sec >= 0.05).sort((a, b) => b[1] - a[1]).map(([name, sec]) => `${name} ${sec.toFixed(1)} s`).join(', ');
+  if (cliThreads) console.log(`    the CLI's threads (read every 100 ms): ${cliThreads}`);
   if (vs) {
     console.log(`  VS Code to "synced": ${(vs.ms / 1000).toFixed(1)} s (${vs.driver}, SQLite ${vs.sqlite}, ${vs.notes} notes) → ${(vs.ms / cliMs).toFixed(2)}× the CLI (target ≤ 1.10)`);
   }
   if (cpu) {
     const roles = Object.entries(cpu.byRole ?? {}).sort((a, b) => b[1] - a[1]).map(([role, sec]) => `${role} ${sec.toFixed(1)} s`).join(', ');
     console.log(`    CPU during it: ${roles || 'n/a'}; load average after ${load()}`);
+    const threads = Object.entries(cpu.byThread ?? {}).filter(([, sec]) => sec >= 0.05).sort((a, b) => b[1] - a[1]).map(([name, sec]) => `${name} ${sec.toFixed(1)} s`).join(', ');
+    if (threads) console.log(`    the extension host's threads: ${threads}`);
   }
   const tail = figures.find((f) => f.name.startsWith('from the content check'));
   if (tail) console.log(`    of which from the content check to "synced" (hashes, then the document opening in VS Code): ${(tail.ms / 1000).toFixed(2)} s`);

@@ -47,6 +47,29 @@ export function threadPriorities(): { host: number; others: Record<string, numbe
   }
 }
 
+/** CPU seconds (user + system) of each of this process's threads so far, by thread id, with their names; Linux only. */
+export function threadCpuSnapshot(): Map<string, { name: string; s: number }> {
+  const out = new Map<string, { name: string; s: number }>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = Number(tid) === process.pid ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      out.set(tid, { name, s: (Number(f[11]) + Number(f[12])) / 100 });
+    }
+  } catch {
+    // not Linux: no figures
+  }
+  return out;
+}
+
+/** CPU seconds by thread name between two snapshots (threads started in between count from zero). */
+export function threadCpuBetween(before: Map<string, { name: string; s: number }>, after: Map<string, { name: string; s: number }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [tid, t] of after) out[t.name] = Math.round(((out[t.name] ?? 0) + t.s - (before.get(tid)?.s ?? 0)) * 100) / 100;
+  return out;
+}
+
 export interface SpawnRecord {
   /** ms from the start of the recording */
   atMs: number;

@@ -8,7 +8,7 @@ import { join } from 'path';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { HostStallMonitor } from '../shared/stallMonitor';
-import { functionsInWindow, recordSpawns, settle, threadPriorities } from './hostStalls';
+import { functionsInWindow, recordSpawns, settle, threadCpuBetween, threadCpuSnapshot, threadPriorities } from './hostStalls';
 import { cpuBetween, cpuSnapshot } from './procCpu';
 import { activate } from './uiFixture';
 
@@ -49,6 +49,7 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
       stalls.label = `${p.phase}, ${p.pulled} changes pulled`;
     });
     const cpuBefore = cpuSnapshot();
+    const threadsBefore = threadCpuSnapshot();
     const ownCpu = process.cpuUsage();
     // only the set-up in the stretches: the /proc scans of cpuSnapshot take the thread for tens of ms themselves
     stalls.label = 'the command, before its first progress';
@@ -60,6 +61,7 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
     const summary = stalls.stop();
     const spawns = spawnRecorder.stop();
     const own = process.cpuUsage(ownCpu);
+    const byThread = threadCpuBetween(threadsBefore, threadCpuSnapshot());
     const cpu = cpuBetween(cpuBefore, cpuSnapshot());
     progressSub.dispose();
     let running: string[] | undefined;
@@ -87,6 +89,6 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
       longestOwn: summary.longestOwn && { busyMs: round(summary.longestOwn.busyMs), threadCpuMs: round(summary.longestOwn.threadCpuMs), waitedForCoreMs: round(summary.longestOwn.waitedForCoreMs), gcKinds: summary.longestOwn.gcKinds, during: summary.longestOwn.label, fromMs: Math.round((summary.longestOwn.fromUs - t0Us) / 1000) },
       mostCpu: summary.mostCpu && { busyMs: round(summary.mostCpu.busyMs), threadCpuMs: round(summary.mostCpu.threadCpuMs), gcKinds: summary.mostCpu.gcKinds, during: summary.mostCpu.label, running: runningMostCpu },
     });
-    report('cpu during the set-up', (own.user + own.system) / 1000, { byRole: cpu });
+    report('cpu during the set-up', (own.user + own.system) / 1000, { byRole: cpu, byThread });
   });
 });
