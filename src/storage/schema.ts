@@ -12,6 +12,8 @@ export const SECONDARY_INDEXES: Array<{ name: string; sql: string; unique?: bool
   { name: 'IDX_branches_parentNoteId_children', sql: 'CREATE INDEX IF NOT EXISTS IDX_branches_parentNoteId_children ON branches (parentNoteId, isDeleted, noteId, notePosition, branchId, prefix)' },
   { name: 'IDX_branches_noteId', sql: 'CREATE INDEX IF NOT EXISTS IDX_branches_noteId ON branches (noteId, parentNoteId)' },
   { name: 'IDX_attributes_noteId', sql: 'CREATE INDEX IF NOT EXISTS IDX_attributes_noteId ON attributes (noteId)' },
+  // The tree's icons without reading attribute rows (see treeReads.childrenOf).
+  { name: 'IDX_attributes_iconClass', sql: "CREATE INDEX IF NOT EXISTS IDX_attributes_iconClass ON attributes (noteId, position, value, type, name, isDeleted) WHERE type = 'label' AND name = 'iconClass' AND isDeleted = 0" },
   { name: 'IDX_attributes_name_value', sql: 'CREATE INDEX IF NOT EXISTS IDX_attributes_name_value ON attributes (name, value)' },
   { name: 'IDX_notes_title', sql: 'CREATE INDEX IF NOT EXISTS IDX_notes_title ON notes (title)' },
   { name: 'IDX_notes_blobId', sql: 'CREATE INDEX IF NOT EXISTS IDX_notes_blobId ON notes (blobId)' },

@@ -11,7 +11,7 @@ type ChildTuple = [string, string, number, string | null, string, string, string
  * The children of a note in Trilium's order, with what a tree item shows. Runs on the tree's own connection, whose
  * page cache is small (see TREE_CACHE_KIB in replica.ts), so it reads each page once: it takes the children in noteId
  * order from IDX_branches_parentNoteId_children, so that the lookups in the indexes keyed by noteId (notes, branches
- * by parent, attributes) walk each index forward, and then reads the notes' rows in rowid order. `LIMIT -1` keeps
+ * by parent, IDX_attributes_iconClass) walk each index forward, and then reads the notes' rows in rowid order. `LIMIT -1` keeps
  * SQLite from dropping an ORDER BY that only sets the order of the work.
  */
 export async function childrenOf(reader: Connection, parentNoteId: string, includeHidden: boolean): Promise<TreeChild[]> {

@@ -14,6 +14,10 @@ const noteRecord = (noteId: string, title: string): SyncRecord => ({
   entity: { noteId, title, isProtected: 0, type: 'text', mime: 'text/html', blobId: null, isDeleted: 0, deleteId: null,
     dateCreated: 'd', dateModified: 'd', utcDateCreated: 'u', utcDateModified: 'u' },
 });
+const attributeRecord = (noteId: string, name: string, value: string): SyncRecord => ({
+  entityChange: { ...base, id: ++changeNo, entityName: 'attributes', entityId: `a${noteId}`, hash: 'h', changeId: `c${String(changeNo).padStart(11, '0')}` },
+  entity: { attributeId: `a${noteId}`, noteId, type: 'label', name, value, position: 10, isInheritable: 0, isDeleted: 0, deleteId: null, utcDateModified: 'u' },
+});
 const branchRecord = (parentNoteId: string, noteId: string, notePosition: number): SyncRecord => ({
   entityChange: { ...base, id: ++changeNo, entityName: 'branches', entityId: `${parentNoteId}_${noteId}`, hash: 'h', changeId: `c${String(changeNo).padStart(11, '0')}` },
   entity: { branchId: `${parentNoteId}_${noteId}`, noteId, parentNoteId, notePosition, prefix: null, isExpanded: 0, isDeleted: 0, deleteId: null, utcDateModified: 'u' },
@@ -60,8 +64,9 @@ describe('storage: listing children', function () {
 
   it('a big folder whose notes are scattered through the notes table: each page is read about once', async function () {
     if (!existsSync('/proc/self/io')) this.skip(); // read() counts come from Linux's /proc
-    // 6,000 children among 14,000 other notes with long titles, in a random order, so that the children's notes lie
-    // in no particular order in a notes table several times bigger than the listing's page cache.
+    // 6,000 children among 14,000 other notes with long titles, each with a label (an icon for the children), in a
+    // random order, so that the children's notes and labels lie in no particular order in tables several times bigger
+    // than the listing's page cache.
     const rnd = (n: number) => { let s = ''; for (let i = 0; i < n; i++) s += 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(Math.random() * 62)]; return s; };
     const { noteId: folder } = await r.createNote({ parentNoteId: 'root', title: 'big' });
     const { noteId: other } = await r.createNote({ parentNoteId: 'root', title: 'others' });
@@ -70,14 +75,15 @@ describe('storage: listing children', function () {
     for (let i = 0; i < notes.length; i += 2000) {
       const recs: SyncRecord[] = [];
       for (const [k, n] of notes.slice(i, i + 2000).entries()) {
-        recs.push(noteRecord(n.noteId, n.title), branchRecord(n.child ? folder : other, n.noteId, ((i + k) * 7919 % 20011) * 10));
+        recs.push(noteRecord(n.noteId, n.title), branchRecord(n.child ? folder : other, n.noteId, ((i + k) * 7919 % 20011) * 10),
+          n.child ? attributeRecord(n.noteId, 'iconClass', `bx bx-${n.noteId}`) : attributeRecord(n.noteId, 'tag', rnd(400)));
       }
       await r.applyRecords(recs, { senderInstanceId: 'srv' });
     }
     // The pages the listing needs (dbstat: SQLite's own count of each table's and index's pages).
     const pagesOf = async (names: string[]) => Number((await rawAll(r.dataDir,
       `SELECT count(*) AS n FROM dbstat WHERE name IN (${names.map(() => '?').join(',')})`, names))[0].n);
-    const needed = await pagesOf(['notes', 'sqlite_autoindex_notes_1', 'IDX_branches_parentNoteId_children', 'attributes', 'IDX_attributes_noteId']);
+    const needed = await pagesOf(['notes', 'sqlite_autoindex_notes_1', 'IDX_branches_parentNoteId_children', 'IDX_attributes_iconClass']);
     const notesPages = await pagesOf(['notes']);
     const pageSize = Number((await rawAll(r.dataDir, 'PRAGMA page_size'))[0].page_size);
 
@@ -88,6 +94,7 @@ describe('storage: listing children', function () {
     assert.ok(kids.every((k, i) => i === 0 || kids[i - 1].notePosition < k.notePosition || (kids[i - 1].notePosition === k.notePosition && kids[i - 1].branchId < k.branchId)));
     const expected = notes.filter((n) => n.child).map((n) => n.title).sort();
     assert.deepEqual(kids.map((k) => k.title).sort(), expected);
+    assert.ok(kids.every((k) => k.iconClass === `bx bx-${k.noteId}`));
     // Reading the listing's ~6,000 notes at random from this table would read its pages over and over.
     assert.ok(notesPages * pageSize > 4 * 2048 * 1024, `the notes table (${notesPages} pages) is over 4× the listing's 2 MB cache`);
     assert.ok(reads <= needed * 1.1 + 20, `${reads} reads for the ${needed} pages the listing needs`);
