@@ -100,16 +100,17 @@ describe('storage: listing children', function () {
     assert.ok(reads <= needed * 1.1 + 20, `${reads} reads for the ${needed} pages the listing needs`);
   });
 
-  it('a replica made before the listing index gets it on open, and the old index goes', async () => {
+  it('a replica made before the listing indexes gets them on open, and the old branches index goes', async () => {
     const dir = r.dataDir;
     const p = await r.createNote({ parentNoteId: 'root', title: 'P' });
     await r.createNote({ parentNoteId: p.noteId, title: 'kid' });
     await r.close();
     await rawRun(dir, 'DROP INDEX IDX_branches_parentNoteId_children');
+    await rawRun(dir, 'DROP INDEX IDX_attributes_iconClass');
     await rawRun(dir, 'CREATE INDEX IDX_branches_parentNoteId_notePosition ON branches (parentNoteId, notePosition)');
     r = await openReplica(dir);
-    const indexes = (await rawAll(dir, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'branches' AND name LIKE 'IDX_%' ORDER BY name")).map((x) => x.name);
-    assert.deepEqual(indexes, ['IDX_branches_noteId', 'IDX_branches_parentNoteId_children']);
+    const indexes = (await rawAll(dir, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('branches', 'attributes') AND name LIKE 'IDX_%' ORDER BY name")).map((x) => x.name);
+    assert.deepEqual(indexes, ['IDX_attributes_iconClass', 'IDX_attributes_name_value', 'IDX_attributes_noteId', 'IDX_branches_noteId', 'IDX_branches_parentNoteId_children']);
     assert.deepEqual((await r.getChildren(p.noteId)).map((k) => k.title), ['kid']);
   });
 });
