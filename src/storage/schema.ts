@@ -8,9 +8,12 @@ import type { SchemaProfile } from './profiles';
 export const SECONDARY_INDEXES: Array<{ name: string; sql: string; unique?: boolean }> = [
   { name: 'IDX_entity_changes_entityName_entityId', unique: true, sql: 'CREATE UNIQUE INDEX IF NOT EXISTS IDX_entity_changes_entityName_entityId ON entity_changes (entityName, entityId)' },
   { name: 'IDX_entity_changes_changeId', sql: 'CREATE INDEX IF NOT EXISTS IDX_entity_changes_changeId ON entity_changes (changeId)' },
-  { name: 'IDX_branches_parentNoteId_notePosition', sql: 'CREATE INDEX IF NOT EXISTS IDX_branches_parentNoteId_notePosition ON branches (parentNoteId, notePosition)' },
+  // Holds all a tree listing reads of a branch, a parent's live children in noteId order (see treeReads.childrenOf).
+  { name: 'IDX_branches_parentNoteId_children', sql: 'CREATE INDEX IF NOT EXISTS IDX_branches_parentNoteId_children ON branches (parentNoteId, isDeleted, noteId, notePosition, branchId, prefix)' },
   { name: 'IDX_branches_noteId', sql: 'CREATE INDEX IF NOT EXISTS IDX_branches_noteId ON branches (noteId, parentNoteId)' },
   { name: 'IDX_attributes_noteId', sql: 'CREATE INDEX IF NOT EXISTS IDX_attributes_noteId ON attributes (noteId)' },
+  // The tree's icons without reading attribute rows (see treeReads.childrenOf).
+  { name: 'IDX_attributes_iconClass', sql: "CREATE INDEX IF NOT EXISTS IDX_attributes_iconClass ON attributes (noteId, position, value, type, name, isDeleted) WHERE type = 'label' AND name = 'iconClass' AND isDeleted = 0" },
   { name: 'IDX_attributes_name_value', sql: 'CREATE INDEX IF NOT EXISTS IDX_attributes_name_value ON attributes (name, value)' },
   { name: 'IDX_notes_title', sql: 'CREATE INDEX IF NOT EXISTS IDX_notes_title ON notes (title)' },
   { name: 'IDX_notes_blobId', sql: 'CREATE INDEX IF NOT EXISTS IDX_notes_blobId ON notes (blobId)' },
@@ -21,7 +24,7 @@ export const SECONDARY_INDEXES: Array<{ name: string; sql: string; unique?: bool
 ];
 
 /** Indexes earlier versions of the extension created and that are gone now (dropped on open). */
-export const RETIRED_INDEXES = ['IDX_entity_changes_isSynced_id'];
+export const RETIRED_INDEXES = ['IDX_entity_changes_isSynced_id', 'IDX_branches_parentNoteId_notePosition'];
 
 export function schemaSql(profile: SchemaProfile): string {
   const parts: string[] = [

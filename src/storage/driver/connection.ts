@@ -32,4 +32,10 @@ export interface Connection {
    * to unpack.
    */
   runMany?(sql: string, rows: SqlValue[][]): Promise<number>;
+  /**
+   * The rows as arrays of column values, in the query's column order. Only drivers that can build them without a
+   * per-row object have it (node:sqlite from Node 22.16/24); large listings otherwise pack their rows into one JSON
+   * text in SQL.
+   */
+  allArrays?(sql: string, params?: Params): Promise<SqlValue[][]>;
 }

@@ -8,6 +8,8 @@ interface StatementSync {
   run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
   all(...params: unknown[]): unknown[];
   get(...params: unknown[]): unknown;
+  /** Node ≥ 22.16 / 24. */
+  setReturnArrays?(enabled: boolean): void;
 }
 interface DatabaseSync {
   prepare(sql: string): StatementSync;
@@ -35,25 +37,33 @@ export function loadNodeSqlite(): NodeSqlite | null {
 }
 
 const STATEMENT_CACHE = 256;
+/** Prefixes the cache key of a statement that returns arrays (no SQL text starts with a NUL). */
+const ARRAYS_KEY = '\0arrays\0';
 /** Rows per statement in runMany, and the shape of SQL it widens: `INSERT … INTO t (a, …, z) VALUES (?, …, ?)`. */
 const MANY_ROWS = 32;
 const MULTI_ROW = /^(.*?\()([^()]*)(\)\s*VALUES\s*)\([?,\s]*\)\s*$/is;
 
 class NodeSqliteConnection implements Connection {
   private readonly statements = new Map<string, StatementSync>();
+  readonly allArrays?: (sql: string, params?: Params) => Promise<SqlValue[][]>;
 
-  constructor(private readonly db: DatabaseSync, readonly driver: DriverInfo) {}
+  constructor(private readonly db: DatabaseSync, readonly driver: DriverInfo, returnsArrays: boolean) {
+    if (returnsArrays) this.allArrays = (sql, params = []) => this.arrays(sql, params);
+  }
 
-  private prepare(sql: string): StatementSync {
-    let s = this.statements.get(sql);
+  /** A cached statement; `asArrays` ones are cached apart, as the setting belongs to the statement. */
+  private prepare(sql: string, asArrays = false): StatementSync {
+    const key = asArrays ? ARRAYS_KEY + sql : sql;
+    let s = this.statements.get(key);
     if (s) {
       // keep recently used statements at the end of the map's order
-      this.statements.delete(sql);
-      this.statements.set(sql, s);
+      this.statements.delete(key);
+      this.statements.set(key, s);
       return s;
     }
     s = this.db.prepare(sql);
-    this.statements.set(sql, s);
+    if (asArrays) s.setReturnArrays!(true);
+    this.statements.set(key, s);
     if (this.statements.size > STATEMENT_CACHE) this.statements.delete(this.statements.keys().next().value as string);
     return s;
   }
@@ -67,6 +77,17 @@ class NodeSqliteConnection implements Connection {
     const rows = call(this.prepare(sql), 'all', params) as Array<Record<string, unknown>>;
     for (let i = 0; i < rows.length; i++) rows[i] = plain(rows[i]);
     return rows as T[];
+  }
+
+  private async arrays(sql: string, params: Params): Promise<SqlValue[][]> {
+    const rows = call(this.prepare(sql, true), 'all', params) as unknown[][];
+    for (const row of rows) {
+      for (let j = 0; j < row.length; j++) {
+        const v = row[j];
+        if (v instanceof Uint8Array) row[j] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      }
+    }
+    return rows as SqlValue[][];
   }
 
   async get<T>(sql: string, params: Params = []): Promise<T | undefined> {
@@ -198,6 +219,7 @@ export function openNodeSqlite(file: string, opts: OpenOptions): Connection {
   if (!sqlite) throw new Error('node:sqlite is not available in this Node');
   const db = new sqlite.DatabaseSync(file, { open: true, enableForeignKeyConstraints: false, timeout: 10000 });
   void opts;
-  const version = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
-  return new NodeSqliteConnection(db, { name: 'node:sqlite', sqliteVersion: version, synchronous: true });
+  const probe = db.prepare('SELECT sqlite_version() AS v');
+  const version = (probe.get() as { v: string }).v;
+  return new NodeSqliteConnection(db, { name: 'node:sqlite', sqliteVersion: version, synchronous: true }, typeof probe.setReturnArrays === 'function');
 }
