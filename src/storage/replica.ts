@@ -193,15 +193,22 @@ export class Replica implements ReplicaApi {
   }
 
   private static async finishOpen(dataDir: string, profile: SchemaProfile, writer: Connection, clock: Clock): Promise<Replica> {
-    const reader = await openReader(path.join(dataDir, DB_FILE), READER_CACHE_KIB);
-    const treeReader = await openReader(path.join(dataDir, DB_FILE), TREE_CACHE_KIB);
-    const r = new Replica(dataDir, profile, writer, reader, treeReader, clock);
-    await writer.run('INSERT OR IGNORE INTO local_instances (instanceId, utcDateOpened) VALUES (?, ?)',
-      [r.instanceId, clock.now().toISOString().replace('T', ' ')]);
-    for (const x of await writer.all<{ instanceId: string }>('SELECT instanceId FROM local_instances')) r.localInstanceIds.add(x.instanceId);
-    r.changeWatch = new ChangeWatch({ inTurn: (read) => r.queue.exclusive(read), ownInstanceId: r.instanceId, emit: (change) => r.emit(change) });
-    await r.changeWatch.start();
-    return r;
+    const readers: Connection[] = [];
+    try {
+      readers.push(await openReader(path.join(dataDir, DB_FILE), READER_CACHE_KIB));
+      readers.push(await openReader(path.join(dataDir, DB_FILE), TREE_CACHE_KIB));
+      const r = new Replica(dataDir, profile, writer, readers[0], readers[1], clock);
+      await writer.run('INSERT OR IGNORE INTO local_instances (instanceId, utcDateOpened) VALUES (?, ?)',
+        [r.instanceId, clock.now().toISOString().replace('T', ' ')]);
+      for (const x of await writer.all<{ instanceId: string }>('SELECT instanceId FROM local_instances')) r.localInstanceIds.add(x.instanceId);
+      r.changeWatch = new ChangeWatch({ inTurn: (read) => r.queue.exclusive(read), ownInstanceId: r.instanceId, emit: (change) => r.emit(change) });
+      await r.changeWatch.start();
+      return r;
+    } catch (e) {
+      // the readers opened here are closed here (open() closes its writer itself)
+      for (const c of readers) await c.close().catch(() => undefined);
+      throw e;
+    }
   }
 
   async close(): Promise<void> {
