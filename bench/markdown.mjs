@@ -7,6 +7,7 @@
 //   --fresh N      fresh processes per Node version (0: none)
 //   --against DIR  another checkout (e.g. /work/main): its converter's fresh-process and warm figures, interleaved
 //                  with this one's
+//   --fresh-only   the fresh-process figures only
 //   --digest       prints only a SHA-256 of the converter's output (Markdown, blocks, islands, saves) over the bench
 //                  notes and the corpus: equal digests, byte-identical output
 import { createRequire } from 'node:module';
@@ -152,7 +153,7 @@ function fastShare(converted) {
 }
 
 const load = (await import('node:os')).loadavg()[0].toFixed(1);
-for (const [label, sources] of [['CKEditor-form notes', ckeditorSources()], ['whole corpus (pretty-printed demo notes too)', files.map(read)]]) {
+for (const [label, sources] of args['fresh-only'] ? [] : [['CKEditor-form notes', ckeditorSources()], ['whole corpus (pretty-printed demo notes too)', files.map(read)]]) {
   const html = build(sources);
   const baseline = await time(() => parseFragment(html));
   delete baseline.out; // a whole note's parse5 tree left alive would slow every garbage collection timed after it

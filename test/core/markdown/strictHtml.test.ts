@@ -53,6 +53,9 @@ describe('strict HTML parser', () => {
       '<P CLASS="A">x</P>', '<p>x', 'x</p>', '<script>a</script>', '<textarea>\nx</textarea>', '<svg viewBox="0 0 1 1"></svg>',
       '<table><colgroup><col></colgroup><tbody><tr><th>x</th></tr></tbody></table>', '<dl><dt>a</dt><dd>b</dd></dl>', '<p>a<!-- c -->b</p>',
       '<div>\n  <p>a</p>\n</div>\n', '<p>a</p >', '<p\ttitle=x>y</p>', '<p title=\'x"\'>y</p>', '<my-el>x</my-el>', '<figure class="table"><table><thead><tr><th>a</th></tr></thead></table></figure>',
+      '<p>&copy; &#169; &#xA9; &#x1F600; &amp;x &nbsp;&hellip; &lt;b&gt;</p>', '<p>&constructor; &toString; &#xD800; &#x110000; &#127; &#9;</p>',
+      '<p title="&quot;a&quot; &amp; &copy;" class=x/>y</p>', '<a href=x/>y</a>', '<br class=a/>', '<p>a<!-- x --!-- y -->b</p>', '<p>a<!---->b</p>',
+      '<p>a < b <= c <3 </p>', '<p>x</p><!-- a <!-- b -->', '<pre>\n</pre>', '<pre>&#10;</pre>', '<pre><!--c-->\nx</pre>',
     ];
     for (const html of cases) assertSameOrDeclined(html);
   });
