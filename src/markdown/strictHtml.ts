@@ -106,6 +106,13 @@ const REPEAT = '#repeat';
 interface Repeat extends HtmlNode { repeats: number }
 /** Top-level elements at least this long are looked up by this many first characters, to be skipped when repeated. */
 const REUSE_PREFIX = 32;
+/**
+ * After this many repeatable elements, a note where fewer than one in REUSE_RATE repeats an earlier one is not looked
+ * at for repeats any more: registering an element costs about as much as reading it (a first conversion of 1 MB
+ * spends tens of milliseconds on it), and long blocks seldom repeat in real notes.
+ */
+const REUSE_PROBE = 2048;
+const REUSE_RATE = 4;
 /** Each tag name of the subset as one string, by its spelling in lowercase. */
 const TAG_NAMES = new Map([...ORDINARY].map((t) => [t, t]));
 const tagName = (written: string): string => TAG_NAMES.get(written) ?? TAG_NAMES.get(written.toLowerCase()) ?? outside();
@@ -145,7 +152,9 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
     into.childNodes.push(node);
   };
   // Repeatable elements by their first characters, a few each: their source and where it starts.
-  const reusable = top ? new Map<string, Array<{ source: string; start: number }>>() : undefined;
+  let reusable = top ? new Map<string, Array<{ source: string; start: number }>>() : undefined;
+  let registered = 0;
+  let repeats = 0;
   let prefix = ''; // the first characters of the last top-level element looked up (registered under them when it closes)
 
   const text = (start: number, end: number): void => {
@@ -191,6 +200,7 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
       const again = reusable.get(prefix)?.find((c) => html.startsWith(c.source, at));
       // Its tree follows from its source, and a context no stricter than the first one's (no open <p> or <a>) accepts it.
       if (again && openP === 0 && openA === 0) {
+        repeats++;
         pos = at + again.source.length;
         const stand: Repeat = { nodeName: REPEAT, repeats: again.start, sourceCodeLocation: location(at, pos) };
         append(root, stand);
@@ -229,6 +239,7 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
         if (!list) reusable.set(prefix, (list = []));
         if (list.length === 4) list.shift();
         list.push({ source: html.slice(loc.startOffset, end), start: loc.startOffset });
+        if (++registered === REUSE_PROBE && repeats * REUSE_RATE < registered) reusable = undefined;
       }
     }
     if (name === 'p') openP--;

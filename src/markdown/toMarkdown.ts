@@ -172,14 +172,10 @@ function quote(md: string): string {
   }
 }
 
+const BLANK = /^[ \t\r\n]*$/;
+
 function isBlankText(n: HtmlNode): boolean {
-  if (!isText(n)) return false;
-  const v = n.value;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
-  }
-  return true;
+  return isText(n) && BLANK.test(n.value);
 }
 
 function nonBlank(nodes: HtmlNode[]): HtmlNode[] {

@@ -92,6 +92,11 @@ describe('strict HTML parser', () => {
     assert.ok(parseStrictTopLevel(`${long}${long}`, { lookThrough: () => false, repeatable: () => false, each: (l) => notRepeatable.push(l) }));
     assert.deepEqual(notRepeatable.map((l) => l.node !== undefined), [true, true]);
     assert.equal(topLevel(`${long}${long.replace('</b>', '</b><div>x</div>')}`, () => false), undefined);
+    // A note where few long elements repeat is not looked at for repeats after its first 2048 of them.
+    const distinct = Array.from({ length: 2048 }, (_, i) => `<p>paragraph number ${i} of a long note</p>`).join('');
+    assert.equal(topLevel(`${distinct}${long}${long}`, () => false)!.at(-1)!.repeats, undefined);
+    const repeatedOften = Array.from({ length: 2048 }, (_, i) => `<p>paragraph number ${i % 1000} of a long note</p>`).join('');
+    assert.equal(topLevel(`${repeatedOften}${long}${long}`, () => false)!.at(-1)!.repeats, repeatedOften.length);
     const wrapped = '<div><div>a<p>b</p></div><p>c</p></div>';
     const through = topLevel(wrapped, (el) => el.tagName === 'div')!;
     assert.deepEqual(through.map((l) => wrapped.slice(l.start, l.end)), ['a', '<p>b</p>', '<p>c</p>']);
