@@ -319,6 +319,22 @@ export function renderAlone(markdown: string): (DirectRendering & { tree: HtmlPa
   return { html: serializeChildren(tree), tree, firstList: alone.firstList, lastList: alone.lastList };
 }
 
+/**
+ * CommonMark's HTML blocks that end at a blank line and start with a block element's tag (kind 6), as markdown-it
+ * names them. A raw island on one line starting with one is an HTML block of that line alone (markdown-it reads a
+ * carriage return as a line break and a NUL as another character: neither may be in it).
+ */
+const HTML_BLOCK_LINE = /^<\/?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?=[\s>]|\/>|$)[^\n\r\0]*$/i;
+
+/**
+ * How markdown-it renders a raw island's Markdown when it is one line that starts an HTML block (as parsed alone,
+ * and in a note where blank lines separate the blocks): that line, as written; undefined for any other Markdown.
+ * Exported for tests: it must agree with markdown-it wherever it answers.
+ */
+export function renderRawIslandLine(markdown: string): string | undefined {
+  return HTML_BLOCK_LINE.test(markdown) ? `${markdown}\n` : undefined;
+}
+
 /** Two lists in a row stay two lists when they differ in kind or marker. */
 function listsMerge(prev: string | undefined, next: string | undefined): boolean {
   return prev !== undefined && prev === next;
@@ -365,6 +381,10 @@ function unproven(blocks: Working[], markdown: string): Working[] {
         proof = { alone: true, firstList: direct.firstList, lastList: direct.lastList };
         if (direct.html === b.html) proof.proven = true;
         else toProve.push({ block: b, html: direct.html, raw: false, ckeditorForm: true, proof });
+      } else if (b.form === Form.RawIsland && renderRawIslandLine(b.markdown) !== undefined) {
+        // An HTML block: its rendering is its line, which holds raw HTML (parsed on its own, as below).
+        proof = { alone: true, firstList: undefined, lastList: undefined };
+        toProve.push({ block: b, html: renderRawIslandLine(b.markdown)!, raw: true, proof });
       } else {
         alone = parseAlone(b.markdown);
         proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
