@@ -133,7 +133,8 @@ const INLINE_TAG = /(?<!\\)<\/?[A-Za-z][\w-]*(?:\s[^<>]*)?>/g;
 function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
   let islandChars = 0;
   const out: MarkdownBlock[] = [];
-  for (const b of blocks) {
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
     out.push({ html: b.html, gap: b.gap, markdown: b.markdown, island: b.island });
     if (b.island) islandChars += b.markdown.length;
     else if (b.markdown.includes('<')) for (const m of b.markdown.matchAll(INLINE_TAG)) islandChars += m[0].length;

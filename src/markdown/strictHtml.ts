@@ -141,7 +141,9 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
   const parent = (): HtmlParent => (built === 0 ? root : current);
   /** Hands the finished top-level nodes over: called when a new one starts (and at the end). */
   const deliver = (): void => {
-    for (const node of root.childNodes) {
+    const nodes = root.childNodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
       const { startOffset: start, endOffset: end } = node.sourceCodeLocation!;
       top!.each(node.nodeName === REPEAT ? { start, end, repeats: (node as Repeat).repeats } : { node, start, end });
     }
@@ -149,7 +151,9 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
   };
   const append = (into: HtmlParent, node: HtmlNode): void => {
     if (top && into === root) deliver();
-    into.childNodes.push(node);
+    // Most elements have one child: an array of one, not the 17 places the first push gives an empty array.
+    if (into.childNodes.length === 0) into.childNodes = [node];
+    else into.childNodes.push(node);
   };
   // Repeatable elements by their first characters, a few each: their source and where it starts.
   let reusable = top ? new Map<string, Array<{ source: string; start: number }>>() : undefined;
@@ -174,21 +178,28 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
   };
 
   const openElement = (at: number): void => {
-    START_TAG.lastIndex = at;
-    const tag = START_TAG.exec(html) ?? outside();
-    const end = START_TAG.lastIndex;
-    const name = tagName(tag[1]);
+    // Most tags are a lowercase name alone (`<p>`): looked up whole, without the regular expression's match.
+    const gt = html.indexOf('>', at);
+    let name = gt > at ? TAG_NAMES.get(html.slice(at + 1, gt)) : undefined;
+    let tag: RegExpExecArray | undefined;
+    let end = gt + 1;
+    if (name === undefined) {
+      START_TAG.lastIndex = at;
+      tag = START_TAG.exec(html) ?? outside();
+      end = START_TAG.lastIndex;
+      name = tagName(tag[1]);
+    }
     const parentTag = (current as HtmlElement).tagName;
     if (PARENTS[name] ? !PARENTS[name].includes(parentTag) : TABLE_PARTS.has(parentTag)) outside();
     if ((openP > 0 && CLOSES_P.has(name)) || (name === 'a' && openA > 0) || (HEADINGS.has(name) && HEADINGS.has(parentTag))) outside();
     const isVoid = VOID.has(name);
-    if (tag[3] && !isVoid) outside(); // the standard ignores the slash: the element stays open
+    if (tag?.[3] && !isVoid) outside(); // the standard ignores the slash: the element stays open
     const attrs: Array<{ name: string; value: string }> = [];
-    if (tag[2]) {
+    if (tag?.[2]) {
       ATTRIBUTE.lastIndex = 0;
       for (let a = ATTRIBUTE.exec(tag[2]); a; a = ATTRIBUTE.exec(tag[2])) {
         const attrName = a[1].toLowerCase();
-        for (const other of attrs) if (other.name === attrName) outside();
+        for (let i = 0; i < attrs.length; i++) if (attrs[i].name === attrName) outside();
         attrs.push({ name: attrName, value: decode(a[2] ?? a[3] ?? a[4] ?? '') });
       }
     }
@@ -226,11 +237,15 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
   };
 
   const closeElement = (at: number): void => {
-    END_TAG.lastIndex = at;
-    const tag = END_TAG.exec(html) ?? outside();
     const name = (current as HtmlElement).tagName;
-    if (stack.length === 1 || (tag[1] !== name && tag[1].toLowerCase() !== name)) outside();
-    const end = END_TAG.lastIndex;
+    let end = stack.length === 1 ? -1 : at + 3 + name.length;
+    // Most end tags close their element as written (`</p>`): compared in place.
+    if (end < 0 || !html.startsWith(name, at + 2) || html.charCodeAt(end - 1) !== 0x3e) {
+      END_TAG.lastIndex = at;
+      const tag = END_TAG.exec(html) ?? outside();
+      if (stack.length === 1 || tag[1].toLowerCase() !== name) outside();
+      end = END_TAG.lastIndex;
+    }
     const loc = current.sourceCodeLocation;
     if (loc) {
       loc.endOffset = end;
