@@ -379,16 +379,16 @@ function unproven(blocks: Working[], markdown: string): Working[] {
       if (direct) {
         // The rendering is known; when its bytes differ from the block's (HTML not written by CKEditor), the
         // comparison form decides, as below.
-        proof = { alone: true, firstList: direct.firstList, lastList: direct.lastList };
-        if (direct.html === b.html) proof.proven = true;
-        else toProve.push({ block: b, html: direct.html, raw: false, ckeditorForm: true, proof });
+        // All four fields from the start: one object shape, and no property added later.
+        proof = { alone: true, firstList: direct.firstList, lastList: direct.lastList, proven: direct.html === b.html || undefined };
+        if (!proof.proven) toProve.push({ block: b, html: direct.html, raw: false, ckeditorForm: true, proof });
       } else if (b.form === Form.RawIsland && renderRawIslandLine(b.markdown) !== undefined) {
         // An HTML block: its rendering is its line, which holds raw HTML (parsed on its own, as below).
-        proof = { alone: true, firstList: undefined, lastList: undefined };
+        proof = { alone: true, firstList: undefined, lastList: undefined, proven: undefined };
         toProve.push({ block: b, html: renderRawIslandLine(b.markdown)!, raw: true, proof });
       } else {
         alone = parseAlone(b.markdown);
-        proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
+        proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList, proven: undefined };
       }
       holder.proofs = { markdown: b.markdown, proof, next: first };
     }
