@@ -41,8 +41,6 @@ const START_TAG = /<([a-zA-Z][a-zA-Z0-9-]*)((?:[ \t\n\f]+[a-zA-Z_:][a-zA-Z0-9_:.
 /** One attribute of a start tag's attribute part: name, then the value double-quoted, single-quoted or unquoted. */
 const ATTRIBUTE = /[ \t\n\f]+([a-zA-Z_:][a-zA-Z0-9_:.-]*)(?:=(?:"([^"]*)"|'([^']*)'|([^ \t\n\f"'=<>`]+)))?/g;
 const END_TAG = /<\/([a-zA-Z][a-zA-Z0-9-]*)>/y;
-/** Where markup may start: everything before it is text (a `<` followed by anything else is text). */
-const MARKUP = /<[a-zA-Z/!?]/g;
 /** Character references the subset reads (with their `;`); any other `&` followed by a name or `#` is left to parse5. */
 const REFERENCE = /&(?:([a-zA-Z][a-zA-Z0-9]*)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));|&(?=[a-zA-Z0-9#])/g;
 const NAMED = new Map<string, string>([
@@ -61,7 +59,7 @@ const plainCodePoint = (c: number): boolean =>
 /** Text or an attribute value with its character references decoded as the standard does, for those the subset reads. */
 function decode(raw: string): string {
   if (!raw.includes('&')) return raw;
-  return raw.replace(REFERENCE, (ref: string, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
+  return raw.replace(REFERENCE, (_reference: string, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
     if (name !== undefined) return NAMED.get(name) ?? outside();
     if (dec === undefined && hex === undefined) return outside(); // `&` before a name without `;`, or a malformed `&#`
     const c = dec !== undefined ? parseInt(dec, 10) : parseInt(hex!, 16);
