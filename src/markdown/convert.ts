@@ -133,7 +133,8 @@ const INLINE_TAG = /(?<!\\)<\/?[A-Za-z][\w-]*(?:\s[^<>]*)?>/g;
 function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
   let islandChars = 0;
   const out: MarkdownBlock[] = [];
-  for (const b of blocks) {
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
     out.push({ html: b.html, gap: b.gap, markdown: b.markdown, island: b.island });
     if (b.island) islandChars += b.markdown.length;
     else if (b.markdown.includes('<')) for (const m of b.markdown.matchAll(INLINE_TAG)) islandChars += m[0].length;
@@ -319,6 +320,22 @@ export function renderAlone(markdown: string): (DirectRendering & { tree: HtmlPa
   return { html: serializeChildren(tree), tree, firstList: alone.firstList, lastList: alone.lastList };
 }
 
+/**
+ * CommonMark's HTML blocks that end at a blank line and start with a block element's tag (kind 6), as markdown-it
+ * names them. A raw island on one line starting with one is an HTML block of that line alone (markdown-it reads a
+ * carriage return as a line break and a NUL as another character: neither may be in it).
+ */
+const HTML_BLOCK_LINE = /^<\/?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?=[\s>]|\/>|$)[^\n\r\0]*$/i;
+
+/**
+ * How markdown-it renders a raw island's Markdown when it is one line that starts an HTML block (as parsed alone,
+ * and in a note where blank lines separate the blocks): that line, as written; undefined for any other Markdown.
+ * Exported for tests: it must agree with markdown-it wherever it answers.
+ */
+export function renderRawIslandLine(markdown: string): string | undefined {
+  return HTML_BLOCK_LINE.test(markdown) ? `${markdown}\n` : undefined;
+}
+
 /** Two lists in a row stay two lists when they differ in kind or marker. */
 function listsMerge(prev: string | undefined, next: string | undefined): boolean {
   return prev !== undefined && prev === next;
@@ -362,12 +379,16 @@ function unproven(blocks: Working[], markdown: string): Working[] {
       if (direct) {
         // The rendering is known; when its bytes differ from the block's (HTML not written by CKEditor), the
         // comparison form decides, as below.
-        proof = { alone: true, firstList: direct.firstList, lastList: direct.lastList };
-        if (direct.html === b.html) proof.proven = true;
-        else toProve.push({ block: b, html: direct.html, raw: false, ckeditorForm: true, proof });
+        // All four fields from the start: one object shape, and no property added later.
+        proof = { alone: true, firstList: direct.firstList, lastList: direct.lastList, proven: direct.html === b.html || undefined };
+        if (!proof.proven) toProve.push({ block: b, html: direct.html, raw: false, ckeditorForm: true, proof });
+      } else if (b.form === Form.RawIsland && renderRawIslandLine(b.markdown) !== undefined) {
+        // An HTML block: its rendering is its line, which holds raw HTML (parsed on its own, as below).
+        proof = { alone: true, firstList: undefined, lastList: undefined, proven: undefined };
+        toProve.push({ block: b, html: renderRawIslandLine(b.markdown)!, raw: true, proof });
       } else {
         alone = parseAlone(b.markdown);
-        proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList };
+        proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList, proven: undefined };
       }
       holder.proofs = { markdown: b.markdown, proof, next: first };
     }

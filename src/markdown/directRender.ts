@@ -252,9 +252,17 @@ function inlineTag(s: string, pos: number, max: number): { name: string; close: 
   return { name: open[1], close: false, html: `${html}>`, end: OPEN_TAG.lastIndex };
 }
 
+/** A run of a link label's characters that need no look (sticky). */
+const PLAIN_LABEL = /[^[\]\n$\\`]+/y;
+
 /** Where a link's label ends (its `]`): code spans and escapes are skipped; a nested `[` is left to markdown-it. */
 function linkLabelEnd(s: string, pos: number, max: number): number {
   while (pos < max) {
+    PLAIN_LABEL.lastIndex = pos;
+    if (PLAIN_LABEL.test(s)) {
+      pos = PLAIN_LABEL.lastIndex;
+      if (pos >= max) break;
+    }
     const c = s.charCodeAt(pos);
     if (c === 0x5d) return pos;
     if (c === 0x5b || c === 0x0a || c === 0x24) outside();
@@ -271,12 +279,22 @@ function linkLabelEnd(s: string, pos: number, max: number): number {
   return outside();
 }
 
+/** A run of a link destination's characters that need no look (sticky). */
+const PLAIN_DESTINATION = /[^\x00-\x20\x7f&\\()<>]+/y;
+
 /** A link destination (`<…>` or plain, escapes only) up to its `)`: the href and where the link ends. */
 function destination(s: string, pos: number, max: number): { href: string; end: number } {
   let href = '';
   const angle = s.charCodeAt(pos) === 0x3c;
   if (angle) pos++;
   for (; pos < max; pos++) {
+    PLAIN_DESTINATION.lastIndex = pos;
+    if (PLAIN_DESTINATION.test(s)) {
+      const to = Math.min(PLAIN_DESTINATION.lastIndex, max);
+      href += s.slice(pos, to);
+      pos = to;
+      if (pos === max) break;
+    }
     const c = s.charCodeAt(pos);
     if (c < 0x20 || c === 0x7f || (c === 0x26 && /^&[a-z#][a-z0-9]{1,31};/i.test(s.slice(pos, pos + 34)))) outside();
     if (c === 0x5c && ASCII_PUNCT.test(s[pos + 1] ?? '')) {
@@ -420,8 +438,7 @@ function cells(line: string): string[] {
   const out: string[] = [];
   let current = '';
   let last = 0;
-  for (let pos = 0; pos < line.length; pos++) {
-    if (line.charCodeAt(pos) !== 0x7c) continue;
+  for (let pos = line.indexOf('|'); pos >= 0; pos = line.indexOf('|', pos + 1)) {
     if (line.charCodeAt(pos - 1) === 0x5c) {
       current += line.slice(last, pos - 1);
       last = pos;
@@ -490,6 +507,9 @@ function figure(line: string): Block {
   return { html: `<figure class="${escapeAttr(['image', ...classes].join(' '))}"${style}>${img}></figure>` };
 }
 
+/** An included note as toMarkdown writes it, alone in its block: `![Title](#root/…/ID){.include-note size=SIZE}`, a plain title. */
+const INCLUDED_NOTE = /^!\[[^[\]\\`<>*_&$~!{}]*\]\(#root(?:\/[A-Za-z0-9_]+)*\/([A-Za-z0-9_]+)\)\{\.include-note(?: size=([\w-]+))?\}$/;
+
 function blockOf(lines: string[], nested: boolean): Block {
   const first = lines[0];
   if (first.startsWith('```')) {
@@ -510,7 +530,11 @@ function blockOf(lines: string[], nested: boolean): Block {
     if (nested) outside();
     return table(lines);
   }
-  if (first.startsWith('![') && lines.length === 1) return figure(first);
+  if (first.startsWith('![') && lines.length === 1) {
+    const included = nested ? null : INCLUDED_NOTE.exec(first);
+    if (included) return { html: `<section class="include-note" data-note-id="${included[1]}"${included[2] === undefined ? '' : ` data-box-size="${included[2]}"`}>&nbsp;</section>` };
+    return figure(first);
+  }
   const inner = paragraphInline(lines, 0, true);
   if (LONE_DISPLAY_MATH.test(inner)) return { html: inner }; // lone display math leaves its paragraph
   return { html: `<p>${inner}</p>` };

@@ -56,7 +56,8 @@ export const isText = (n: HtmlNode): n is HtmlText => n.nodeName === '#text';
 export const isElement = (n: HtmlNode): n is HtmlElement => 'tagName' in n;
 
 export function attr(el: HtmlElement, name: string): string | undefined {
-  for (const a of el.attrs) if (a.name === name) return a.value;
+  const attrs = el.attrs;
+  for (let i = 0; i < attrs.length; i++) if (attrs[i].name === name) return attrs[i].value;
   return undefined;
 }
 
@@ -72,7 +73,8 @@ export function textContent(n: HtmlNode): string {
   if (isText(n)) return n.value;
   if (!isElement(n)) return '';
   let text = '';
-  for (const c of n.childNodes) text += textContent(c);
+  const children = n.childNodes;
+  for (let i = 0; i < children.length; i++) text += textContent(children[i]);
   return text;
 }
 

@@ -2,7 +2,6 @@
 // HTML standard's parser; source offsets as parse5 gives them, but for text in <pre>) but only for a strict subset where that tree follows from the tags alone: every element
 // closed by its own end tag, known tags in places where the standard's parser neither closes, moves nor inserts
 // anything, plain comments, no carriage returns or NULs. Anything else returns undefined and the caller uses parse5.
-import { Tokenizer } from 'htmlparser2';
 import type { HtmlComment, HtmlElement, HtmlNode, HtmlParent, HtmlText } from './htmlTree';
 
 class OutsideSubset extends Error {}
@@ -34,15 +33,39 @@ const PARENTS: Record<string, string[]> = {
 /** Table parts: only whitespace text, comments and their own children inside (other content is moved out). */
 const TABLE_PARTS = new Set(['table', 'thead', 'tbody', 'tfoot', 'tr', 'colgroup']);
 
-/** Start and end tags in the plain syntax (sticky: tested in place, at the tag's start, to end at its `>`). */
-const START_TAG = /<[a-zA-Z][a-zA-Z0-9-]*(?:[ \t\n\f]+[a-zA-Z_:][a-zA-Z0-9_:.-]*(?:=(?:"[^"]*"|'[^']*'|[^ \t\n\f"'=<>`/]+))?)*[ \t\n\f]*\/?>/y;
-const END_TAG = /<\/[a-zA-Z][a-zA-Z0-9-]*>/y;
-const isTagAt = (re: RegExp, html: string, start: number, end: number): boolean => {
-  re.lastIndex = start;
-  return re.test(html) && re.lastIndex === end;
-};
-/** Text whose `<` could start markup the tokenizers might read differently. */
-const MARKUP_IN_TEXT = /<[a-zA-Z/!?]/;
+/**
+ * A start tag in the plain syntax, read in place (sticky): its name, its attributes, and the slash of `/>`. An
+ * unquoted value takes a `/` before `>` as the standard does (`<img src=a/>` is `src="a/"`).
+ */
+const START_TAG = /<([a-zA-Z][a-zA-Z0-9-]*)((?:[ \t\n\f]+[a-zA-Z_:][a-zA-Z0-9_:.-]*(?:=(?:"[^"]*"|'[^']*'|[^ \t\n\f"'=<>`]+))?)*)[ \t\n\f]*(\/?)>/y;
+/** One attribute of a start tag's attribute part: name, then the value double-quoted, single-quoted or unquoted. */
+const ATTRIBUTE = /[ \t\n\f]+([a-zA-Z_:][a-zA-Z0-9_:.-]*)(?:=(?:"([^"]*)"|'([^']*)'|([^ \t\n\f"'=<>`]+)))?/g;
+const END_TAG = /<\/([a-zA-Z][a-zA-Z0-9-]*)>/y;
+/** Character references the subset reads (with their `;`); any other `&` followed by a name or `#` is left to parse5. */
+const REFERENCE = /&(?:([a-zA-Z][a-zA-Z0-9]*)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));|&(?=[a-zA-Z0-9#])/g;
+const NAMED = new Map<string, string>([
+  ['nbsp', '\u00a0'], ['amp', '&'], ['lt', '<'], ['gt', '>'], ['quot', '"'], ['apos', "'"], ['copy', '\u00a9'],
+  ['reg', '\u00ae'], ['hellip', '\u2026'], ['mdash', '\u2014'], ['ndash', '\u2013'], ['lsquo', '\u2018'],
+  ['rsquo', '\u2019'], ['ldquo', '\u201c'], ['rdquo', '\u201d'], ['laquo', '\u00ab'], ['raquo', '\u00bb'],
+  ['middot', '\u00b7'], ['times', '\u00d7'], ['deg', '\u00b0'], ['shy', '\u00ad'], ['zwj', '\u200d'],
+  ['zwnj', '\u200c'], ['ensp', '\u2002'], ['emsp', '\u2003'], ['thinsp', '\u2009'],
+]);
+
+/** A code point a numeric reference stands for as itself (the standard replaces or remaps the others). */
+const plainCodePoint = (c: number): boolean =>
+  c === 0x09 || c === 0x0a || (c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c < 0xd800) || (c >= 0xe000 && c < 0xfdd0) || (c > 0xfdef && c < 0xfffe)
+  || (c >= 0x10000 && c <= 0x10ffff && (c & 0xfffe) !== 0xfffe);
+
+/** Text or an attribute value with its character references decoded as the standard does, for those the subset reads. */
+function decode(raw: string): string {
+  if (!raw.includes('&')) return raw;
+  return raw.replace(REFERENCE, (_reference: string, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
+    if (name !== undefined) return NAMED.get(name) ?? outside();
+    if (dec === undefined && hex === undefined) return outside(); // `&` before a name without `;`, or a malformed `&#`
+    const c = dec !== undefined ? parseInt(dec, 10) : parseInt(hex!, 16);
+    return plainCodePoint(c) ? String.fromCodePoint(c) : outside();
+  });
+}
 
 /** The fragment as parse5 parses it, or undefined when the HTML is outside the strict subset. */
 export function parseStrictHtml(html: string, withLocations: boolean): HtmlParent | undefined {
@@ -81,10 +104,25 @@ const REPEAT = '#repeat';
 interface Repeat extends HtmlNode { repeats: number }
 /** Top-level elements at least this long are looked up by this many first characters, to be skipped when repeated. */
 const REUSE_PREFIX = 32;
+/**
+ * After this many repeatable elements, a note where fewer than one in REUSE_RATE repeats an earlier one is not looked
+ * at for repeats any more: registering an element costs about as much as reading it (a first conversion of 1 MB
+ * spends tens of milliseconds on it), and long blocks seldom repeat in real notes.
+ */
+const REUSE_PROBE = 2048;
+const REUSE_RATE = 4;
+/** Each tag name of the subset as one string, by its spelling in lowercase. */
+const TAG_NAMES = new Map([...ORDINARY].map((t) => [t, t]));
+const tagName = (written: string): string => TAG_NAMES.get(written) ?? TAG_NAMES.get(written.toLowerCase()) ?? outside();
+
+/** After `<`: a letter, `/`, `!` or `?` starts markup (a tag, a comment, or what the subset leaves to parse5). */
+const startsMarkup = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2f || c === 0x21 || c === 0x3f;
 
 /**
  * `locations`: source offsets on every node, on top-level nodes only, or none. With 'top', top-level nodes go to
  * `top.each` as they complete (see TopLevelReader) instead of staying in the returned root.
+ * Native scans find each tag, comment and text run (indexOf, sticky regular expressions): the JavaScript here runs
+ * once per node, not per character, which is what makes a note's first conversion in a process fast.
  */
 function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelReader | undefined): HtmlParent | undefined {
   if (html.includes('\r') || html.includes('\0')) return undefined;
@@ -96,33 +134,14 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
   let openP = 0;
   let openA = 0;
   let pos = 0; // where the next token starts
-  let text: HtmlText | undefined; // the text node being extended by adjacent text and character references
   let afterPreStart = false; // parse5 drops a newline right after <pre>
-  let element: HtmlElement | undefined; // the start tag being read
-  let attrName = '';
-  let attrValue = '';
-  // Names (and short attribute values) repeat throughout a note: one string each, not one per element.
-  const interned = new Map<string, string>();
-  const intern = (s: string): string => {
-    const known = interned.get(s);
-    if (known !== undefined) return known;
-    interned.set(s, s);
-    return s;
-  };
-  // Lowercase names seen so far by length: a name in the source is most often one of them, found without a copy.
-  const namesByLength: string[][] = [];
-  const name = (start: number, end: number): string => {
-    const known = namesByLength[end - start];
-    if (known) for (const n of known) if (html.startsWith(n, start)) return n;
-    const n = intern(html.slice(start, end).toLowerCase());
-    if (!known?.includes(n)) (namesByLength[end - start] ??= []).push(n);
-    return n;
-  };
   const location = (startOffset: number, endOffset: number) => (locations === 'all' || (locations === 'top' && built === 0) ? { startOffset, endOffset } : undefined);
   const parent = (): HtmlParent => (built === 0 ? root : current);
   /** Hands the finished top-level nodes over: called when a new one starts (and at the end). */
   const deliver = (): void => {
-    for (const node of root.childNodes) {
+    const nodes = root.childNodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
       const { startOffset: start, endOffset: end } = node.sourceCodeLocation!;
       top!.each(node.nodeName === REPEAT ? { start, end, repeats: (node as Repeat).repeats } : { node, start, end });
     }
@@ -130,165 +149,149 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
   };
   const append = (into: HtmlParent, node: HtmlNode): void => {
     if (top && into === root) deliver();
-    into.childNodes.push(node);
+    // Most elements have one child: an array of one, not the 17 places the first push gives an empty array.
+    if (into.childNodes.length === 0) into.childNodes = [node];
+    else into.childNodes.push(node);
   };
-  // Repeatable elements by a hash of their first characters, a few each: their source and where it starts.
-  const reusable = top ? new Map<number, Array<{ source: string; start: number }>>() : undefined;
-  let repeating: { el: HtmlParent; stand: HtmlNode } | undefined; // the top-level element being read without building
-  /** Where the repeatable element whose source is at `start` again starts first; -1 if none is. */
-  // Those for the first characters of the last top-level element looked up (registered under them when it closes).
-  let prefix = 0;
-  let candidates: Array<{ source: string; start: number }> | undefined;
-  const repeated = (start: number): number => {
-    if (!reusable) return -1;
-    prefix = 0; // a hash of the first characters (equal hashes of different ones only add candidates)
-    for (let i = start, to = Math.min(start + REUSE_PREFIX, html.length); i < to; i++) prefix = (Math.imul(prefix, 31) + html.charCodeAt(i)) | 0;
-    candidates = reusable.get(prefix);
-    return candidates?.find((c) => html.startsWith(c.source, start))?.start ?? -1;
-  };
+  // Repeatable elements by their first characters, a few each: their source and where it starts.
+  let reusable = top ? new Map<string, Array<{ source: string; start: number }>>() : undefined;
+  let registered = 0;
+  let repeats = 0;
+  let prefix = ''; // the first characters of the last top-level element looked up (registered under them when it closes)
 
-  const appendText = (value: string, start: number, end: number, entity: boolean): void => {
+  const text = (start: number, end: number): void => {
+    let value = decode(html.slice(start, end));
     if (afterPreStart) {
       afterPreStart = false;
       if (value.startsWith('\n')) {
-        if (entity) outside();
+        if (html.charCodeAt(start) !== 0x0a) outside(); // a character reference
         value = value.slice(1);
         start++;
         if (value === '') return;
       }
     }
     if (TABLE_PARTS.has((current as HtmlElement).tagName) && !/^[ \t\n\f]*$/.test(value)) outside();
-    if (repeating) return;
-    if (text) {
-      text.value += value;
-      if (text.sourceCodeLocation) text.sourceCodeLocation.endOffset = end;
-    } else {
-      const into = parent();
-      text = { nodeName: '#text', value, parentNode: into, sourceCodeLocation: location(start, end) } as HtmlText;
-      append(into, text);
-    }
+    const into = parent();
+    append(into, { nodeName: '#text', value, parentNode: into, sourceCodeLocation: location(start, end) } as HtmlText);
   };
 
-  const openElement = (end: number): void => {
-    const el = element!;
-    element = undefined;
-    if (!isTagAt(START_TAG, html, pos, end + 1)) outside();
-    const tag = el.tagName;
+  const openElement = (at: number): void => {
+    // Most tags are a lowercase name alone (`<p>`): looked up whole, without the regular expression's match.
+    const gt = html.indexOf('>', at);
+    let name = gt > at ? TAG_NAMES.get(html.slice(at + 1, gt)) : undefined;
+    let tag: RegExpExecArray | undefined;
+    let end = gt + 1;
+    if (name === undefined) {
+      START_TAG.lastIndex = at;
+      tag = START_TAG.exec(html) ?? outside();
+      end = START_TAG.lastIndex;
+      name = tagName(tag[1]);
+    }
     const parentTag = (current as HtmlElement).tagName;
-    if (!ORDINARY.has(tag)) outside();
-    if (PARENTS[tag] ? !PARENTS[tag].includes(parentTag) : TABLE_PARTS.has(parentTag)) outside();
-    if ((openP > 0 && CLOSES_P.has(tag)) || (tag === 'a' && openA > 0) || (HEADINGS.has(tag) && HEADINGS.has(parentTag))) outside();
-    const through = top !== undefined && built === 0 && !VOID.has(tag) && top.lookThrough(el);
-    const repeats = built === 0 && !through && !VOID.has(tag) ? repeated(pos) : -1;
-    if (repeats >= 0) {
-      const stand: Repeat = { nodeName: REPEAT, repeats, sourceCodeLocation: location(pos, end + 1) };
-      append(root, stand);
-      repeating = { el, stand };
-    } else if (!through && !repeating) {
+    if (PARENTS[name] ? !PARENTS[name].includes(parentTag) : TABLE_PARTS.has(parentTag)) outside();
+    if ((openP > 0 && CLOSES_P.has(name)) || (name === 'a' && openA > 0) || (HEADINGS.has(name) && HEADINGS.has(parentTag))) outside();
+    const isVoid = VOID.has(name);
+    if (tag?.[3] && !isVoid) outside(); // the standard ignores the slash: the element stays open
+    const attrs: Array<{ name: string; value: string }> = [];
+    if (tag?.[2]) {
+      ATTRIBUTE.lastIndex = 0;
+      for (let a = ATTRIBUTE.exec(tag[2]); a; a = ATTRIBUTE.exec(tag[2])) {
+        const attrName = a[1].toLowerCase();
+        for (let i = 0; i < attrs.length; i++) if (attrs[i].name === attrName) outside();
+        attrs.push({ name: attrName, value: decode(a[2] ?? a[3] ?? a[4] ?? '') });
+      }
+    }
+    const el = { nodeName: name, tagName: name, attrs, childNodes: [], namespaceURI: HTML_NS, parentNode: null, sourceCodeLocation: undefined } as unknown as HtmlElement;
+    afterPreStart = name === 'pre';
+    const through = top !== undefined && built === 0 && !isVoid && top.lookThrough(el);
+    if (reusable && built === 0 && !through && !isVoid) {
+      prefix = html.slice(at, at + REUSE_PREFIX);
+      const again = reusable.get(prefix)?.find((c) => html.startsWith(c.source, at));
+      // Its tree follows from its source, and a context no stricter than the first one's (no open <p> or <a>) accepts it.
+      if (again && openP === 0 && openA === 0) {
+        repeats++;
+        pos = at + again.source.length;
+        const stand: Repeat = { nodeName: REPEAT, repeats: again.start, sourceCodeLocation: location(at, pos) };
+        append(root, stand);
+        afterPreStart = false;
+        return;
+      }
+    }
+    if (!through) {
       const into = parent();
       el.parentNode = into;
-      el.sourceCodeLocation = location(pos, end + 1);
+      el.sourceCodeLocation = location(at, end);
       append(into, el);
     }
-    text = undefined;
-    afterPreStart = tag === 'pre';
-    if (!VOID.has(tag)) {
+    if (!isVoid) {
       stack.push(el);
       current = el;
       if (through) lookedThrough.add(el);
       else built++;
-      if (tag === 'p') openP++;
-      if (tag === 'a') openA++;
+      if (name === 'p') openP++;
+      if (name === 'a') openA++;
     }
-    pos = end + 1;
+    pos = end;
   };
 
-  const tokenizer = new Tokenizer({ decodeEntities: true }, {
-    ontext(start, end) {
-      const value = html.slice(start, end);
-      if (MARKUP_IN_TEXT.test(value)) outside();
-      appendText(value, pos, end, false);
-      pos = end;
-    },
-    ontextentity(codePoint, end) {
-      appendText(String.fromCodePoint(codePoint), pos, end, true);
-      pos = end;
-    },
-    onopentagname(start, end) {
-      const tagName = name(start, end);
-      element = { nodeName: tagName, tagName, attrs: [], childNodes: [], namespaceURI: HTML_NS, parentNode: null, sourceCodeLocation: undefined } as unknown as HtmlElement;
-    },
-    onattribname(start, end) {
-      attrName = name(start, end);
-      attrValue = '';
-    },
-    onattribdata(start, end) {
-      attrValue += html.slice(start, end);
-    },
-    onattribentity(codePoint) {
-      attrValue += String.fromCodePoint(codePoint);
-    },
-    onattribend() {
-      if (element!.attrs.some((a) => a.name === attrName)) outside();
-      element!.attrs.push({ name: attrName, value: attrValue.length <= 32 ? intern(attrValue) : attrValue });
-    },
-    onopentagend(end) {
-      openElement(end);
-    },
-    onselfclosingtag(end) {
-      if (!VOID.has(element!.tagName)) outside(); // the standard ignores the slash: the element stays open
-      openElement(end);
-    },
-    onclosetag(start, end) {
-      const tag = (current as HtmlElement).tagName;
-      const closeEnd = html.indexOf('>', end);
-      if (closeEnd < 0 || !isTagAt(END_TAG, html, pos, closeEnd + 1) || stack.length === 1 || end - start !== tag.length) outside();
-      if (!html.startsWith(tag, start) && html.slice(start, end).toLowerCase() !== tag) outside();
-      if (repeating?.el === current) {
-        repeating.stand.sourceCodeLocation!.endOffset = closeEnd + 1;
-        repeating = undefined;
-      } else if (current.sourceCodeLocation) {
-        current.sourceCodeLocation.endOffset = closeEnd + 1;
-        if (reusable && built === 1 && !lookedThrough.has(current) && closeEnd + 1 - current.sourceCodeLocation.startOffset >= REUSE_PREFIX
-          && top!.repeatable(current as HtmlElement)) {
-          const list = candidates ?? [];
-          if (!candidates) reusable.set(prefix, list);
-          if (list.length === 4) list.shift();
-          const start = current.sourceCodeLocation.startOffset;
-          list.push({ source: html.slice(start, closeEnd + 1), start });
-        }
+  const closeElement = (at: number): void => {
+    const name = (current as HtmlElement).tagName;
+    let end = stack.length === 1 ? -1 : at + 3 + name.length;
+    // Most end tags close their element as written (`</p>`): compared in place.
+    if (end < 0 || !html.startsWith(name, at + 2) || html.charCodeAt(end - 1) !== 0x3e) {
+      END_TAG.lastIndex = at;
+      const tag = END_TAG.exec(html) ?? outside();
+      if (stack.length === 1 || tag[1].toLowerCase() !== name) outside();
+      end = END_TAG.lastIndex;
+    }
+    const loc = current.sourceCodeLocation;
+    if (loc) {
+      loc.endOffset = end;
+      if (reusable && built === 1 && !lookedThrough.has(current) && end - loc.startOffset >= REUSE_PREFIX && top!.repeatable(current as HtmlElement)) {
+        let list = reusable.get(prefix);
+        if (!list) reusable.set(prefix, (list = []));
+        if (list.length === 4) list.shift();
+        list.push({ source: html.slice(loc.startOffset, end), start: loc.startOffset });
+        if (++registered === REUSE_PROBE && repeats * REUSE_RATE < registered) reusable = undefined;
       }
-      if (tag === 'p') openP--;
-      if (tag === 'a') openA--;
-      if (!lookedThrough.has(current)) built--;
-      stack.pop();
-      current = stack[stack.length - 1];
-      text = undefined;
-      afterPreStart = false;
-      pos = closeEnd + 1;
-    },
-    oncomment(start, end, offset) {
-      const source = html.slice(pos, end + 1);
-      if (!source.startsWith('<!--') || /^<!---?>/.test(source) || source.indexOf('-->', 4) !== source.length - 3 || source.includes('--!>')) outside();
-      if (!repeating) {
-        const into = parent();
-        const comment = { nodeName: '#comment', data: html.slice(start, end - offset), parentNode: into, sourceCodeLocation: location(pos, end + 1) } as HtmlComment;
-        append(into, comment);
-      }
-      text = undefined;
-      afterPreStart = false;
-      pos = end + 1;
-    },
-    oncdata: outside,
-    ondeclaration: outside,
-    onprocessinginstruction: outside,
-    onend() {
-      if (stack.length !== 1 || element || pos !== html.length) outside();
-    },
-  });
+    }
+    if (name === 'p') openP--;
+    if (name === 'a') openA--;
+    if (!lookedThrough.has(current)) built--;
+    stack.pop();
+    current = stack[stack.length - 1];
+    afterPreStart = false;
+    pos = end;
+  };
+
+  const comment = (at: number): void => {
+    // `<!-->` and `<!--->` are empty comments, `--!>` also ends one: the subset leaves them to parse5.
+    if (!html.startsWith('<!--', at) || html.startsWith('>', at + 4) || html.startsWith('->', at + 4)) outside();
+    const close = html.indexOf('-->', at + 4);
+    if (close < 0) outside();
+    const data = html.slice(at + 4, close);
+    if (data.includes('--!')) outside();
+    const into = parent();
+    append(into, { nodeName: '#comment', data, parentNode: into, sourceCodeLocation: location(at, close + 3) } as HtmlComment);
+    afterPreStart = false;
+    pos = close + 3;
+  };
+
   try {
-    tokenizer.write(html);
-    tokenizer.end();
+    const length = html.length;
+    while (pos < length) {
+      let at = html.indexOf('<', pos);
+      while (at >= 0 && !startsMarkup(html.charCodeAt(at + 1))) at = html.indexOf('<', at + 1);
+      if (at < 0) at = length;
+      if (at > pos) text(pos, at);
+      if (at === length) break;
+      const c = html.charCodeAt(at + 1);
+      if (c === 0x2f) closeElement(at);
+      else if (c === 0x21) comment(at);
+      else if (c === 0x3f) outside();
+      else openElement(at);
+    }
+    if (stack.length !== 1) outside();
     if (top) deliver();
   } catch (e) {
     if (e instanceof OutsideSubset) return undefined;

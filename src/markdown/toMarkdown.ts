@@ -30,7 +30,8 @@ const INLINE_HTML = new Set(['span', 'u', 'sup', 'sub', 'kbd', 'mark', 'small', 
 const EMPHASIS: Record<string, string> = { strong: '**', b: '**', em: '*', i: '*', s: '~~', del: '~~' };
 
 function onlyAttrs(el: HtmlElement, allowed: readonly string[]): boolean {
-  for (const a of el.attrs) if (!allowed.includes(a.name)) return false;
+  const attrs = el.attrs;
+  for (let i = 0; i < attrs.length; i++) if (!allowed.includes(attrs[i].name)) return false;
   return true;
 }
 const escapeAttr = (v: string): string => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
@@ -128,7 +129,7 @@ function inlineNode(n: HtmlNode): string {
 
 function inline(nodes: HtmlNode[]): string {
   let out = '';
-  for (const n of nodes) out += inlineNode(n);
+  for (let i = 0; i < nodes.length; i++) out += inlineNode(nodes[i]);
   return out;
 }
 
@@ -172,19 +173,15 @@ function quote(md: string): string {
   }
 }
 
+const BLANK = /^[ \t\r\n]*$/;
+
 function isBlankText(n: HtmlNode): boolean {
-  if (!isText(n)) return false;
-  const v = n.value;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
-  }
-  return true;
+  return isText(n) && BLANK.test(n.value);
 }
 
 function nonBlank(nodes: HtmlNode[]): HtmlNode[] {
   const kept: HtmlNode[] = [];
-  for (const n of nodes) if (!isBlankText(n)) kept.push(n);
+  for (let i = 0; i < nodes.length; i++) if (!isBlankText(nodes[i])) kept.push(nodes[i]);
   return kept;
 }
 
@@ -219,7 +216,9 @@ function flowMarkdown(nodes: HtmlNode[], separator: string, titles: IncludeTitle
 function listItems(list: HtmlElement, marker: (i: number) => string, todo: boolean, titles: IncludeTitles | undefined): string {
   let out = '';
   let i = 0;
-  for (const li of list.childNodes) {
+  const children = list.childNodes;
+  for (let c = 0; c < children.length; c++) {
+    const li = children[c];
     if (isBlankText(li)) continue;
     if (!isElement(li) || li.tagName !== 'li' || li.attrs.length) return fail('list child');
     let nodes = li.childNodes;

@@ -3,7 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { noteToMarkdown, renderAlone, renderMarkdown } from '../../../src/markdown/convert';
+import { noteToMarkdown, renderAlone, renderMarkdown, renderRawIslandLine } from '../../../src/markdown/convert';
+import { triliumMarkdownIt } from '../../../src/markdown/markdownIt';
 import { renderDirect } from '../../../src/markdown/directRender';
 import { parseHtml } from '../../../src/markdown/htmlTree';
 import { normalizeNodes, normalizeNoteHtml } from '../../../src/markdown/normalize';
@@ -45,6 +46,31 @@ describe('Markdown proof: the fast path agrees with markdown-it', function () {
     }
     console.log(`      fast path answered for ${answered} of ${blocks} corpus blocks`);
     assert.ok(answered / blocks > 0.75, `${answered} of ${blocks}`);
+  });
+
+  it('reads a one-line raw island as markdown-it does: one HTML block, rendered as written', () => {
+    const islands = readdirSync(DIR).filter((n) => n.endsWith('.html')).flatMap((f) => noteToMarkdown(readFileSync(join(DIR, f), 'utf8')).blocks)
+      .filter((b) => b.island).map((b) => b.markdown);
+    const cases = [
+      ...islands, '<p style="text-align:center;">x</p>', '<P CLASS="a">x</P>', '<div>', '</div>', '<hr/>', '<hr>x', '<p\tid="a">x</p>',
+      '<pre>x</pre>', '<pres>x</pres>', '<script>x</script>', '<!-- c -->', '<span>x</span>', '<p>a\rb</p>', '<p>a\0b</p>', '<p>a\nb</p>',
+      '<p>a</p>\n\n<p>b</p>', '<table><tr><td>a|b</td></tr></table>', '<h7>x</h7>', '<h6>x</h6>', '<li>x', '<figure class="image"><img src="a"></figure>',
+    ];
+    const md = triliumMarkdownIt();
+    let answered = 0;
+    for (const markdown of cases) {
+      const fast = renderRawIslandLine(markdown);
+      if (fast === undefined) continue;
+      answered++;
+      const source = `${markdown}\n\ntrilium-proof-sentinel\n`;
+      const tokens = md.parse(source, {});
+      assert.equal(tokens[0].type, 'html_block', markdown);
+      assert.deepEqual(tokens[0].map, [0, 1], markdown);
+      assert.equal(md.renderer.render(tokens.slice(0, 1), md.options, {}), fast, markdown);
+      assert.equal(tokens[1].type, 'paragraph_open', markdown);
+    }
+    console.log(`      one-line raw islands read directly: ${answered} of ${cases.length}`);
+    assert.ok(answered >= islands.length / 2, `${answered}`);
   });
 
   it('answers for the common constructs, as CKEditor writes them', () => {

@@ -53,6 +53,9 @@ describe('strict HTML parser', () => {
       '<P CLASS="A">x</P>', '<p>x', 'x</p>', '<script>a</script>', '<textarea>\nx</textarea>', '<svg viewBox="0 0 1 1"></svg>',
       '<table><colgroup><col></colgroup><tbody><tr><th>x</th></tr></tbody></table>', '<dl><dt>a</dt><dd>b</dd></dl>', '<p>a<!-- c -->b</p>',
       '<div>\n  <p>a</p>\n</div>\n', '<p>a</p >', '<p\ttitle=x>y</p>', '<p title=\'x"\'>y</p>', '<my-el>x</my-el>', '<figure class="table"><table><thead><tr><th>a</th></tr></thead></table></figure>',
+      '<p>&copy; &#169; &#xA9; &#x1F600; &amp;x &nbsp;&hellip; &lt;b&gt;</p>', '<p>&constructor; &toString; &#xD800; &#x110000; &#127; &#9;</p>',
+      '<p title="&quot;a&quot; &amp; &copy;" class=x/>y</p>', '<a href=x/>y</a>', '<br class=a/>', '<p>a<!-- x --!-- y -->b</p>', '<p>a<!---->b</p>',
+      '<p>a < b <= c <3 </p>', '<p>x</p><!-- a <!-- b -->', '<pre>\n</pre>', '<pre>&#10;</pre>', '<pre><!--c-->\nx</pre>',
     ];
     for (const html of cases) assertSameOrDeclined(html);
   });
@@ -89,6 +92,11 @@ describe('strict HTML parser', () => {
     assert.ok(parseStrictTopLevel(`${long}${long}`, { lookThrough: () => false, repeatable: () => false, each: (l) => notRepeatable.push(l) }));
     assert.deepEqual(notRepeatable.map((l) => l.node !== undefined), [true, true]);
     assert.equal(topLevel(`${long}${long.replace('</b>', '</b><div>x</div>')}`, () => false), undefined);
+    // A note where few long elements repeat is not looked at for repeats after its first 2048 of them.
+    const distinct = Array.from({ length: 2048 }, (_, i) => `<p>paragraph number ${i} of a long note</p>`).join('');
+    assert.equal(topLevel(`${distinct}${long}${long}`, () => false)!.at(-1)!.repeats, undefined);
+    const repeatedOften = Array.from({ length: 2048 }, (_, i) => `<p>paragraph number ${i % 1000} of a long note</p>`).join('');
+    assert.equal(topLevel(`${repeatedOften}${long}${long}`, () => false)!.at(-1)!.repeats, repeatedOften.length);
     const wrapped = '<div><div>a<p>b</p></div><p>c</p></div>';
     const through = topLevel(wrapped, (el) => el.tagName === 'div')!;
     assert.deepEqual(through.map((l) => wrapped.slice(l.start, l.end)), ['a', '<p>b</p>', '<p>c</p>']);
