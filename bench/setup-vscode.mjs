@@ -187,7 +187,7 @@ try {
   if (stall) {
     const known = (x, unit = ' ms') => (x === undefined || x === null ? 'n/a' : `${x}${unit}`);
     console.log(`  extension host: longest busy stretch ${stall.ms} ms wall (target < 50 ms); in it the thread's own CPU ${known(stall.threadCpuMs)}, ` +
-      `waiting for a core ${known(stall.waitedForCoreMs)}, garbage collection ${known(stall.gcMs)} (${stall.gcKinds ?? 'n/a'}); during: ${stall.during ?? 'n/a'}`);
+      `waiting for a core ${known(stall.waitedForCoreMs)}, page faults read from disk ${known(stall.majorFaults, '')}, garbage collection ${known(stall.gcMs)} (${stall.gcKinds ?? 'n/a'}); during: ${stall.during ?? 'n/a'}`);
     console.log(`    ${stall.ticks} ticks of 10 ms, ${stall.over50} stretches ≥ 50 ms, 99th percentile ${stall.p99BusyMs} ms, longest timer gap ${stall.longestGapMs} ms`);
     console.log(`    the longest stretch began ${stall.longestFromMs} ms into the set-up; ` + (stall.settled
       ? `the set-up began after VS Code's start-up work in the extension host had settled (${stall.settled.quiet ? 'quiet' : 'NOT quiet'} after ${stall.settled.waitedMs} ms; TRILIUM_BENCH_SETTLE=0 to start at once)`
@@ -196,7 +196,7 @@ try {
     const own = stall.longestOwn;
     if (own) {
       console.log(`    the longest stretch with no process started by VS Code in it: ${own.busyMs} ms wall (target < 50 ms), ${own.fromMs} ms into the set-up; ` +
-        `in it the thread's own CPU ${known(own.threadCpuMs)}, waiting for a core ${known(own.waitedForCoreMs)}, garbage collection: ${own.gcKinds ?? 'n/a'}; during: ${own.during}`);
+        `in it the thread's own CPU ${known(own.threadCpuMs)}, waiting for a core ${known(own.waitedForCoreMs)}, page faults read from disk ${known(own.majorFaults, '')}, garbage collection: ${own.gcKinds ?? 'n/a'}; during: ${own.during}`);
     }
     if (stall.running) console.log(`    running on the host's thread then (CPU profile): ${stall.running.join('; ') || 'no samples'}`);
     const most = stall.mostCpu;

@@ -14,6 +14,8 @@ export interface Stretch {
   /** time this thread was ready to run but waited for a core between the ticks, where Linux tells it */
   waitedForCoreMs?: number;
   label: string;
+  /** page faults of this thread in the stretch that had to read from disk (Linux), e.g. code pages evicted from memory */
+  majorFaults?: number;
   /** garbage-collection pauses of this thread in the stretch (filled in by stop()) */
   gcMs?: number;
   /** their kinds with their pauses, e.g. "major 31 ms, minor 2 ms" */
@@ -42,11 +44,16 @@ export interface StallSummary {
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
-/** Run time and run-queue wait of this thread so far, in ms, from /proc/thread-self/schedstat; undefined elsewhere. */
-function schedstat(): { runMs: number; waitMs: number } | undefined {
+/**
+ * Run time and run-queue wait of this thread so far, in ms, from /proc/thread-self/schedstat, and its major page
+ * faults from /proc/thread-self/stat; undefined elsewhere.
+ */
+function schedstat(): { runMs: number; waitMs: number; majorFaults: number } | undefined {
   try {
     const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
-    return { runMs: run / 1e6, waitMs: wait / 1e6 };
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const majorFaults = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[9]);
+    return { runMs: run / 1e6, waitMs: wait / 1e6, majorFaults };
   } catch {
     return undefined;
   }
@@ -92,6 +99,7 @@ export class HostStallMonitor {
         busyMs, gapMs, label: this.label, fromUs: lastUs, toUs: us, fromMs: last, toMs: now,
         threadCpuMs: cpu !== undefined && lastCpu !== undefined ? cpu - lastCpu : undefined,
         waitedForCoreMs: sched && lastSched ? sched.waitMs - lastSched.waitMs : undefined,
+        majorFaults: sched && lastSched ? sched.majorFaults - lastSched.majorFaults : undefined,
       };
       if (!this.longest || busyMs > this.longest.busyMs) this.longest = stretch;
       // judged at the end: a spawn is recorded once it returns, after the tick that it held up
