@@ -66,7 +66,10 @@ export function classes(el: HtmlElement): string[] {
 }
 
 export function hasClass(el: HtmlElement, name: string): boolean {
-  return attr(el, 'class')?.includes(name) === true && classes(el).includes(name);
+  const value = attr(el, 'class');
+  // Most class attributes hold the one class looked for, or not its name at all: neither is split.
+  if (value === name) return true;
+  return value?.includes(name) === true && classes(el).includes(name);
 }
 
 export function textContent(n: HtmlNode): string {

@@ -113,6 +113,8 @@ const REUSE_PROBE = 2048;
 const REUSE_RATE = 4;
 /** Each tag name of the subset as one string, by its spelling in lowercase. */
 const TAG_NAMES = new Map([...ORDINARY].map((t) => [t, t]));
+/** A tag written with attributes is not looked up whole (a long key costs its hashing). */
+const LONGEST_TAG = Math.max(...[...ORDINARY].map((t) => t.length));
 const tagName = (written: string): string => TAG_NAMES.get(written) ?? TAG_NAMES.get(written.toLowerCase()) ?? outside();
 
 /** After `<`: a letter, `/`, `!` or `?` starts markup (a tag, a comment, or what the subset leaves to parse5). */
@@ -178,7 +180,7 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
   const openElement = (at: number): void => {
     // Most tags are a lowercase name alone (`<p>`): looked up whole, without the regular expression's match.
     const gt = html.indexOf('>', at);
-    let name = gt > at ? TAG_NAMES.get(html.slice(at + 1, gt)) : undefined;
+    let name = gt > at && gt - at <= LONGEST_TAG + 1 ? TAG_NAMES.get(html.slice(at + 1, gt)) : undefined;
     let tag: RegExpExecArray | undefined;
     let end = gt + 1;
     if (name === undefined) {
@@ -192,13 +194,16 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
     if ((openP > 0 && CLOSES_P.has(name)) || (name === 'a' && openA > 0) || (HEADINGS.has(name) && HEADINGS.has(parentTag))) outside();
     const isVoid = VOID.has(name);
     if (tag?.[3] && !isVoid) outside(); // the standard ignores the slash: the element stays open
-    const attrs: Array<{ name: string; value: string }> = [];
+    let attrs: Array<{ name: string; value: string }> = [];
     if (tag?.[2]) {
       ATTRIBUTE.lastIndex = 0;
       for (let a = ATTRIBUTE.exec(tag[2]); a; a = ATTRIBUTE.exec(tag[2])) {
         const attrName = a[1].toLowerCase();
         for (let i = 0; i < attrs.length; i++) if (attrs[i].name === attrName) outside();
-        attrs.push({ name: attrName, value: decode(a[2] ?? a[3] ?? a[4] ?? '') });
+        const attribute = { name: attrName, value: decode(a[2] ?? a[3] ?? a[4] ?? '') };
+        // As childNodes: an array of one, not the 17 places the first push gives an empty array.
+        if (attrs.length === 0) attrs = [attribute];
+        else attrs.push(attribute);
       }
     }
     const el = { nodeName: name, tagName: name, attrs, childNodes: [], namespaceURI: HTML_NS, parentNode: null, sourceCodeLocation: undefined } as unknown as HtmlElement;
@@ -206,7 +211,12 @@ function parse(html: string, locations: 'all' | 'top' | 'none', top: TopLevelRea
     const through = top !== undefined && built === 0 && !isVoid && top.lookThrough(el);
     if (reusable && built === 0 && !through && !isVoid) {
       prefix = html.slice(at, at + REUSE_PREFIX);
-      const again = reusable.get(prefix)?.find((c) => html.startsWith(c.source, at));
+      const candidates = reusable.get(prefix);
+      let again: { source: string; start: number } | undefined;
+      // A loop, not find: no closure made per top-level element.
+      for (let i = 0; candidates !== undefined && i < candidates.length && again === undefined; i++) {
+        if (html.startsWith(candidates[i].source, at)) again = candidates[i];
+      }
       // Its tree follows from its source, and a context no stricter than the first one's (no open <p> or <a>) accepts it.
       if (again && openP === 0 && openA === 0) {
         repeats++;
