@@ -137,7 +137,10 @@ function result(blocks: MarkdownBlock[], markdown: string): NoteAsMarkdown {
     const b = blocks[i];
     out.push({ html: b.html, gap: b.gap, markdown: b.markdown, island: b.island });
     if (b.island) islandChars += b.markdown.length;
-    else if (b.markdown.includes('<')) for (const m of b.markdown.matchAll(INLINE_TAG)) islandChars += m[0].length;
+    else if (b.markdown.includes('<')) {
+      INLINE_TAG.lastIndex = 0;
+      for (let m = INLINE_TAG.exec(b.markdown); m; m = INLINE_TAG.exec(b.markdown)) islandChars += m[0].length;
+    }
   }
   return { markdown, blocks: out, islandChars };
 }

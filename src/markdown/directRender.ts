@@ -230,6 +230,8 @@ function inline(s: string, pos: number, max: number, inLink: boolean): string {
 const PHRASING = new Set(['span', 'u', 'sup', 'sub', 'kbd', 'mark', 'ins', 'abbr', 'cite', 'q', 'var', 'samp', 'dfn', 'time', 'bdi', 'bdo']);
 const OPEN_TAG = /<([a-z]+)((?: [a-z][a-z-]*="[^"<>]*")*)>/y;
 const CLOSE_TAG = /<\/([a-z]+)>/y;
+/** One attribute of OPEN_TAG's attribute part (read by exec in a loop: matchAll's iterator allocates per step until optimized). */
+const TAG_ATTRIBUTE = / ([a-z-]+)="([^"]*)"/g;
 
 /** An inline HTML tag in toMarkdown's form (`<tag name="value">`, values with `&amp;` and `&quot;` only), as parse5 writes it. */
 function inlineTag(s: string, pos: number, max: number): { name: string; close: boolean; html: string; end: number } {
@@ -244,7 +246,10 @@ function inlineTag(s: string, pos: number, max: number): { name: string; close: 
   if (!PHRASING.has(open[1]) || OPEN_TAG.lastIndex > max) outside();
   const names = new Set<string>();
   let html = `<${open[1]}`;
-  for (const [, name, raw] of open[2].matchAll(/ ([a-z-]+)="([^"]*)"/g)) {
+  TAG_ATTRIBUTE.lastIndex = 0;
+  for (let a = TAG_ATTRIBUTE.exec(open[2]); a; a = TAG_ATTRIBUTE.exec(open[2])) {
+    const name = a[1];
+    const raw = a[2];
     if (names.has(name) || /&(?!amp;|quot;)/.test(raw) || /math-tex|footnote/.test(raw)) outside();
     names.add(name);
     html += ` ${name}="${escapeAttr(raw.replace(/&quot;/g, '"').replace(/&amp;/g, '&'))}"`;
