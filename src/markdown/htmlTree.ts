@@ -61,8 +61,15 @@ export function attr(el: HtmlElement, name: string): string | undefined {
   return undefined;
 }
 
+/** Whitespace in a class attribute other than single spaces between names. */
+const IRREGULAR_SPACE = /[^\S ]| {2}|^ | $/;
+
 export function classes(el: HtmlElement): string[] {
-  return (attr(el, 'class') ?? '').split(/\s+/).filter(Boolean);
+  const value = attr(el, 'class') ?? '';
+  if (value === '') return [];
+  // CKEditor writes names separated by single spaces: split without a regular expression and a filtered copy.
+  if (!IRREGULAR_SPACE.test(value)) return value.split(' ');
+  return value.split(/\s+/).filter(Boolean);
 }
 
 export function hasClass(el: HtmlElement, name: string): boolean {
