@@ -379,16 +379,17 @@ function unproven(blocks: Working[], markdown: string): Working[] {
     let alone: Alone | undefined;
     if (!proof) {
       const direct = renderDirect(b.markdown);
+      const islandLine = !direct && b.form === Form.RawIsland ? renderRawIslandLine(b.markdown) : undefined;
       if (direct) {
         // The rendering is known; when its bytes differ from the block's (HTML not written by CKEditor), the
         // comparison form decides, as below.
         // All four fields from the start: one object shape, and no property added later.
         proof = { alone: true, firstList: direct.firstList, lastList: direct.lastList, proven: direct.html === b.html || undefined };
         if (!proof.proven) toProve.push({ block: b, html: direct.html, raw: false, ckeditorForm: true, proof });
-      } else if (b.form === Form.RawIsland && renderRawIslandLine(b.markdown) !== undefined) {
+      } else if (islandLine !== undefined) {
         // An HTML block: its rendering is its line, which holds raw HTML (parsed on its own, as below).
         proof = { alone: true, firstList: undefined, lastList: undefined, proven: undefined };
-        toProve.push({ block: b, html: renderRawIslandLine(b.markdown)!, raw: true, proof });
+        toProve.push({ block: b, html: islandLine, raw: true, proof });
       } else {
         alone = parseAlone(b.markdown);
         proof = { alone: !!alone, firstList: alone?.firstList, lastList: alone?.lastList, proven: undefined };

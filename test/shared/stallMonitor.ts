@@ -48,7 +48,7 @@ const nowUs = () => Number(process.hrtime.bigint() / 1000n);
  * Run time and run-queue wait of this thread so far, in ms, from /proc/thread-self/schedstat, and its major page
  * faults from /proc/thread-self/stat; undefined elsewhere.
  */
-function schedstat(): { runMs: number; waitMs: number; majorFaults: number } | undefined {
+function threadStats(): { runMs: number; waitMs: number; majorFaults: number } | undefined {
   try {
     const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
     const stat = readFileSync('/proc/thread-self/stat', 'utf8');
@@ -85,13 +85,13 @@ export class HostStallMonitor {
     let last = performance.now();
     let lastUs = nowUs();
     let lastCpu = this.cpuMs();
-    let lastSched = schedstat();
+    let lastSched = threadStats();
     this.timer = setInterval(() => {
       const now = performance.now();
       const us = nowUs();
       const busyMs = performance.eventLoopUtilization(lastElu).active;
       const cpu = this.cpuMs();
-      const sched = schedstat();
+      const sched = threadStats();
       const gapMs = now - last;
       this.busy.push(busyMs);
       this.longestGapMs = Math.max(this.longestGapMs, gapMs);
