@@ -316,7 +316,7 @@ export class SyncEngine implements SyncEngineApi {
         }
         counters.report('pull');
         if (isFinal(last)) {
-          if (fetcher instanceof WorkerPageFetcher) ctx.client.takeSession(fetcher.cookies);
+          if (fetcher instanceof WorkerPageFetcher && fetcher.cookies) ctx.client.takeSession(fetcher.cookies);
           return;
         }
         throwIfAborted(signal);

@@ -59,12 +59,12 @@ async function run(start: FetchWorkerStart): Promise<void> {
         start.inbox.postMessage({ id: pageId, json: page.json }, transfer);
         post({ type: 'inbox', page: { pageId, lastEntityChangeId: page.lastEntityChangeId, outstandingPullCount: page.outstandingPullCount, bytes: page.bytes } });
       } else {
-        post({ type: 'parsed', page }, transferablesOf(page));
-        if (page.entityChanges.length === 0) break;
+        const final = page.entityChanges.length === 0;
+        post({ type: 'parsed', page, ...(final ? { cookies: client.sessionCookies() } : {}) }, transferablesOf(page));
+        if (final) return;
       }
       from = page.lastEntityChangeId;
     }
-    post({ type: 'end', cookies: client.sessionCookies() });
   } catch (e) {
     post({ type: 'error', error: serializeError(e) });
   } finally {

@@ -23,8 +23,10 @@ export type HostToFetcher = { type: 'took'; pages: number; releasedBytes: number
 
 export type FetcherToHost =
   | { type: 'inbox'; page: InboxPageRef }
-  /** A page parsed in the fetch worker: small ones, the final one, one with a huge blob. */
-  | { type: 'parsed'; page: ChangedPage }
-  | { type: 'end'; cookies: string | undefined }
+  /**
+   * A page parsed in the fetch worker: small ones, one with a huge blob, and the final one, which carries the session's
+   * cookies as the worker leaves them (the server may renew them) for the host's client to go on with.
+   */
+  | { type: 'parsed'; page: ChangedPage; cookies?: string }
   | { type: 'error'; error: SerializedError }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string };

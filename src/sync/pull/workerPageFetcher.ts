@@ -39,7 +39,7 @@ export class WorkerPageFetcher implements PageSource {
   private done = false;
   private wakeTaker: (() => void) | undefined;
   private takenBytes = 0;
-  /** The session's cookies as the worker left them (the server may renew them), once the pull has ended. */
+  /** The session's cookies as the worker left them (the server may renew them), once the final page is here. */
   cookies: string | undefined;
 
   constructor(private readonly opts: FetchWorkerOptions) {
@@ -53,17 +53,20 @@ export class WorkerPageFetcher implements PageSource {
     this.worker.on('exit', (code) => {
       if (!this.done) this.fail(new TriliumError('PROTOCOL', `The thread fetching the pull stopped unexpectedly (exit ${code}).`, 'Sync again.'));
     });
-    opts.signal?.addEventListener('abort', this.onAbort);
+    if (opts.signal?.aborted) this.onAbort();
+    else opts.signal?.addEventListener('abort', this.onAbort);
   }
 
   private readonly onAbort = () => this.fail(new TriliumError('CANCELLED', 'The sync was cancelled.'));
 
   private onMessage(m: FetcherToHost): void {
     if (m.type === 'inbox') this.queue.push(m.page);
-    else if (m.type === 'parsed') this.queue.push(reviveBuffers(m.page));
-    else if (m.type === 'end') {
-      this.cookies = m.cookies;
-      this.done = true;
+    else if (m.type === 'parsed') {
+      this.queue.push(reviveBuffers(m.page));
+      if (m.page.entityChanges.length === 0) {
+        this.cookies = m.cookies;
+        this.done = true;
+      }
     } else if (m.type === 'error') {
       this.fail(deserializeError(m.error));
       return;
