@@ -1,12 +1,13 @@
 // Entry of the pull's fetch worker thread: performs the GET /api/sync/changed requests of one pull with the
 // transport and login of the host's client and sends each body that the replica parses itself straight to the
 // replica's inbox, so that the pull's ~200 MB of socket buffers never enter the host's heap. The host learns each
-// page's cursor fields and size, and paces the worker as it applies.
+// page's cursor fields and size, and paces the worker as it applies. Unlike the replica's worker it keeps the host's
+// OS priority: it uses little CPU, but the pull waits for it, and below the priority of other busy processes it was
+// the pull that waited.
 import { parentPort, workerData } from 'node:worker_threads';
 import { transferablesOf } from '../../storage/transferables';
 import { systemClock } from '../../storage/types';
 import { serializeError } from '../../storage/worker/messages';
-import { lowerThisThreadPriority, niceStepsFrom } from '../../storage/worker/threadPriority';
 import { createTransport } from '../http/transport';
 import type { Logger } from '../logger';
 import { ProtocolClient } from '../protocolClient';
@@ -39,7 +40,6 @@ port.on('message', (m: HostToFetcher) => {
 });
 
 async function run(start: FetchWorkerStart): Promise<void> {
-  lowerThisThreadPriority(niceStepsFrom(process.env));
   const transport = createTransport(start.network);
   const client = new ProtocolClient(transport, start.serverUrl, systemClock, logger);
   client.takeSession(start.cookies);
