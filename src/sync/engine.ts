@@ -48,6 +48,7 @@ export interface SyncEngineOptions {
    * (from PULL_WORKER_MIN_CHANGES; the default without `transport`), 'always' or 'never' (the default with one).
    */
   pullWorker?: 'auto' | 'always' | 'never';
+  /** HTTP page size for pushes (UTF-8 bytes). */
   pageBytes?: number;
 }
 
@@ -282,7 +283,7 @@ export class SyncEngine implements SyncEngineApi {
   /**
    * Pages are fetched ahead (bounded) while earlier ones are applied; pages that arrived while the previous apply
    * ran are merged into one transaction, with `lastSyncedPull` stored in the same transaction. A replica in a worker
-   * takes ordinary pages as their JSON text and parses them there.
+   * takes ordinary pages as their JSON text and parses them there, or, from the pull's fetch worker, by their ids.
    */
   private async pull(ctx: RoundContext, counters: Counters, signal?: AbortSignal): Promise<void> {
     const unsentAfterId = await this.replica.getCursor('lastSyncedPush');
