@@ -1,9 +1,8 @@
-// Entry of the pull's fetch worker thread: performs the GET /api/sync/changed requests of one pull with the
-// transport and login of the host's client and sends each body that the replica parses itself straight to the
-// replica's inbox, so that the pull's ~200 MB of socket buffers never enter the host's heap. The host learns each
-// page's cursor fields and size, and paces the worker as it applies. Unlike the replica's worker it keeps the host's
-// OS priority: it uses little CPU, but the pull waits for it, and below the priority of other busy processes it was
-// the pull that waited.
+// Entry of the pull's fetch worker thread: performs the GET /api/sync/changed requests of one pull with a transport
+// made from the host's network options and with the login's session, and sends each body that the replica parses
+// itself straight to the replica's inbox, so that the pull's ~200 MB of socket buffers never enter the host's heap.
+// The host learns each page's cursor fields and size, and paces the worker as it applies. Unlike the replica's worker
+// it keeps the host's OS priority: it uses little CPU, but the whole pull waits for each of its requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import { transferablesOf } from '../../storage/transferables';
 import { systemClock } from '../../storage/types';
