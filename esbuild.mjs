@@ -34,6 +34,8 @@ const builds = [
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // the replica's worker thread (src/storage/worker), found next to the bundle that starts it
   { ...common, entryPoints: ['src/storage/worker/replicaWorker.ts'], outfile: 'dist/replicaWorker.js' },
+  // the pull's fetch worker thread (src/sync/pull), likewise
+  { ...common, entryPoints: ['src/sync/pull/fetchWorker.ts'], outfile: 'dist/pullFetchWorker.js' },
 ];
 
 // The demo sync server (`npm start`, e2e tests). Optional while it is being written: a failure is reported, not fatal.

@@ -33,6 +33,8 @@ async function bundle() {
   // The replica's worker thread is looked up next to the bundle that starts it.
   const worker = join(ROOT, 'src/storage/worker/replicaWorker.ts');
   if (existsSync(worker)) await esbuild.build({ ...common, entryPoints: [worker], outfile: join(OUT, 'replicaWorker.js') });
+  // and so is the thread that fetches a large pull
+  await esbuild.build({ ...common, entryPoints: [join(ROOT, 'src/sync/pull/fetchWorker.ts')], outfile: join(OUT, 'pullFetchWorker.js') });
   await esbuild.build({ stdin: { contents: PEAK_RSS_PRELOAD, loader: 'js' }, outfile: join(OUT, 'peak-rss.cjs'), logLevel: 'warning' });
 }
 

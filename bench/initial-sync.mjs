@@ -45,6 +45,11 @@ async function bundle() {
     entryPoints: [join(ROOT, 'src/storage/worker/replicaWorker.ts')], outfile: join(DATA, 'replicaWorker.js'), bundle: true,
     platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@vscode/sqlite3'], logLevel: 'warning',
   });
+  // and the thread that fetches a large pull, likewise
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'src/sync/pull/fetchWorker.ts')], outfile: join(DATA, 'pullFetchWorker.js'), bundle: true,
+    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@vscode/sqlite3'], logLevel: 'warning',
+  });
   return outfile;
 }
 

@@ -189,6 +189,7 @@ try {
     console.log(`  extension host: longest busy stretch ${stall.ms} ms wall (target < 50 ms); in it the thread's own CPU ${known(stall.threadCpuMs)}, ` +
       `waiting for a core ${known(stall.waitedForCoreMs)}, page faults read from disk ${known(stall.majorFaults, '')}, garbage collection ${known(stall.gcMs)} (${stall.gcKinds ?? 'n/a'}); during: ${stall.during ?? 'n/a'}`);
     console.log(`    ${stall.ticks} ticks of 10 ms, ${stall.over50} stretches ≥ 50 ms, 99th percentile ${stall.p99BusyMs} ms, longest timer gap ${stall.longestGapMs} ms`);
+    if (stall.gcTotals) console.log(`    garbage collections of the extension host's thread during the set-up: ${stall.gcTotals}`);
     console.log(`    the longest stretch began ${stall.longestFromMs} ms into the set-up; ` + (stall.settled
       ? `the set-up began after VS Code's start-up work in the extension host had settled (${stall.settled.quiet ? 'quiet' : 'NOT quiet'} after ${stall.settled.waitedMs} ms; TRILIUM_BENCH_SETTLE=0 to start at once)`
       : 'the set-up began right after the extension activated (TRILIUM_BENCH_SETTLE=0)'));

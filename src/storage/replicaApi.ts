@@ -11,6 +11,8 @@ import type { SearchHit, SearchOptions } from './query/search';
 import type { DriverInfo } from './driver/connection';
 import type { ReplicaMigration } from './migrations/report';
 import type { PageJson } from './worker/pageJson';
+import type { InboxPage } from './worker/pageInbox';
+import type { MessagePort } from 'node:worker_threads';
 
 export interface CreateNoteInput {
   parentNoteId: string;
@@ -177,6 +179,15 @@ export interface ReplicaApi {
    * by the caller. Only a replica in a worker has it; `records` is how many the pages held.
    */
   applyPagesJson?(pages: PageJson[], opts: ApplyOptions, cursor: { name: 'lastSyncedPull'; value: number }): Promise<ApplyResult & { records: number }>;
+  /**
+   * Page bodies of a pull fetched by another thread will arrive on `port`, each as { id, json } (pageInbox.ts); a
+   * later call replaces the inbox. Only a replica in a worker has it, with applyInboxPages and closePageInbox.
+   */
+  openPageInbox?(port: MessagePort): Promise<void>;
+  /** applyPagesJson over pages whose bodies arrive (or arrived) in the inbox, named by their ids. */
+  applyInboxPages?(pages: InboxPage[], opts: ApplyOptions, cursor: { name: 'lastSyncedPull'; value: number }): Promise<ApplyResult & { records: number }>;
+  /** Drops the bodies not applied; an apply still waiting for one fails. */
+  closePageInbox?(): Promise<void>;
   maxSyncedEntityChangeId(): Promise<number>;
   hasUnsentChanges(afterId: number): Promise<number>;
   eraseUnusedBlobs(): Promise<number>;

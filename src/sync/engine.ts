@@ -1,5 +1,6 @@
 // One sync as the lead decided it: login → pull → push → pull → finished → content check (with recovery),
 // looping under an iteration cap. Serialized by a mutex; progress reported per page.
+import { MessageChannel } from 'node:worker_threads';
 import type { ReplicaMigration } from '../storage/migrations/report';
 import { supportedSyncVersions } from '../storage/profiles';
 import { recordSize } from '../storage/records';
@@ -13,6 +14,9 @@ import { createTransport, type Transport } from './http/transport';
 import type { Logger } from './logger';
 import { Mutex } from './mutex';
 import { ProtocolClient, type ChangedPage, type ChangedPageJson, type CheckResult, type SeedOption } from './protocolClient';
+import { PageFetcher } from './pull/pageFetcher';
+import { isFinal, isInInbox, isJson, type InboxPageRef, type PageSource } from './pull/pulledPages';
+import { WorkerPageFetcher } from './pull/workerPageFetcher';
 import { runTestSteps } from './testSteps';
 import { decideVersion } from './serverVersion';
 import type { SecretSource } from './secrets';
@@ -23,10 +27,6 @@ export const DEFAULT_MAX_ROUNDS = 5;
 export const PUSH_BUDGET_CHARS = 1_000_000;
 const PUSH_FETCH_LIMIT = 1000;
 const BUILD_CHUNK = 50;
-/** Pull pages fetched ahead of the one being applied. */
-const MAX_PAGES_AHEAD = 4;
-/** No page is fetched ahead while the pages held (queued or being applied) are this large: one huge blob at a time. */
-const MAX_BYTES_AHEAD = 32 * 1024 * 1024;
 /** Pages that are already here are merged into one apply transaction up to this many records… */
 const MERGE_RECORDS = 8000;
 /** …or, for pages still in their JSON text, this much of it (about as many records). */
@@ -34,10 +34,20 @@ const MERGE_JSON_BYTES = 5 * 1024 * 1024;
 
 /** A pull of this many records or more asks the server for its hashes at once (see runSync). */
 const EARLY_CHECK_AFTER = 10_000;
+/**
+ * A pull expected to bring this many changes or more (the server's newest change id minus our cursor) is fetched by
+ * a worker thread when the replica can take its pages directly (see pull).
+ */
+export const PULL_WORKER_MIN_CHANGES = 20_000;
 
 export interface SyncEngineOptions {
   transport?: Transport;
   maxRounds?: number;
+  /**
+   * Whether large pulls are fetched in a worker thread, which makes its own transport from config.network: 'auto'
+   * (from PULL_WORKER_MIN_CHANGES; the default without `transport`), 'always' or 'never' (the default with one).
+   */
+  pullWorker?: 'auto' | 'always' | 'never';
   /** HTTP page size for pushes (UTF-8 bytes). */
   pageBytes?: number;
 }
@@ -50,6 +60,8 @@ export interface SyncRunOptions {
 interface RoundContext {
   client: ProtocolClient;
   serverInstanceId: string;
+  /** The server's newest change id at login. */
+  maxEntityChangeId: number;
 }
 
 class Counters {
@@ -265,22 +277,18 @@ export class SyncEngine implements SyncEngineApi {
       this.logger.warn(`lastSyncedPull ${pull} is past the server's newest change ${login.maxEntityChangeId}; lowering it.`);
       await this.replica.setCursor('lastSyncedPull', login.maxEntityChangeId);
     }
-    return { client, serverInstanceId: login.instanceId };
+    return { client, serverInstanceId: login.instanceId, maxEntityChangeId: login.maxEntityChangeId };
   }
 
   /**
    * Pages are fetched ahead (bounded) while earlier ones are applied; pages that arrived while the previous apply
    * ran are merged into one transaction, with `lastSyncedPull` stored in the same transaction. A replica in a worker
-   * takes ordinary pages as their JSON text and parses them there.
+   * takes ordinary pages as their JSON text and parses them there, or, from the pull's fetch worker, by their ids.
    */
   private async pull(ctx: RoundContext, counters: Counters, signal?: AbortSignal): Promise<void> {
     const unsentAfterId = await this.replica.getCursor('lastSyncedPush');
     const cursor = await this.replica.getCursor('lastSyncedPull');
-    const applyPagesJson = this.replica.applyPagesJson?.bind(this.replica);
-    const fetchPage = applyPagesJson
-      ? (from: number) => ctx.client.changedJson(this.replica.instanceId, from, signal)
-      : (from: number) => ctx.client.changed(this.replica.instanceId, from, signal);
-    const fetcher = new PageFetcher(fetchPage, cursor);
+    const fetcher = await this.pageSource(ctx, cursor, signal);
     const opts = { senderInstanceId: ctx.serverInstanceId, unsentAfterId };
     try {
       for (;;) {
@@ -288,8 +296,10 @@ export class SyncEngine implements SyncEngineApi {
         const last = pages[pages.length - 1];
         counters.outstanding = last.outstandingPullCount;
         const lastSyncedPull = { name: 'lastSyncedPull' as const, value: last.lastEntityChangeId };
-        if (isJson(last)) {
-          const applied = await applyPagesJson!(pages as ChangedPageJson[], opts, lastSyncedPull);
+        if (isJson(last) || isInInbox(last)) {
+          const applied = isJson(last)
+            ? await this.replica.applyPagesJson!(pages as ChangedPageJson[], opts, lastSyncedPull)
+            : await this.replica.applyInboxPages!((pages as InboxPageRef[]).map((p) => ({ id: p.pageId, lastEntityChangeId: p.lastEntityChangeId })), opts, lastSyncedPull);
           counters.pulled += applied.records;
           if (applied.conflicts.length) counters.conflicts.push(...applied.conflicts);
           counters.report('pull');
@@ -306,12 +316,38 @@ export class SyncEngine implements SyncEngineApi {
           await this.replica.setCursor('lastSyncedPull', last.lastEntityChangeId);
         }
         counters.report('pull');
-        if (isFinal(last)) return;
+        if (isFinal(last)) {
+          if (fetcher instanceof WorkerPageFetcher && fetcher.cookies) ctx.client.takeSession(fetcher.cookies);
+          return;
+        }
         throwIfAborted(signal);
       }
     } finally {
       fetcher.stop();
+      if (fetcher instanceof WorkerPageFetcher) await this.replica.closePageInbox!().catch(() => undefined);
     }
+  }
+
+  /**
+   * Where the pull's pages come from: a worker thread that sends their bodies straight to the replica's worker, for a
+   * large pull into a replica that takes them so (the ~200 MB of an initial sync's bodies never enter this thread's
+   * heap), or this thread, which hands a replica in a worker the pages as JSON text.
+   */
+  private async pageSource(ctx: RoundContext, cursor: number, signal?: AbortSignal): Promise<PageSource> {
+    const mode = this.options.pullWorker ?? (this.options.transport ? 'never' : 'auto');
+    const large = ctx.maxEntityChangeId - cursor >= PULL_WORKER_MIN_CHANGES;
+    if (this.replica.openPageInbox && (mode === 'always' || (mode === 'auto' && large))) {
+      const { port1, port2 } = new MessageChannel();
+      await this.replica.openPageInbox(port1);
+      return new WorkerPageFetcher({
+        serverUrl: ctx.client.serverUrl, network: this.config.network, cookies: ctx.client.sessionCookies(),
+        instanceId: this.replica.instanceId, from: cursor, inbox: port2, logger: this.logger, signal,
+      });
+    }
+    const fetchPage = this.replica.applyPagesJson
+      ? (from: number) => ctx.client.changedJson(this.replica.instanceId, from, signal)
+      : (from: number) => ctx.client.changed(this.replica.instanceId, from, signal);
+    return new PageFetcher(fetchPage, cursor);
   }
 
   private async push(ctx: RoundContext, counters: Counters, signal?: AbortSignal): Promise<void> {
@@ -403,84 +439,6 @@ export class SyncEngine implements SyncEngineApi {
       await ctx.client.queueSector(entityName, sector, signal);
     }
     return { passed: false, failed };
-  }
-}
-
-type PulledPage = ChangedPage | ChangedPageJson;
-
-const isJson = (p: PulledPage): p is ChangedPageJson => 'json' in p;
-/** The page that ends a pull: no records (a page left as JSON text is never empty: see JSON_PAGE_MIN_BYTES). */
-const isFinal = (p: PulledPage): boolean => !isJson(p) && p.entityChanges.length === 0;
-
-/** Fetches /api/sync/changed pages ahead of the applier, at most MAX_PAGES_AHEAD at a time. */
-class PageFetcher {
-  private readonly queue: PulledPage[] = [];
-  private error: unknown;
-  private done = false;
-  private stopped = false;
-  private wakeTaker: (() => void) | undefined;
-  private wakeFetcher: (() => void) | undefined;
-  /** Bytes of the pages last taken, which the caller applies until it takes again. */
-  private applyingBytes = 0;
-
-  constructor(private readonly fetchPage: (from: number) => Promise<PulledPage>, from: number) {
-    void this.run(from);
-  }
-
-  private get heldBytes(): number {
-    return this.applyingBytes + this.queue.reduce((n, p) => n + p.bytes, 0);
-  }
-
-  private async run(from: number): Promise<void> {
-    try {
-      for (;;) {
-        while ((this.queue.length >= MAX_PAGES_AHEAD || this.heldBytes > MAX_BYTES_AHEAD) && !this.stopped) {
-          await new Promise<void>((r) => (this.wakeFetcher = r));
-        }
-        if (this.stopped) return;
-        const page = await this.fetchPage(from);
-        this.queue.push(page);
-        this.wakeTaker?.();
-        if (isFinal(page)) break;
-        from = page.lastEntityChangeId;
-      }
-    } catch (e) {
-      this.error = e;
-    }
-    this.done = true;
-    this.wakeTaker?.();
-  }
-
-  /**
-   * Waits for at least one page, then returns every page already here of the same kind (parsed, or JSON text), up
-   * to about `maxRecords` parsed records or `maxJsonBytes` of text.
-   */
-  async take(maxRecords: number, maxJsonBytes: number): Promise<PulledPage[]> {
-    this.applyingBytes = 0;
-    this.wakeFetcher?.();
-    while (this.queue.length === 0) {
-      if (this.error) throw this.error;
-      if (this.done) throw new TriliumError('PROTOCOL', 'The pull ended without a final page.');
-      await new Promise<void>((r) => (this.wakeTaker = r));
-    }
-    const pages: PulledPage[] = [this.queue.shift()!];
-    const json = isJson(pages[0]);
-    let size = json ? pages[0].bytes : (pages[0] as ChangedPage).entityChanges.length;
-    while (this.queue.length && !isFinal(pages[pages.length - 1]) && isJson(this.queue[0]) === json) {
-      const next = this.queue[0];
-      const more = json ? next.bytes : (next as ChangedPage).entityChanges.length;
-      if (size + more > (json ? maxJsonBytes : maxRecords)) break;
-      pages.push(this.queue.shift()!);
-      size += more;
-    }
-    this.applyingBytes = pages.reduce((n, p) => n + p.bytes, 0);
-    this.wakeFetcher?.();
-    return pages;
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.wakeFetcher?.();
   }
 }
 

@@ -104,6 +104,17 @@ export class ProtocolClient {
     this.jar = new CookieJar();
   }
 
+  /** The session's cookies as a Cookie header, for another client to go on with the same login (see takeSession). */
+  sessionCookies(): string | undefined {
+    return this.jar.header();
+  }
+
+  /** Goes on with the login whose cookies another client's sessionCookies() gave. */
+  takeSession(cookies: string | undefined): void {
+    this.resetSession();
+    if (cookies) this.jar.update(cookies.split('; '));
+  }
+
   get cookieCount(): number {
     return this.jar.size;
   }

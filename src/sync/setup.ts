@@ -60,7 +60,7 @@ export async function setupFromServer(opts: SetupFromServerOptions): Promise<{ r
     await replica.setCursor('lastSyncedPush', 0);
     logger.info(`Set up document ${seed.documentId} from ${serverUrl} (sync version ${seed.syncVersion}); pulling everything.`);
     const engine = new SyncEngine(replica, { serverUrl, network: opts.network ?? {} }, replicaSecretSource(replica), clock, logger,
-      { transport, pageBytes: opts.pageBytes });
+      { transport, pageBytes: opts.pageBytes, pullWorker: opts.transport ? 'never' : 'auto' });
     const result = await engine.sync({ signal: opts.signal, onProgress: opts.onProgress });
     return { replica, result };
   } catch (e) {

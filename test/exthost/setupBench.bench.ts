@@ -83,7 +83,7 @@ describe('bench: Set Up Sync from Server in the extension host', function () {
     const l = summary.longest;
     const round = (x: number | undefined) => (x === undefined ? undefined : Math.round(x));
     report('extension host: longest busy stretch between 10 ms timer ticks', l?.busyMs ?? 0, {
-      longestGapMs: round(summary.longestGapMs), ticks: summary.ticks, over50: summary.over50, p99BusyMs: round(summary.p99BusyMs),
+      longestGapMs: round(summary.longestGapMs), ticks: summary.ticks, gcTotals: summary.gcTotals, over50: summary.over50, p99BusyMs: round(summary.p99BusyMs),
       threadCpuMs: round(l?.threadCpuMs), waitedForCoreMs: round(l?.waitedForCoreMs), majorFaults: l?.majorFaults, gcMs: round(l?.gcMs), gcKinds: l?.gcKinds, during: l?.label, running,
       priorities: threadPriorities(), settled, spawns: spawns.map((sp) => ({ ...sp, atMs: Math.round(sp.atMs - (t0 - spawnsFrom)) })), longestFromMs: l && Math.round((l.fromUs - t0Us) / 1000),
       longestOwn: summary.longestOwn && { busyMs: round(summary.longestOwn.busyMs), threadCpuMs: round(summary.longestOwn.threadCpuMs), waitedForCoreMs: round(summary.longestOwn.waitedForCoreMs), majorFaults: summary.longestOwn.majorFaults, gcKinds: summary.longestOwn.gcKinds, during: summary.longestOwn.label, fromMs: Math.round((summary.longestOwn.fromUs - t0Us) / 1000) },

@@ -40,6 +40,8 @@ export interface StallSummary {
   over50: number;
   /** the 99th percentile of the busy stretches */
   p99BusyMs: number;
+  /** every garbage collection of this thread while monitored, by kind: "minor 41 (212 ms), major 2 (35 ms)" */
+  gcTotals: string;
 }
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -132,6 +134,7 @@ export class HostStallMonitor {
       longestOwn: this.longestOwn,
       longestGapMs: this.longestGapMs,
       over50: this.busy.filter((b) => b >= 50).length,
+      gcTotals: gcTotals(this.gcs),
       p99BusyMs: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] : 0,
     };
   }
@@ -150,6 +153,17 @@ export class HostStallMonitor {
     const u = this.threadCpu.call(process);
     return (u.user + u.system) / 1000;
   }
+}
+
+function gcTotals(gcs: { ms: number; kind: string }[]): string {
+  const byKind = new Map<string, { n: number; ms: number }>();
+  for (const g of gcs) {
+    const t = byKind.get(g.kind) ?? { n: 0, ms: 0 };
+    t.n++;
+    t.ms += g.ms;
+    byKind.set(g.kind, t);
+  }
+  return [...byKind].map(([k, t]) => `${k} ${t.n} (${Math.round(t.ms)} ms)`).join(', ') || 'none';
 }
 
 /** perf_hooks' NODE_PERFORMANCE_GC_* kinds. */

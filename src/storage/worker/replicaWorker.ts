@@ -1,10 +1,11 @@
 // Entry of the replica's worker thread: opens (or creates) the replica here, where a synchronous SQLite driver
 // may block, and answers the host's calls one message at a time.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Replica } from '../replica';
 import type { ApplyOptions } from '../replicaApi';
 import { reviveBuffers, transferablesOf } from '../transferables';
 import type { SyncRecord } from '../types';
+import { PageInbox, type InboxPage } from './pageInbox';
 import { recordsOfPages, type PageJson } from './pageJson';
 import { RETURNS_BYTES, serializeError, type HostToWorker, type WorkerStart, type WorkerToHost } from './messages';
 import { lowerThisThreadPriority, niceStepsFrom } from './threadPriority';
@@ -35,6 +36,8 @@ async function start(): Promise<void> {
 
 /** Records of a large applyRecords call, sent ahead in slices (see workerReplica.ts), by batch id. */
 const staged = new Map<number, SyncRecord[]>();
+/** Where the pages of a pull fetched by another thread arrive (one pull at a time). */
+let inbox: PageInbox | undefined;
 
 const workerMethods: Record<string, (replica: Replica, ...args: never[]) => unknown> = {
   stageRecords(_replica: Replica, batch: number, records: SyncRecord[]) {
@@ -50,6 +53,21 @@ const workerMethods: Record<string, (replica: Replica, ...args: never[]) => unkn
   async applyPagesJson(replica: Replica, pages: PageJson[], opts: ApplyOptions, cursor: { name: 'lastSyncedPull'; value: number }) {
     const records = recordsOfPages(pages);
     return { ...(await replica.applyRecords(records, opts, cursor)), records: records.length };
+  },
+  openPageInbox(_replica: Replica, port: MessagePort) {
+    inbox?.close();
+    inbox = new PageInbox(port);
+  },
+  async applyInboxPages(replica: Replica, pages: InboxPage[], opts: ApplyOptions, cursor: { name: 'lastSyncedPull'; value: number }) {
+    if (!inbox) throw new Error('No page inbox is open.');
+    const from = inbox;
+    const bodies = await Promise.all(pages.map(async (p) => ({ json: await from.take(p.id), lastEntityChangeId: p.lastEntityChangeId })));
+    const records = recordsOfPages(bodies);
+    return { ...(await replica.applyRecords(records, opts, cursor)), records: records.length };
+  },
+  closePageInbox() {
+    inbox?.close();
+    inbox = undefined;
   },
 };
 

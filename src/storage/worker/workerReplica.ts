@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import type { DriverInfo } from '../driver/connection';
 import type { ApplyOptions, ReplicaApi } from '../replicaApi';
 import type { ReplicaChange, SyncRecord } from '../types';
@@ -36,7 +36,8 @@ const METHODS = [
 ] as const;
 
 type Forwarded = (typeof METHODS)[number];
-type LocalMembers = 'dataDir' | 'syncVersion' | 'instanceId' | 'driver' | 'onDidChange' | 'close' | 'applyPagesJson';
+type LocalMembers = 'dataDir' | 'syncVersion' | 'instanceId' | 'driver' | 'onDidChange' | 'close' | 'applyPagesJson'
+  | 'openPageInbox' | 'applyInboxPages' | 'closePageInbox';
 // A ReplicaApi member that is neither forwarded nor local fails to compile here: add it to METHODS.
 type Unlisted = Exclude<keyof ReplicaApi, Forwarded | LocalMembers>;
 const everyMemberListed: [Unlisted] extends [never] ? true : Unlisted = true;
@@ -165,6 +166,17 @@ export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi
       worker.postMessage({ type: 'call', id, method: 'applyPagesJson', args: [pages, opts, cursor] }, transfer);
     });
   };
+  // A pull fetched by another thread sends its page bodies to the worker directly, over this port.
+  api.openPageInbox = (port: MessagePort) => {
+    if (exited) return Promise.reject(exited);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, bytes: false });
+      worker.postMessage({ type: 'call', id, method: 'openPageInbox', args: [port] }, [port]);
+    });
+  };
+  api.applyInboxPages = (...args: unknown[]) => call('applyInboxPages', args);
+  api.closePageInbox = () => call('closePageInbox', []);
   // The identity field follows a migration (issue 16).
   const migrate = api.migrateTo as (v: number) => Promise<{ toSyncVersion: number }>;
   api.migrateTo = async (v: number) => {

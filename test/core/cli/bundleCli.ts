@@ -1,4 +1,4 @@
-// The CLI as it ships: bundled by esbuild with the replica's worker next to it (into a directory of the test's own,
+// The CLI as it ships: bundled by esbuild with the replica's worker and the pull's fetch worker next to it (into a directory of the test's own,
 // so a parallel build of dist/ is not disturbed). Returns the path of cli.js.
 import { build } from 'esbuild';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ export async function bundleCli(outDir: string): Promise<string> {
   await Promise.all([
     build({ ...common, entryPoints: [join(ROOT, 'src/cli.ts')], outfile: join(outDir, 'cli.js') }),
     build({ ...common, entryPoints: [join(ROOT, 'src/storage/worker/replicaWorker.ts')], outfile: join(outDir, 'replicaWorker.js') }),
+    build({ ...common, entryPoints: [join(ROOT, 'src/sync/pull/fetchWorker.ts')], outfile: join(outDir, 'pullFetchWorker.js') }),
   ]);
   return join(outDir, 'cli.js');
 }

@@ -56,6 +56,26 @@ describe('network: sync through proxies (end to end)', function () {
     }
   });
 
+  it('a pull fetched by the worker thread goes through the same proxy, credentials and CA', async () => {
+    const network: NetworkOptions = { proxy: proxy.url.replace('http://', 'http://carol:pw@'), caFile: pki.ca.certFile, env: {} };
+    const { replica } = await setupFromServer({ serverUrl: tlsServer.url, dataDir: join(root, 'client-tls-worker'), password: PASSWORD, network, thread: 'worker' });
+    try {
+      const engine = new SyncEngine(replica, { serverUrl: tlsServer.url, network }, replicaSecretSource(replica), { now: () => new Date() }, silentLogger,
+        { pullWorker: 'always' });
+      const tunnels = proxy.seen.length;
+      const result = await engine.forceFullSync();
+      assert.equal(result.hashCheck, 'passed');
+      assert.ok(result.pulled > 0);
+      // the worker's connections are its own: more tunnels, all through the proxy, all with the credentials
+      assert.ok(proxy.seen.length > tunnels);
+      assert.ok(proxy.seen.every((s) => s === `CONNECT 127.0.0.1:${tlsServer.port}`), proxy.seen.join('\n'));
+      assert.ok(proxy.authorizations.every((a) => a !== undefined));
+      assert.deepEqual(await replica.sectorHashes(), await tlsServer.replica!.sectorHashes());
+    } finally {
+      await replica.close();
+    }
+  });
+
   it('wrong proxy credentials fail with PROXY_AUTH_REQUIRED and change nothing locally', async () => {
     const good: NetworkOptions = { proxy: proxy.url.replace('http://', 'http://carol:pw@'), caFile: pki.ca.certFile, env: {} };
     const { replica } = await setupFromServer({ serverUrl: tlsServer.url, dataDir: join(root, 'client-bad-proxy'), password: PASSWORD, network: good });
