@@ -9,7 +9,7 @@
 //   --against DIR  another checkout (e.g. /work/main): its converter's fresh-process and warm figures, interleaved
 //                  with this one's
 //   --fresh-only   the fresh-process figures only
-//   --vscode V     the note opened in fresh extension hosts of VS Code V (newest, 1.100, all) instead: opening it as
+//   --vscode V     the note opened in fresh extension hosts of VS Code V (newest or 1.100) instead: opening it as
 //                  a document, the first conversion in the host and saving an edited word; --hosts N fresh hosts
 //                  (default 3); TRILIUM_BENCH_PROFILE / TRILIUM_BENCH_PROFILE_SAVE=FILE write CPU profiles of the host
 //   --digest       prints only a SHA-256 of the converter's output (Markdown, blocks, islands, saves) over the bench
