@@ -3,11 +3,15 @@
 // figure with the target), saving after one edited word (right after opening, and cold), and saving unchanged.
 // It also opens the no-repeat note once in each of several fresh processes, on Node 20 and Node 24: the first
 // conversion, which is what a user feels when opening a big note in VS Code (the converter's code not yet compiled).
+// With --vscode it opens the no-repeat note in fresh extension hosts instead (test/exthost/markdownBench.bench.ts).
 // Usage: node bench/markdown.mjs [--mb 1] [--runs 5] [--fresh 7] [--against DIR] [--digest]
 //   --fresh N      fresh processes per Node version (0: none)
 //   --against DIR  another checkout (e.g. /work/main): its converter's fresh-process and warm figures, interleaved
 //                  with this one's
 //   --fresh-only   the fresh-process figures only
+//   --vscode V     the note opened in fresh extension hosts of VS Code V (newest or 1.100) instead: opening it as
+//                  a document, the first conversion in the host and saving an edited word; --hosts N fresh hosts
+//                  (default 3); TRILIUM_BENCH_PROFILE / TRILIUM_BENCH_PROFILE_SAVE=FILE write CPU profiles of the host
 //   --digest       prints only a SHA-256 of the converter's output (Markdown, blocks, islands, saves) over the bench
 //                  notes and the corpus: equal digests, byte-identical output
 import { createRequire } from 'node:module';
@@ -108,6 +112,36 @@ if (args.digest) {
   }
   console.log(`${hash.digest('hex')}  (${notes.length} notes: Markdown, blocks, islands, saves)`);
   process.exit(0);
+}
+
+if (args.vscode) {
+  const notePath = path.join(dataDir, 'note-no-repeat.html');
+  const noteHtml = build(ckeditorSources(), true);
+  writeFileSync(notePath, noteHtml);
+  const { runExthostBench } = await import('./lib/exthostBench.mjs');
+  const hosts = Number(args.hosts ?? 3);
+  const benchFile = path.join(here, '..', 'test', 'exthost', 'markdownBench.bench.ts');
+  const byName = new Map();
+  const loads = [os.loadavg()[0].toFixed(1)];
+  let failed = 0;
+  for (let h = 0; h < hosts; h++) {
+    const { code, figures } = await runExthostBench(['--vscode', args.vscode, benchFile], { TRILIUM_BENCH_MARKDOWN_NOTE: notePath });
+    if (code !== 0) failed++;
+    for (const { name, ms, ...extra } of figures) {
+      const key = name === 'host' ? `host ${extra.vscode} (Node ${extra.node})` : name;
+      if (!byName.has(key)) byName.set(key, []);
+      byName.get(key).push(ms);
+    }
+    loads.push(os.loadavg()[0].toFixed(1));
+  }
+  const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  console.log(`extension host, VS Code ${args.vscode}: the no-repeat CKEditor-form note (${(noteHtml.length / 1048576).toFixed(2)} MB), once in each of ${hosts} fresh hosts`);
+  for (const [name, all] of byName) {
+    if (name.startsWith('host ')) console.log(`  ${name}, ${all.length} runs`);
+    else console.log(`  ${name.padEnd(90)} ${median(all).toFixed(0).padStart(5)} ms (${all.map((x) => x.toFixed(0)).join(', ')})`);
+  }
+  console.log(`  medians (and each host's figure) of wall time; load average ${loads.join(' → ')}${failed ? `; ${failed} run(s) failed` : ''}`);
+  process.exit(failed ? 1 : 0);
 }
 
 // Garbage collection pauses (main-thread time; helper threads add CPU time in parallel), reported after each run.

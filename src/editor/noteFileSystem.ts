@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
 import type { ConflictRecord, NoteRow, ReplicaChange } from '../storage/types';
-import { htmlToMarkdown, includeTitles, markdownToHtml, roundTripsAsMarkdown } from './htmlMarkdown';
+import { htmlToMarkdown, includeTitles, markdownToHtml } from './htmlMarkdown';
 import { formatForExtension, noteExtension, notePath, parseNotePath, SCHEME } from './noteUri';
 
 export const PROTECTED_PLACEHOLDER =
@@ -53,17 +53,16 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     this.unsubscribe = replica?.onDidChange((change) => this.onReplicaChange(change));
   }
 
-  /** The URI a note opens with (reads the content of text notes to choose Markdown or HTML). */
+  /**
+   * The URI a note opens with. Every text note opens as Markdown unless the setting says HTML: the converter proves
+   * each conversion as it makes it (what Markdown cannot say stays as HTML islands), so the content is not read here.
+   */
   async uriFor(noteId: string): Promise<vscode.Uri> {
     const replica = this.requireReplica();
     const note = await replica.getNote(noteId);
     if (!note || note.isDeleted) throw vscode.FileSystemError.FileNotFound(`Note ${noteId} does not exist`);
-    let asMarkdown = false;
     const locked = await this.isLocked(note);
-    if (note.type === 'text' && !locked && this.textAsMarkdown()) {
-      asMarkdown = roundTripsAsMarkdown(toText(await replica.getNoteContent(noteId)));
-    }
-    const ext = locked ? 'txt' : noteExtension(note, asMarkdown);
+    const ext = locked ? 'txt' : noteExtension(note, this.textAsMarkdown());
     return vscode.Uri.from({ scheme: SCHEME, path: notePath(noteId, note.isProtected ? PROTECTED_FILE_NAME : note.title, ext) });
   }
 
@@ -117,11 +116,6 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
       const currentHtml = toText(await replica.getNoteContent(note.noteId));
       const titles = await this.includeTitles(currentHtml);
       if (htmlToMarkdown(currentHtml, titles) === markdown) return; // unchanged: keep the stored HTML byte for byte
-      if (!roundTripsAsMarkdown(currentHtml)) {
-        throw vscode.FileSystemError.NoPermissions(
-          `"${note.title}" now holds formatting Markdown cannot keep (it changed since it was opened). Reopen it from the tree to edit it as HTML.`,
-        );
-      }
       content = markdownToHtml(markdown, currentHtml, titles);
     } else if (format === 'binary') {
       content = Buffer.from(bytes);

@@ -3,10 +3,12 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { noteToMarkdown, renderAlone, renderMarkdown, renderRawIslandLine } from '../../../src/markdown/convert';
+import { ckeditorKeepsTree, noteToMarkdown, renderAlone, renderMarkdown, renderRawIslandLine } from '../../../src/markdown/convert';
+import { ckeditorTree } from '../../../src/markdown/ckeditorForm';
 import { triliumMarkdownIt } from '../../../src/markdown/markdownIt';
 import { renderDirect } from '../../../src/markdown/directRender';
-import { parseHtml } from '../../../src/markdown/htmlTree';
+import { parseHtml, serializeChildren } from '../../../src/markdown/htmlTree';
+import { parseStrictHtml } from '../../../src/markdown/strictHtml';
 import { normalizeNodes, normalizeNoteHtml } from '../../../src/markdown/normalize';
 import { seededRandom } from '../../shared/seededRandom';
 
@@ -71,6 +73,31 @@ describe('Markdown proof: the fast path agrees with markdown-it', function () {
     }
     console.log(`      one-line raw islands read directly: ${answered} of ${cases.length}`);
     assert.ok(answered >= islands.length / 2, `${answered}`);
+  });
+
+  it('proves a raw island by its own tree only where CKEditor\'s form leaves that tree as it is', () => {
+    const islands = readdirSync(DIR).filter((n) => n.endsWith('.html')).flatMap((f) => noteToMarkdown(readFileSync(join(DIR, f), 'utf8')).blocks)
+      .filter((b) => b.island && b.markdown === b.html && !b.html.includes('\n')).map((b) => b.html);
+    const reshaped = [
+      '<p class="a">a<br> b</p>', '<div><p>a</p> </div>', '<p class="a"><img src="a"></p>',
+      '<table><tbody><tr><td>a</td></tr></tbody></table>', '<ul><li>[ ] a</li></ul>', '<ul class="a"><li><p>[x] b</p></li></ul>',
+      '<blockquote><p>[!NOTE] a</p></blockquote>', '<p><span class="math-tex">\\[x\\]</span></p>', '<DIV><P>a</P>\t</DIV>',
+      '<div><img src="a" data-trilium-figure-class="x"></div>',
+    ];
+    const kept = ['<p style="text-align:center;">x</p>', '<div class="a"><p>a</p><p>b&amp;c</p></div>', '<P CLASS="a">x</P>', '<h2 id="b">a<br>b</h2>'];
+    let accepted = 0;
+    let changed = 0;
+    for (const html of [...islands, ...reshaped, ...kept]) {
+      const tree = parseStrictHtml(html, false);
+      if (!tree) continue;
+      const same = serializeChildren(ckeditorTree(`${html}\n`)) === serializeChildren(tree);
+      if (!same) changed++;
+      if (!ckeditorKeepsTree(html)) continue;
+      accepted++;
+      assert.ok(same, `CKEditor's form reshapes ${JSON.stringify(html)}`);
+    }
+    assert.equal(changed, reshaped.length, 'the reshaped cases are reshaped');
+    assert.equal(accepted, islands.length + kept.length, `${islands.length} one-line corpus islands and ${kept.length} kept`);
   });
 
   it('answers for the common constructs, as CKEditor writes them', () => {

@@ -56,6 +56,8 @@ describe('strict HTML parser', () => {
       '<p>&copy; &#169; &#xA9; &#x1F600; &amp;x &nbsp;&hellip; &lt;b&gt;</p>', '<p>&constructor; &toString; &#xD800; &#x110000; &#127; &#9;</p>',
       '<p title="&quot;a&quot; &amp; &copy;" class=x/>y</p>', '<a href=x/>y</a>', '<br class=a/>', '<p>a<!-- x --!-- y -->b</p>', '<p>a<!---->b</p>',
       '<p>a < b <= c <3 </p>', '<p>x</p><!-- a <!-- b -->', '<pre>\n</pre>', '<pre>&#10;</pre>', '<pre><!--c-->\nx</pre>',
+      '<input type=checkbox checked disabled>', '<p\n  class="a b"\f\tid=c  data-x=\'d "e"\'  >x</p>', '<p a="x"b="y">z</p>', '<p a =x>y</p>',
+      '<span A=1 a=2>x</span>', '<span data-v="a=b" title=\'\' hidden>x</span>', '<img alt="" src=a.png width=10 height="20"/>',
     ];
     for (const html of cases) assertSameOrDeclined(html);
   });
