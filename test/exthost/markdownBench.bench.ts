@@ -9,6 +9,7 @@ import type { TriliumExtensionApi } from '../../src/extension';
 import { forgetLastConversion, noteToMarkdown } from '../../src/markdown/convert';
 import { roundTripsAsMarkdown } from '../../src/editor/htmlMarkdown';
 import { notePath, SCHEME } from '../../src/editor/noteUri';
+import { report, time } from './benchReport';
 import { activate } from './uiFixture';
 
 const NOTE = process.env.TRILIUM_BENCH_MARKDOWN_NOTE;
@@ -19,16 +20,6 @@ const PROFILE_SAVE = process.env.TRILIUM_BENCH_PROFILE_SAVE;
 
 const post = (session: Session, method: string): Promise<unknown> =>
   new Promise((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
-
-function report(name: string, ms: number, extra: Record<string, unknown> = {}): void {
-  console.log(`BENCH ${JSON.stringify({ name, ms: Math.round(ms * 10) / 10, ...extra })}`);
-}
-
-async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
-  const t0 = performance.now();
-  const value = await fn();
-  return [value, performance.now() - t0];
-}
 
 describe('bench: a 1 MB text note opened as Markdown in the extension host', function () {
   this.timeout(600_000);

@@ -5,20 +5,11 @@ import * as vscode from 'vscode';
 import type { TriliumExtensionApi } from '../../src/extension';
 import { buildNoteIndex, filterNotes, NoteIndexCache } from '../../src/commands/notePicker';
 import type { SyncRecord } from '../../src/storage/types';
+import { report, time } from './benchReport';
 import { activate } from './uiFixture';
 
 const CHILDREN = Number(process.env.TRILIUM_BENCH_CHILDREN || 10_000);
 const TOTAL = Number(process.env.TRILIUM_BENCH_NOTES || 100_000);
-
-function report(name: string, ms: number, extra: Record<string, unknown> = {}): void {
-  console.log(`BENCH ${JSON.stringify({ name, ms: Math.round(ms * 10) / 10, ...extra })}`);
-}
-
-async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
-  const t0 = performance.now();
-  const value = await fn();
-  return [value, performance.now() - t0];
-}
 
 describe('bench: UI in the extension host', function () {
   this.timeout(900_000);

@@ -3,11 +3,10 @@
 // same TriliumErrors the host's client would have thrown.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { reviveBuffers } from '../../storage/transferables';
 import { deserializeError } from '../../storage/worker/messages';
 import { TriliumError, isTriliumError } from '../errors';
-import type { NetworkOptions } from '../http/transport';
 import type { Logger } from '../logger';
 import type { FetcherToHost, FetchWorkerStart, HostToFetcher } from './fetchWorkerMessages';
 import { takeMergeable, type PageSource, type PulledPage } from './pulledPages';
@@ -21,13 +20,8 @@ function workerEntry(): { file: string; eval: boolean } {
   throw new Error(`The pull's fetch worker is missing next to ${__dirname}.`);
 }
 
-export interface FetchWorkerOptions {
-  serverUrl: string;
-  network: NetworkOptions;
-  cookies: string | undefined;
-  instanceId: string;
-  from: number;
-  inbox: MessagePort;
+/** What the worker starts with, and what stays on the host: where it logs, and the sync's cancel. */
+export interface FetchWorkerOptions extends FetchWorkerStart {
   logger: Logger;
   signal?: AbortSignal;
 }
