@@ -36,6 +36,8 @@ const builds = [
   { ...common, entryPoints: ['src/storage/worker/replicaWorker.ts'], outfile: 'dist/replicaWorker.js' },
   // the pull's fetch worker thread (src/sync/pull), likewise
   { ...common, entryPoints: ['src/sync/pull/fetchWorker.ts'], outfile: 'dist/pullFetchWorker.js' },
+  // the editor's conversion worker for text notes (src/markdown/worker), likewise
+  { ...common, entryPoints: ['src/markdown/worker/converterWorker.ts'], outfile: 'dist/markdownWorker.js' },
 ];
 
 // The demo sync server (`npm start`, e2e tests). Optional while it is being written: a failure is reported, not fatal.

@@ -5,6 +5,8 @@ import type { Services } from './commands/services';
 import { showTriliumError } from './commands/showError';
 import { registerSyncCommands } from './commands/syncCommands';
 import { NoteFileSystem, noteIdFromUri } from './editor/noteFileSystem';
+import { warmUpWhenIdle } from './editor/converterWarmUp';
+import { WorkerConverter } from './markdown/worker/noteConverter';
 import { registerImagePaste, type ImagePasteProviders } from './editor/imagePaste';
 import type MarkdownIt from 'markdown-it';
 import { triliumPreviewPlugin } from './markdown/previewPlugin';
@@ -38,6 +40,8 @@ export interface TriliumExtensionApi {
   daily: DailyFeatures;
   /** The paste and drop providers that turn images into attachments (tests call them with their own data). */
   images: ImagePasteProviders;
+  /** Converts text notes between HTML and Markdown for the editor, in a worker thread. */
+  noteConverter: WorkerConverter;
   /** VS Code's Markdown preview calls this (`markdown.markdownItPlugins`): `trilium:` notes render in Trilium's dialect. */
   extendMarkdownIt(md: MarkdownIt.MarkdownIt): MarkdownIt.MarkdownIt;
 }
@@ -48,7 +52,9 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   const secrets = new Secrets(context.secrets);
   const session = new DocumentSession(context, realCore, log, secrets);
   const tree = new NoteTreeProvider(() => readSettings().trilium.showHidden, () => readSettings().trilium.showArchived);
-  const fs = new NoteFileSystem(() => readSettings().trilium.textNotesAsMarkdown);
+  const textAsMarkdown = () => readSettings().trilium.textNotesAsMarkdown;
+  const converter = new WorkerConverter({ onFallback: (reason) => log.warn(reason) });
+  const fs = new NoteFileSystem(textAsMarkdown, converter);
   const previews = new NotePreviews(context.extensionUri);
   const previewResources = new PreviewResources(() => void vscode.commands.executeCommand('markdown.preview.refresh'));
   const dnd = new NoteDragAndDrop(() => session.replica, (id) => fs.uriFor(id), (e) => void showTriliumError(e, log, 'Move failed'));
@@ -63,7 +69,8 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
   context.subscriptions.push(...images.disposables);
 
   context.subscriptions.push(
-    log, session, tree, fs, previews, previewResources, treeView, statusBar,
+    log, session, tree, fs, converter, previews, previewResources, treeView, statusBar,
+    warmUpWhenIdle(converter, session, textAsMarkdown),
     vscode.workspace.registerFileSystemProvider(SCHEME, fs, { isCaseSensitive: true }),
     session.onDidChangeReplica((replica) => {
       tree.setReplica(replica);
@@ -117,7 +124,7 @@ export function activate(context: vscode.ExtensionContext): TriliumExtensionApi 
     includedNote: (noteId) => previewResources.includedNote(noteId),
     imageSrc: (src) => previewResources.imageSrc(src),
   });
-  return { services, ready, activationMs, conflicts, daily, images, extendMarkdownIt };
+  return { services, ready, activationMs, conflicts, daily, images, noteConverter: converter, extendMarkdownIt };
 }
 
 /** The text of the document VS Code's Markdown preview is rendering (env.currentDocument), if it is open. */

@@ -1,9 +1,10 @@
-// Notes as editor documents: the `trilium:` file system over the replica. Text notes are served as Markdown when
-// their HTML round-trips, otherwise as HTML; code notes by MIME; images and files as bytes for VS Code's viewers.
+// Notes as editor documents: the `trilium:` file system over the replica. Text notes are served as Markdown (or HTML,
+// by the setting), converted by the NoteConverter it is given; code notes by MIME; images and files as bytes.
 import * as vscode from 'vscode';
 import type { ReplicaApi } from '../storage/replicaApi';
 import type { ConflictRecord, NoteRow, ReplicaChange } from '../storage/types';
-import { htmlToMarkdown, includeTitles, markdownToHtml } from './htmlMarkdown';
+import { convertOnThisThread, type NoteConverter } from '../markdown/worker/noteConverter';
+import { includeTitles } from './htmlMarkdown';
 import { formatForExtension, noteExtension, notePath, parseNotePath, SCHEME } from './noteUri';
 
 export const PROTECTED_PLACEHOLDER =
@@ -45,7 +46,8 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
   /** The blob each URI's editor last read: the base of its next save (text changed since then is not overwritten). */
   private readonly loadedBlob = new Map<string, string | null>();
 
-  constructor(private readonly textAsMarkdown: () => boolean) {}
+  /** `converter`: where text notes are converted (the extension gives it a worker thread). */
+  constructor(private readonly textAsMarkdown: () => boolean, private readonly converter: NoteConverter = convertOnThisThread) {}
 
   setReplica(replica: ReplicaApi | undefined): void {
     this.unsubscribe?.();
@@ -94,7 +96,7 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     const content = await this.requireReplica().getNoteContent(note.noteId);
     if (formatForExtension(note.type, parsed.ext) === 'markdown') {
       const html = toText(content);
-      return Buffer.from(htmlToMarkdown(html, await this.includeTitles(html)), 'utf8');
+      return Buffer.from(await this.converter.toMarkdown(html, await this.includeTitles(html)), 'utf8');
     }
     return toBytes(content);
   }
@@ -114,9 +116,9 @@ export class NoteFileSystem implements vscode.FileSystemProvider, vscode.Disposa
     if (format === 'markdown') {
       const markdown = Buffer.from(bytes).toString('utf8');
       const currentHtml = toText(await replica.getNoteContent(note.noteId));
-      const titles = await this.includeTitles(currentHtml);
-      if (htmlToMarkdown(currentHtml, titles) === markdown) return; // unchanged: keep the stored HTML byte for byte
-      content = markdownToHtml(markdown, currentHtml, titles);
+      const html = await this.converter.toNoteHtml(markdown, currentHtml, await this.includeTitles(currentHtml));
+      if (html === undefined) return; // unchanged: the stored HTML stays byte for byte
+      content = html;
     } else if (format === 'binary') {
       content = Buffer.from(bytes);
     } else {
