@@ -1,5 +1,5 @@
 // When the conversion worker warms up: a document is open, Markdown editing is on, and no sync has run for a few
-// seconds, so that its CPU (70–90 ms once) never competes with a set-up or a sync for the machine's cores.
+// seconds, so that its CPU (about 0.5 s of one core, once) never competes with a set-up or a sync for the cores.
 
 interface Disposable { dispose(): void }
 

@@ -22,11 +22,17 @@ export const convertOnThisThread: NoteConverter = {
 };
 
 /**
- * The warm-up: a note of this many sections (warmUpNote.ts, about 1 MB of HTML) converted this many times. V8 has
- * optimized the converter only after about 2 MB of notes: a fresh worker's first 1 MB note took 250–300 ms, and
- * 130–200 ms after this warm-up (about 0.5 s of one core, once, off the host's thread).
+ * The warm-up: a note of this many sections (warmUpNote.ts, about 350 kB of HTML) converted this many times. V8 has
+ * optimized the converter only after about 2 MB of notes: a fresh worker's first 1 MB note took 190–260 ms, and
+ * 115–160 ms after this warm-up (about 0.5 s of one core, once, off the host's thread). One pass takes 50–80 ms.
  */
-export const WARM_UP = { sections: 300, passes: 2 };
+export const WARM_UP = { sections: 100, passes: 6 };
+
+/**
+ * The worker's V8 young generation in MB. V8's default let the warmed-up worker hold 57–62 MB of RSS; with 12 MB it
+ * holds 30–38 MB, and converts as fast.
+ */
+export const CONVERTER_YOUNG_GENERATION_MB = 12;
 
 /** Where the worker's code is: next to the bundle (dist/markdownWorker.js), or the TypeScript source under tsx. */
 function workerEntry(): { file: string; eval: boolean } | undefined {
@@ -50,7 +56,7 @@ function onThisThread(request: Request): string | null {
 export interface WorkerConverterOptions {
   /** Told once when conversions move to the calling thread, and why. */
   onFallback?: (reason: string) => void;
-  /** The worker's young generation in MB (V8's default when absent). */
+  /** The worker's young generation in MB (CONVERTER_YOUNG_GENERATION_MB when absent). */
   youngGenerationMb?: number;
 }
 
@@ -106,8 +112,9 @@ export class WorkerConverter implements NoteConverter {
       this.fallBack(`the conversion worker is missing next to ${__dirname}`);
       return undefined;
     }
-    const limits = this.options.youngGenerationMb ? { maxYoungGenerationSizeMb: this.options.youngGenerationMb } : undefined;
-    const worker = new Worker(entry.file, { eval: entry.eval, resourceLimits: limits });
+    const worker = new Worker(entry.file, {
+      eval: entry.eval, resourceLimits: { maxYoungGenerationSizeMb: this.options.youngGenerationMb ?? CONVERTER_YOUNG_GENERATION_MB },
+    });
     worker.unref(); // an idle converter never keeps a process (the CLI, a test) alive
     worker.on('message', (m: ConverterToHost) => {
       const p = this.pending.get(m.id);
