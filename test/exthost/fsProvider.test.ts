@@ -46,6 +46,10 @@ describe('extension host: notes as editor documents (issue 6)', function () {
     assert.strictEqual(md.languageId, 'markdown');
     assert.match(md.getText(), /^## Plan/m);
     assert.match(md.getText(), /\*\*bold\*\*/);
+    // converted by the extension's conversion worker, not on the extension host's thread
+    assert.strictEqual(fx.api.noteConverter.offThread, true);
+    assert.deepStrictEqual(
+      { op: fx.api.noteConverter.lastTiming?.op, chars: fx.api.noteConverter.lastTiming?.chars }, { op: 'toMarkdown', chars: SIMPLE_HTML.length });
     const rich = await vscode.workspace.openTextDocument(await fs().uriFor(ids.rich));
     assert.strictEqual(rich.languageId, 'markdown');
     assert.strictEqual(rich.getText(), '<p style="color:red">Red text</p>\n\n|   |\n| --- |\n| cell |\n',
@@ -67,6 +71,7 @@ describe('extension host: notes as editor documents (issue 6)', function () {
     const editor = await vscode.window.showTextDocument(doc);
     await editor.edit((e) => e.insert(doc.positionAt(doc.getText().length), '\nAdded in *VS Code*.\n'));
     assert.ok(await doc.save(), 'saved');
+    assert.strictEqual(fx.api.noteConverter.lastTiming?.op, 'toNoteHtml', 'the save converted in the worker');
     const stored = text(await fx.replica().getNoteContent(ids.simple));
     assert.match(stored, /<p>Added in <i>VS Code<\/i>.<\/p>/);
     assert.match(stored, /<h2>Plan<\/h2>/);
