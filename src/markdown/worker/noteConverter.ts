@@ -1,9 +1,8 @@
 // Converting text notes for the editor in a worker thread: a large note's conversion (hundreds of ms and tens of MB
 // of garbage for 1 MB of HTML) then neither stops the extension host nor collects in its heap, and the worker's
 // code stays compiled from one note to the next. Where the worker cannot run, the same conversion runs here.
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../storage/worker/workerEntry';
 import type { IncludeTitles } from '../toMarkdown';
 import { noteHtmlToStore, noteMarkdown } from './conversions';
 import type { ConverterRequest as Request, ConverterToHost, HostToConverter } from './converterMessages';
@@ -34,14 +33,6 @@ export const WARM_UP = { sections: 100, passes: 6 };
  */
 export const CONVERTER_YOUNG_GENERATION_MB = 12;
 
-/** Where the worker's code is: next to the bundle (dist/markdownWorker.js), or the TypeScript source under tsx. */
-function workerEntry(): { file: string; eval: boolean } | undefined {
-  const bundled = path.join(__dirname, 'markdownWorker.js');
-  if (existsSync(bundled)) return { file: bundled, eval: false };
-  const source = path.join(__dirname, 'converterWorker.ts');
-  if (existsSync(source)) return { file: `require('tsx/cjs'); require(${JSON.stringify(source)});`, eval: true };
-  return undefined;
-}
 
 const charsOf = (r: Request): number => (r.op === 'toMarkdown' ? r.html.length : r.op === 'toNoteHtml' ? r.markdown.length : r.sections);
 
@@ -107,7 +98,7 @@ export class WorkerConverter implements NoteConverter {
 
   private started(): Worker | undefined {
     if (this.worker || this.unavailable !== undefined) return this.worker;
-    const entry = workerEntry();
+    const entry = workerEntry(__dirname, 'markdownWorker.js', 'converterWorker.ts');
     if (!entry) {
       this.fallBack(`the conversion worker is missing next to ${__dirname}`);
       return undefined;

@@ -1,9 +1,8 @@
 // The replica behind a worker thread: the same asynchronous ReplicaApi, with every call answered by the worker,
 // so a synchronous SQLite driver never blocks the host's event loop (VS Code's extension host).
-import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import * as path from 'node:path';
 import { Worker, type MessagePort } from 'node:worker_threads';
+import { workerEntry } from './workerEntry';
 import type { DriverInfo } from '../driver/connection';
 import type { ApplyOptions, ReplicaApi } from '../replicaApi';
 import type { ReplicaChange, SyncRecord } from '../types';
@@ -43,13 +42,10 @@ type Unlisted = Exclude<keyof ReplicaApi, Forwarded | LocalMembers>;
 const everyMemberListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everyMemberListed;
 
-/** Where the worker's code is: next to the bundle (dist/replicaWorker.js), or the TypeScript source under tsx. */
-function workerEntry(): { file: string; eval: boolean } {
-  const bundled = path.join(__dirname, 'replicaWorker.js');
-  if (existsSync(bundled)) return { file: bundled, eval: false };
-  const source = path.join(__dirname, 'replicaWorker.ts');
-  if (existsSync(source)) return { file: `require('tsx/cjs'); require(${JSON.stringify(source)});`, eval: true };
-  throw new Error(`The replica worker is missing next to ${__dirname}.`);
+function replicaWorkerEntry(): { file: string; eval: boolean } {
+  const entry = workerEntry(__dirname, 'replicaWorker.js', 'replicaWorker.ts');
+  if (!entry) throw new Error(`The replica worker is missing next to ${__dirname}.`);
+  return entry;
 }
 
 /** A byte array that is the whole of its ArrayBuffer, which can then move to the worker without affecting anything else. */
@@ -58,7 +54,7 @@ function ownsMemory(b: Uint8Array): boolean {
 }
 
 export async function startWorkerReplica(start: WorkerStart): Promise<ReplicaApi> {
-  const entry = workerEntry();
+  const entry = replicaWorkerEntry();
   // The worker runs below the host's priority (threadPriority.ts), and a thread inherits the priority of the thread
   // that starts it: the process's thread pool (file I/O, crypto, DNS), started on its first use, starts here if the
   // host has not used it yet, so that it does not start from the worker at the worker's priority.

@@ -1,9 +1,8 @@
 // The pages of a pull fetched by a worker thread (fetchWorker.ts): the bodies go to the replica's inbox, and this
 // side, on the host's thread, holds only their cursor fields and sizes. Errors of the worker's requests arrive as the
 // same TriliumErrors the host's client would have thrown.
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../storage/worker/workerEntry';
 import { reviveBuffers } from '../../storage/transferables';
 import { deserializeError } from '../../storage/worker/messages';
 import { TriliumError, isTriliumError } from '../errors';
@@ -11,13 +10,10 @@ import type { Logger } from '../logger';
 import type { FetcherToHost, FetchWorkerStart, HostToFetcher } from './fetchWorkerMessages';
 import { takeMergeable, type PageSource, type PulledPage } from './pulledPages';
 
-/** Where the worker's code is: next to the bundle (dist/pullFetchWorker.js), or the TypeScript source under tsx. */
-function workerEntry(): { file: string; eval: boolean } {
-  const bundled = path.join(__dirname, 'pullFetchWorker.js');
-  if (existsSync(bundled)) return { file: bundled, eval: false };
-  const source = path.join(__dirname, 'fetchWorker.ts');
-  if (existsSync(source)) return { file: `require('tsx/cjs'); require(${JSON.stringify(source)});`, eval: true };
-  throw new Error(`The pull's fetch worker is missing next to ${__dirname}.`);
+function fetchWorkerEntry(): { file: string; eval: boolean } {
+  const entry = workerEntry(__dirname, 'pullFetchWorker.js', 'fetchWorker.ts');
+  if (!entry) throw new Error(`The pull's fetch worker is missing next to ${__dirname}.`);
+  return entry;
 }
 
 /** What the worker starts with, and what stays on the host: where it logs, and the sync's cancel. */
@@ -37,7 +33,7 @@ export class WorkerPageFetcher implements PageSource {
   cookies: string | undefined;
 
   constructor(private readonly opts: FetchWorkerOptions) {
-    const entry = workerEntry();
+    const entry = fetchWorkerEntry();
     const start: FetchWorkerStart = {
       serverUrl: opts.serverUrl, network: opts.network, cookies: opts.cookies, instanceId: opts.instanceId, from: opts.from, inbox: opts.inbox,
     };
