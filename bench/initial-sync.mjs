@@ -6,7 +6,7 @@
 // scripts/setup-code-server.sh caches, unless this Node has it). Each prints the longest stretch the calling thread
 // was busy, and each run's CPU time (all its threads) with the machine's load average, since on a busy machine the
 // wall times and their ratio say little.
-// Usage: npm run bench:sync [-- --sizes 10000,100000]
+// Usage: npm run bench:sync [-- --sizes 10000,100000] [--ways same-sqlite3,same-node,worker] [--repeat N]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -22,6 +22,9 @@ const PASSWORD = 'bench-password';
 const argv = process.argv.slice(2);
 const sizesArg = argv.includes('--sizes') ? argv[argv.indexOf('--sizes') + 1] : '10000,100000';
 const SIZES = sizesArg.split(',').map(Number);
+// --ways worker (or same-sqlite3, same-node, worker, comma-separated) and --repeat N: alternate fetch-only and syncs
+const waysArg = argv.includes('--ways') ? argv[argv.indexOf('--ways') + 1].split(',') : null;
+const REPEAT = argv.includes('--repeat') ? Number(argv[argv.indexOf('--repeat') + 1]) : 1;
 
 const ENTRY = `
 export { startSyncServer } from './src/sync/server/syncServer';
@@ -161,22 +164,33 @@ async function main() {
     }
     const { child, url } = await run(['--serve', dir], { captureUrl: true });
     try {
-      const fetch = await run(['--fetch-only', url]);
-      console.log(`${size} notes, ${fetch.changes} entity changes in ${fetch.pages} pages (${mb(fetch.bytes)} of JSON):`);
-      console.log(`  fetch+parse only: ${(fetch.ms / 1000).toFixed(1)} s (${Math.round(fetch.changes / (fetch.ms / 1000))} changes/s), CPU ${(fetch.cpuMs / 1000).toFixed(1)} s, peak RSS ${mb(fetch.rss)}; load average ${fetch.load.toFixed(2)}`);
       const node24 = hasNodeSqlite ? process.execPath : node24Bin();
       const ways = [
-        { label: '@vscode/sqlite3 on the calling thread (the CLI and VS Code 1.100 on Node 20)', node: process.execPath, driver: 'vscode-sqlite3', thread: 'same' },
-        { label: 'node:sqlite on the calling thread', node: node24, driver: 'node-sqlite', thread: 'same' },
-        { label: 'node:sqlite in a worker (current VS Code, the CLI on Node ≥ 22.13)', node: node24, driver: 'node-sqlite', thread: 'worker' },
-      ];
-      for (const way of ways) {
-        const sync = await run(['--sync', url, way.thread], { node: way.node, driver: way.driver });
-        const ratio = sync.ms / fetch.ms;
-        console.log(`  ${way.label} (SQLite ${sync.driver.sqliteVersion}): ${(sync.ms / 1000).toFixed(1)} s (${Math.round(sync.pulled / (sync.ms / 1000))} changes/s), ` +
-          `${ratio.toFixed(2)}× fetch-only (target ≤ 1.05), peak RSS ${mb(sync.rss)}, hash check ${sync.hashCheck}, ${sync.rounds} round(s); ` +
-          `longest busy stretch of the calling thread ${Math.round(sync.longestBusy)} ms; CPU ${(sync.cpuMs / 1000).toFixed(1)} s (all threads), load average ${sync.load.toFixed(2)}`);
-        console.log(`    peak RSS by phase: ${Object.entries(sync.peaks).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}`);
+        { key: 'same-sqlite3', label: '@vscode/sqlite3 on the calling thread (the CLI and VS Code 1.100 on Node 20)', node: process.execPath, driver: 'vscode-sqlite3', thread: 'same' },
+        { key: 'same-node', label: 'node:sqlite on the calling thread', node: node24, driver: 'node-sqlite', thread: 'same' },
+        { key: 'worker', label: 'node:sqlite in a worker (current VS Code, the CLI on Node ≥ 22.13)', node: node24, driver: 'node-sqlite', thread: 'worker' },
+      ].filter((w) => !waysArg || waysArg.includes(w.key));
+      const ratios = new Map(ways.map((w) => [w.key, []]));
+      for (let rep = 1; rep <= REPEAT; rep++) {
+        if (REPEAT > 1) console.log(`run ${rep} of ${REPEAT}`);
+        const fetch = await run(['--fetch-only', url]);
+        console.log(`${size} notes, ${fetch.changes} entity changes in ${fetch.pages} pages (${mb(fetch.bytes)} of JSON):`);
+        console.log(`  fetch+parse only: ${(fetch.ms / 1000).toFixed(1)} s (${Math.round(fetch.changes / (fetch.ms / 1000))} changes/s), CPU ${(fetch.cpuMs / 1000).toFixed(1)} s, peak RSS ${mb(fetch.rss)}; load average ${fetch.load.toFixed(2)}`);
+        for (const way of ways) {
+          const sync = await run(['--sync', url, way.thread], { node: way.node, driver: way.driver });
+          const ratio = sync.ms / fetch.ms;
+          ratios.get(way.key).push(ratio);
+          console.log(`  ${way.label} (SQLite ${sync.driver.sqliteVersion}): ${(sync.ms / 1000).toFixed(1)} s (${Math.round(sync.pulled / (sync.ms / 1000))} changes/s), ` +
+            `${ratio.toFixed(2)}× fetch-only (target ≤ 1.05), peak RSS ${mb(sync.rss)}, hash check ${sync.hashCheck}, ${sync.rounds} round(s); ` +
+            `longest busy stretch of the calling thread ${Math.round(sync.longestBusy)} ms; CPU ${(sync.cpuMs / 1000).toFixed(1)} s (all threads), load average ${sync.load.toFixed(2)}`);
+          console.log(`    peak RSS by phase: ${Object.entries(sync.peaks).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}`);
+        }
+      }
+      if (REPEAT > 1) {
+        for (const way of ways) {
+          const r = ratios.get(way.key).slice().sort((x, y) => x - y);
+          console.log(`  ${way.key}: ratios ${ratios.get(way.key).map((x) => x.toFixed(2)).join(' / ')}, median ${r[Math.floor(r.length / 2)].toFixed(2)}×`);
+        }
       }
     } finally {
       child.kill('SIGTERM');

@@ -18,6 +18,7 @@ import { buildRecords, changedForPull } from './records';
 import type { ApplyOptions, ApplyResult, CreateNoteInput, DocumentInfo, ReplicaApi } from './replicaApi';
 import type { ContentBase, ContentSaveResult } from './staleSave';
 import { RETIRED_INDEXES, SECONDARY_INDEXES, schemaSql } from './schema';
+import { buildSecondaryIndexes, hasUniqueChangeIndex } from './bulkIndexes';
 import { ftsQuery, rebuildSearch, refreshSearch } from './search';
 import {
   systemClock, type AttachmentRow, type AttributeRow, type BranchRow, type Clock, type ConflictRecord, type EntityChange,
@@ -67,8 +68,6 @@ const PAGE_SIZE = 16384;
  * the file (4 MB: ~150 MB more read, no less CPU); the writes are the same.
  */
 const BULK_LOAD_PRAGMAS = 'PRAGMA synchronous = OFF; PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 10000';
-/** The page cache while the secondary indexes are built after an initial load (see finishBulkLoad). */
-const INDEX_BUILD_CACHE_KIB = 2048;
 /** The page cache of the connection most reads run on. */
 const READER_CACHE_KIB = 8192;
 /**
@@ -90,6 +89,8 @@ export class Replica implements ReplicaApi {
   private readonly listeners = new Set<(change: ReplicaChange) => void>();
   private readonly queue: WriteQueue;
   private bulk: 'off' | 'auto' | 'active' = 'off';
+  /** During a bulk load: its indexes were built before its last pages (buildIndexesDuringBulkLoad). */
+  private bulkIndexed = false;
   /** Every instanceId this replica has had (one per opening): changes made here, not pulled. */
   private readonly localInstanceIds = new Set<string>();
   private searchStale = false;
@@ -183,6 +184,7 @@ export class Replica implements ReplicaApi {
       for (const ix of RETIRED_INDEXES) await writer.run(`DROP INDEX IF EXISTS ${ix}`);
       const r = await Replica.finishOpen(dataDir, profile, writer, opts.clock ?? systemClock);
       r.bulk = bulk;
+      r.bulkIndexed = bulk === 'active' && (await hasUniqueChangeIndex(writer));
       r.searchStale = m.get('searchStale') === '1';
       if (bulk === 'active') await writer.exec(BULK_LOAD_PRAGMAS);
       return r;
@@ -304,28 +306,9 @@ export class Replica implements ReplicaApi {
     await this.queue.exclusive(async (c) => {
       if (this.bulk === 'off') return;
       if (this.bulk === 'active') {
-        // A small cache while sorting for the entity_changes index builds: the sorter sorts runs of at most the
-        // cache's size (but 250 pages at least) in memory and merges them from temp files. Runs of 4 MB sort in the
-        // CPU's caches: 100k notes, ~30% less CPU for these builds than with runs of 16 MB (64 MB runs: more still).
-        await c.exec(`PRAGMA cache_size = -${INDEX_BUILD_CACHE_KIB}; BEGIN IMMEDIATE`);
+        await c.exec('BEGIN IMMEDIATE');
         try {
-          // Build the unique index first: it fails (statement rolled back, transaction intact) only when an entity
-          // came twice; then keep its newest change and build again. Saves a full grouping pass in the usual case.
-          const unique = SECONDARY_INDEXES.find((ix) => ix.unique)!;
-          try {
-            await c.run(unique.sql);
-          } catch (e) {
-            if (!String((e as { code?: string }).code ?? '').startsWith('SQLITE_CONSTRAINT')) throw e;
-            await c.run(`DELETE FROM entity_changes WHERE id NOT IN (SELECT MAX(id) FROM entity_changes GROUP BY entityName, entityId)`);
-            await c.run(unique.sql);
-          }
-          for (const ix of SECONDARY_INDEXES) {
-            if (ix === unique) continue;
-            // The other tables' indexes are small enough to sort in one run, and with the usual cache their pages
-            // stay cached for the reads that follow (sector hashes, the tree).
-            if (!ix.sql.includes(' ON entity_changes ')) await c.exec('PRAGMA cache_size = -16384');
-            await c.run(ix.sql);
-          }
+          if (!this.bulkIndexed) await buildSecondaryIndexes(c);
           await c.run("DELETE FROM replica_meta WHERE name = 'bulkLoad'");
           await c.exec('COMMIT');
         } catch (e) {
@@ -337,6 +320,29 @@ export class Replica implements ReplicaApi {
         await c.run("DELETE FROM replica_meta WHERE name = 'bulkLoad'");
       }
       this.bulk = 'off';
+      this.bulkIndexed = false;
+    });
+  }
+
+  /**
+   * Builds the secondary indexes of an initial load before its last pages (the sync fetches those meanwhile), which
+   * are then applied as fast as before, each keeping only the newest change of an entity. The load stays a bulk load
+   * (durability, cache) until finishBulkLoad, which then has no index to build.
+   */
+  async buildIndexesDuringBulkLoad(): Promise<void> {
+    if (this.bulk !== 'active' || this.bulkIndexed) return;
+    await this.queue.exclusive(async (c) => {
+      if (this.bulk !== 'active' || this.bulkIndexed) return;
+      await c.exec('BEGIN IMMEDIATE');
+      try {
+        await buildSecondaryIndexes(c);
+        await c.exec('COMMIT');
+      } catch (e) {
+        await c.exec('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+      await c.exec(BULK_LOAD_PRAGMAS);
+      this.bulkIndexed = true;
     });
   }
 
@@ -668,7 +674,7 @@ export class Replica implements ReplicaApi {
     let w!: WriteContext;
     const outcome = await this.queue.transaction(async (c) => {
       w = this.context(c, 'sync');
-      const o = await applyBatch(w, records, opts, bulk, this.localInstanceIds);
+      const o = await applyBatch(w, records, opts, bulk ? (this.bulkIndexed ? 'indexed' : 'plain') : false, this.localInstanceIds);
       if (cursor) await writeCursor(c, cursor.name, cursor.value, w.now);
       if (!bulk && !this.searchStale && w.searchDirty.size) await refreshSearch(c, w.searchDirty);
       return o;

@@ -200,6 +200,11 @@ export interface ReplicaApi {
    */
   finishBulkLoad(): Promise<void>;
   /**
+   * During an initial bulk load: build its indexes now, before its last pages, which are then applied as fast as
+   * before (the sync fetches them meanwhile); finishBulkLoad then has none to build. Otherwise nothing.
+   */
+  buildIndexesDuringBulkLoad(): Promise<void>;
+  /**
    * Recompute every stored entity hash (CLI `verify`). `triliumVariants` counts stored hashes that match Trilium's
    * hash of a freshly created entity (unset columns as `undefined`), which Trilium itself writes; `olderFormula`
    * those that match the hashed columns of an older sync version (kept through a migration, as Trilium keeps them);

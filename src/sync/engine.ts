@@ -20,7 +20,7 @@ import { WorkerPageFetcher } from './pull/workerPageFetcher';
 import { runTestSteps } from './testSteps';
 import { decideVersion } from './serverVersion';
 import type { SecretSource } from './secrets';
-import { differingSectors, type FailedSector } from './sectors';
+import { differingSectors, type FailedSector, type SectorHashes } from './sectors';
 
 export const DEFAULT_MAX_ROUNDS = 5;
 /** Roughly 1 MB of records per push request, as Trilium sends. */
@@ -40,6 +40,13 @@ const EARLY_CHECK_AFTER = 10_000;
  */
 export const PULL_WORKER_MIN_CHANGES = 20_000;
 
+/**
+ * An initial sync into an empty replica drops its indexes and builds them before the sync ends. When the pull's pages
+ * come from the fetch worker, the build starts once the server has at most this share of what was pulled left to
+ * send: the worker fetches the rest meanwhile, instead of the build following the last page.
+ */
+export const EARLY_INDEX_BUILD = { minPulled: 50_000, outstandingShare: 0.08 };
+
 export interface SyncEngineOptions {
   transport?: Transport;
   maxRounds?: number;
@@ -50,6 +57,8 @@ export interface SyncEngineOptions {
   pullWorker?: 'auto' | 'always' | 'never';
   /** HTTP page size for pushes (UTF-8 bytes). */
   pageBytes?: number;
+  /** When a large pull builds the replica's indexes (EARLY_INDEX_BUILD by default). */
+  earlyIndexBuild?: typeof EARLY_INDEX_BUILD;
 }
 
 export interface SyncRunOptions {
@@ -169,17 +178,21 @@ export class SyncEngine implements SyncEngineApi {
         const pulledBefore = counters.pulled;
         await this.pull(ctx, counters, opts.signal);
         timer.lap('pull');
-        // After a large pull the replica has a long tail of its own (an initial load's index builds): the server
-        // hashes its side meanwhile. Used only if nothing moved on either side since (see checkContent).
-        const early = counters.pulled - pulledBefore >= EARLY_CHECK_AFTER ? this.requestCheck(ctx, opts.signal) : undefined;
+        // After a large pull both sides hash their content at once, each on its own core, while the push and the
+        // second pull run: the server its side, the replica (after its initial load's tail) its own. Both are used
+        // only if nothing moved on either side since (see checkContent).
+        const early = counters.pulled - pulledBefore >= EARLY_CHECK_AFTER
+          ? { remote: this.requestCheck(ctx, opts.signal), local: this.localHashes() } : undefined;
         const pushedBefore = counters.pushed;
+        const pulledAfter = counters.pulled;
         await this.push(ctx, counters, opts.signal);
         timer.lap('push');
         await this.pull(ctx, counters, opts.signal);
         await ctx.client.finished(opts.signal);
         timer.lap('pull again');
         counters.report('check');
-        const check = await this.checkContent(ctx, opts.signal, counters.pushed === pushedBefore ? early : undefined);
+        const unmoved = counters.pushed === pushedBefore && counters.pulled === pulledAfter;
+        const check = await this.checkContent(ctx, opts.signal, counters.pushed === pushedBefore ? early?.remote : undefined, unmoved ? early?.local : undefined);
         timer.lap('check');
         this.logger.debug(`Round ${round}: ${timer.summary()}.`);
         if (check.passed) {
@@ -290,6 +303,9 @@ export class SyncEngine implements SyncEngineApi {
     const cursor = await this.replica.getCursor('lastSyncedPull');
     const fetcher = await this.pageSource(ctx, cursor, signal);
     const opts = { senderInstanceId: ctx.serverInstanceId, unsentAfterId };
+    const early = fetcher instanceof WorkerPageFetcher ? this.options.earlyIndexBuild ?? EARLY_INDEX_BUILD : undefined;
+    let pulled = 0;
+    let indexesBuilt = false;
     try {
       for (;;) {
         const pages = await fetcher.take(MERGE_RECORDS, MERGE_JSON_BYTES);
@@ -301,9 +317,14 @@ export class SyncEngine implements SyncEngineApi {
             ? await this.replica.applyPagesJson!(pages as ChangedPageJson[], opts, lastSyncedPull)
             : await this.replica.applyInboxPages!((pages as InboxPageRef[]).map((p) => ({ id: p.pageId, lastEntityChangeId: p.lastEntityChangeId })), opts, lastSyncedPull);
           counters.pulled += applied.records;
+          pulled += applied.records;
           if (applied.conflicts.length) counters.conflicts.push(...applied.conflicts);
           counters.report('pull');
           throwIfAborted(signal);
+          if (early && !indexesBuilt && pulled >= early.minPulled && last.outstandingPullCount <= pulled * early.outstandingShare) {
+            indexesBuilt = true;
+            await this.replica.buildIndexesDuringBulkLoad(); // nothing to do outside a bulk load
+          }
           continue;
         }
         const parsed = pages as ChangedPage[];
@@ -408,16 +429,22 @@ export class SyncEngine implements SyncEngineApi {
     return p;
   }
 
+  private localHashes(): Promise<SectorHashes> {
+    const p = this.replica.sectorHashes();
+    p.catch(() => undefined);
+    return p;
+  }
+
   /**
    * `early`: the server's hashes asked for before this round's push, when nothing was pushed since. They stand for
    * the server now when the pull ended exactly at their maxEntityChangeId; otherwise the pull moved past them (and
-   * what it brought makes another round anyway) or the server has more.
+   * what it brought makes another round anyway) or the server has more. `earlyLocal`: the replica's hashes taken at
+   * the same point, when nothing was pulled or pushed since; a local edit since then is caught by ownChangesUnsent.
    */
-  private async checkContent(ctx: RoundContext, signal?: AbortSignal, early?: Promise<CheckResult>): Promise<{ passed: boolean; failed: FailedSector[] }> {
+  private async checkContent(ctx: RoundContext, signal?: AbortSignal, early?: Promise<CheckResult>, earlyLocal?: Promise<SectorHashes>): Promise<{ passed: boolean; failed: FailedSector[] }> {
     // The server hashes its side while we hash ours (unused blobs are erased in the same transaction).
     const remotePromise = early ?? this.requestCheck(ctx, signal);
-    const localPromise = this.replica.sectorHashes();
-    localPromise.catch(() => undefined);
+    const localPromise = earlyLocal ?? this.localHashes();
     const remote = await remotePromise;
     const pulled = await this.replica.getCursor('lastSyncedPull');
     if (pulled < remote.maxEntityChangeId || (early && pulled !== remote.maxEntityChangeId)) {

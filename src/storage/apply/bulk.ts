@@ -1,5 +1,5 @@
 // The initial load of an empty replica: no local changes, so no conflicts and no lookups.
-import { appendRows, Pipeline, replaceRows } from '../db';
+import { appendRows, insertJsonRows, Pipeline, replaceRows } from '../db';
 import { TriliumError } from '../errors';
 import { ERASABLE_TABLES } from '../profiles';
 import { asBuffer, isPlainBytes } from '../transferables';
@@ -12,8 +12,10 @@ import { hasKeys } from './validate';
 /**
  * Initial load into an empty replica: nothing local can conflict, so every record is written as it comes
  * (remote always wins, no changeId lookups), grouped per table, with no per-record objects in between.
+ * `indexed`: the load's indexes are built already, so an entity's change replaces the one it had (without them, the
+ * index build keeps the newest).
  */
-export async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string): Promise<BatchOutcome> {
+export async function applyBulk(w: WriteContext, records: SyncRecord[], sender: string, indexed = false): Promise<BatchOutcome> {
   const out: BatchOutcome = { applied: 0, skipped: 0, bounced: 0, conflicts: [] };
   const groups = new Map<string, { table: string; cols: string[]; rows: SqlValue[][] }>();
   const lastGroup = new Map<string, { table: string; cols: string[]; rows: SqlValue[][] }>(); // per table, as in validateRecords
@@ -100,7 +102,10 @@ export async function applyBulk(w: WriteContext, records: SyncRecord[], sender: 
     for (const positions of reorders) {
       await p.run('UPDATE branches SET notePosition = CAST(j.value AS INTEGER) FROM json_each(?) j WHERE branches.branchId = j.key', [positions]);
     }
-    for (const rows of ecRows.values()) await appendRows(p, 'entity_changes', [...EC_COLUMNS], rows, incompleteChange);
+    for (const rows of ecRows.values()) {
+      if (indexed) await insertJsonRows(p, 'INSERT OR REPLACE', 'entity_changes', [...EC_COLUMNS], rows);
+      else await appendRows(p, 'entity_changes', [...EC_COLUMNS], rows, incompleteChange);
+    }
     await p.done();
   }
 }

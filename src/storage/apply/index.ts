@@ -16,11 +16,14 @@ export { CONFLICT_MARK, insertConflict, type NewConflict } from './conflicts';
 export type { BatchOutcome } from './shared';
 export { validateRecords } from './validate';
 
-/** Applies one batch inside the caller's transaction. `bulk`: empty replica, no local changes to compare. */
+/**
+ * Applies one batch inside the caller's transaction. `bulk`: an initial load into an empty replica, no local changes
+ * to compare, without its secondary indexes ('plain') or with them built before its last pages ('indexed').
+ */
 export async function applyBatch(
-  w: WriteContext, records: SyncRecord[], opts: ApplyOptions, bulk: boolean, localInstanceIds: Set<string> = new Set(),
+  w: WriteContext, records: SyncRecord[], opts: ApplyOptions, bulk: false | 'plain' | 'indexed', localInstanceIds: Set<string> = new Set(),
 ): Promise<BatchOutcome> {
-  if (bulk) return applyBulk(w, records, opts.senderInstanceId);
+  if (bulk) return applyBulk(w, records, opts.senderInstanceId, bulk === 'indexed');
   const { profile } = w;
   const sender = opts.senderInstanceId;
   const out: BatchOutcome = { applied: 0, skipped: 0, bounced: 0, conflicts: [] };

@@ -28,7 +28,7 @@ const METHODS = [
   'setNoteContent', 'setNoteTypeMime', 'moveBranch', 'cloneNote', 'reorderChildren', 'setPrefix', 'deleteBranch',
   'deleteNote', 'undeleteNote', 'setExpanded', 'addAttribute', 'updateAttribute', 'deleteAttribute', 'saveRevision',
   'addAttachment', 'getChangesToPush', 'buildRecords', 'getChangedForPull', 'applyRecords', 'maxSyncedEntityChangeId',
-  'hasUnsentChanges', 'eraseUnusedBlobs', 'sectorHashes', 'requeueSector', 'runEntityChangeChecks', 'finishBulkLoad',
+  'hasUnsentChanges', 'eraseUnusedBlobs', 'sectorHashes', 'requeueSector', 'runEntityChangeChecks', 'finishBulkLoad', 'buildIndexesDuringBulkLoad',
   'verifyHashes', 'listConflicts', 'resolveConflict', 'migrateTo', 'discardMigrationBackups',
   'search', 'runSavedSearch', 'getBacklinks', 'getEffectiveAttributes', 'getPromotedFields', 'getTreeChildren',
   'unlock', 'lock', 'isUnlocked', 'protectSubtree', 'setDocumentPassword', 'changeDocumentPassword',

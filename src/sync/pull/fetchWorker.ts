@@ -11,7 +11,7 @@ import { createTransport } from '../http/transport';
 import type { Logger } from '../logger';
 import { ProtocolClient } from '../protocolClient';
 import type { FetchWorkerStart, FetcherToHost, HostToFetcher } from './fetchWorkerMessages';
-import { MAX_BYTES_AHEAD, MAX_PAGES_AHEAD } from './pulledPages';
+import { INBOX_PAGES_AHEAD, MAX_BYTES_AHEAD } from './pulledPages';
 
 const port = parentPort;
 if (!port) throw new Error('fetchWorker runs only as a worker thread');
@@ -46,7 +46,7 @@ async function run(start: FetchWorkerStart): Promise<void> {
   let nextId = 1;
   try {
     for (;;) {
-      while (queued >= MAX_PAGES_AHEAD || sentBytes - releasedBytes > MAX_BYTES_AHEAD) {
+      while (queued >= INBOX_PAGES_AHEAD || sentBytes - releasedBytes > MAX_BYTES_AHEAD) {
         await new Promise<void>((r) => (wake = r));
       }
       const page = await client.changedJson(start.instanceId, from);

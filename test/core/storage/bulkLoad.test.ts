@@ -1,6 +1,8 @@
 // Initial sync into an empty replica: loaded without secondary indexes, which come back (deduplicated) after.
 import { strict as assert } from 'node:assert';
-import { createReplica, getProfile, type Replica } from '../../../src/storage';
+import { copyFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createReplica, DB_FILE, getProfile, Replica } from '../../../src/storage';
 import type { EntityChange, SyncRecord } from '../../../src/storage/types';
 import { isTriliumError } from '../../../src/sync/errors';
 import { cleanupDirs, newDoc, pullAll, rawAll, tempDir, TestClock } from './helpers';
@@ -44,6 +46,45 @@ describe('storage: initial bulk load', function () {
     // an ordinary apply after the load goes through §7 again: a repeated changeId is skipped
     const again = await client.applyRecords(first.entityChanges.slice(0, 5), { senderInstanceId: server.instanceId });
     assert.equal(again.applied, 0);
+    await client.close();
+    await server.close();
+  });
+
+  it('builds its indexes before the last pages when told: those pages keep the newest change of an entity, even across a reopen', async () => {
+    const clock = new TestClock();
+    const server = await newDoc(39, clock);
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await server.createNote({ parentNoteId: 'root', title: `n${i}`, content: `<p>${i}</p>` })).noteId);
+    const dir = tempDir();
+    let client = await createReplica(dir, { syncVersion: 39, kind: 'empty', clock });
+    const all = await indexes(dir);
+    const page = await server.getChangedForPull(0, client.instanceId);
+    const head = page.entityChanges.slice(0, 60);
+    const opts = { senderInstanceId: server.instanceId };
+    await client.applyRecords(head, opts, { name: 'lastSyncedPull', value: head[head.length - 1].entityChange.id });
+    assert.deepEqual(await indexes(dir), []);
+    await client.buildIndexesDuringBulkLoad();
+    assert.deepEqual(await indexes(dir), all, 'built before the last pages');
+    // a note's title and content change twice on the server: the same entities again, twice within one page
+    await server.renameNote(ids[0], 'n0 renamed');
+    await server.setNoteContent(ids[1], '<p>one changed</p>');
+    const twice = (await server.getChangedForPull(page.entityChanges[page.entityChanges.length - 1].entityChange.id, client.instanceId)).entityChanges;
+    await server.renameNote(ids[0], 'n0 renamed again');
+    const rest = page.entityChanges.slice(60);
+    await client.applyRecords(rest.slice(0, 10), opts, { name: 'lastSyncedPull', value: rest[9].entityChange.id });
+    // the process ends here (its files as they are: closing would end the load): reopened, the load goes on indexed
+    const copy = tempDir();
+    for (const f of readdirSync(dir)) if (f.startsWith(DB_FILE)) copyFileSync(join(dir, f), join(copy, f));
+    await client.close();
+    client = await Replica.open(copy, { clock });
+    assert.deepEqual(await indexes(copy), all);
+    await client.applyRecords([...rest.slice(10), ...twice], opts);
+    await pullAll(server, client);
+    assert.deepEqual(await indexes(copy), all);
+    assert.deepEqual(await rawAll(copy, 'SELECT entityName, entityId, COUNT(*) AS n FROM entity_changes GROUP BY 1, 2 HAVING n > 1'), []);
+    assert.equal((await client.getNote(ids[0]))!.title, 'n0 renamed again');
+    assert.deepEqual(await client.sectorHashes(), await server.sectorHashes());
+    assert.equal((await client.searchContent('changed')).length, 1, 'the search index is built after the load');
     await client.close();
     await server.close();
   });

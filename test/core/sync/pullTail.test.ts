@@ -1,5 +1,5 @@
 // The end of an initial pull into a replica in a worker thread: pages handed over as JSON text and parsed in the
-// worker, and the server's hashes asked for while the replica finishes its load (used only while still current).
+// worker, and both sides' hashes taken while the replica finishes its load (used only while still current).
 import { strict as assert } from 'node:assert';
 import { createReplicaOn } from '../../../src/storage';
 import type { ReplicaApi } from '../../../src/storage/replicaApi';
@@ -68,8 +68,11 @@ describe('sync: the tail of an initial pull into a worker', function () {
     });
   });
 
-  /** An empty replica in a worker, as setupFromServer makes one, with a count of the pages it got as JSON text. */
-  async function emptyWorkerReplica(): Promise<{ replica: ReplicaApi; jsonPages: () => number }> {
+  /**
+   * An empty replica in a worker, as setupFromServer makes one, with a count of the pages it got as JSON text and of
+   * the times it hashed its sectors.
+   */
+  async function emptyWorkerReplica(): Promise<{ replica: ReplicaApi; jsonPages: () => number; hashings: () => number }> {
     const seed = await new ProtocolClient(createTransport({}), server.url, systemClock, quietLogger).getSeed(PASSWORD);
     const replica = await createReplicaOn('worker', await dirs.make('trilium-tail-'), { syncVersion: seed.syncVersion, kind: 'empty' });
     replicas.push(replica);
@@ -82,13 +85,19 @@ describe('sync: the tail of an initial pull into a worker', function () {
       pages += list.length;
       return apply(list, opts, cursor);
     };
-    return { replica, jsonPages: () => pages };
+    let hashings = 0;
+    const sectorHashes = replica.sectorHashes.bind(replica);
+    replica.sectorHashes = () => {
+      hashings++;
+      return sectorHashes();
+    };
+    return { replica, jsonPages: () => pages, hashings: () => hashings };
   }
 
   const engineOn = (replica: ReplicaApi, transport: Transport) => engineFor(replica, server.url, { transport });
 
-  it('applies the pages parsed in the worker, and the server hashes once, while the replica builds its indexes', async () => {
-    const { replica, jsonPages } = await emptyWorkerReplica();
+  it('applies the pages parsed in the worker, and each side hashes once, while the replica builds its indexes', async () => {
+    const { replica, jsonPages, hashings } = await emptyWorkerReplica();
     const watch = watchingTransport();
     const result = await engineOn(replica, watch.transport).sync();
     assert.equal(result.hashCheck, 'passed');
@@ -96,13 +105,14 @@ describe('sync: the tail of an initial pull into a worker', function () {
     assert.ok(result.pulled > 10_000, `pulled ${result.pulled}`);
     assert.ok(jsonPages() >= 10, `${jsonPages()} pages went to the worker as JSON text`);
     assert.equal(watch.count('GET /api/sync/check'), 1, 'the early answer was used');
+    assert.equal(hashings(), 1, 'the early local hashes were used');
     assert.deepEqual(await replica.sectorHashes(), await server.replica!.sectorHashes());
     assert.equal((await replica.counts()).notes, (await server.replica!.counts()).notes);
     assert.equal(await replica.getCursor('lastSyncedPull'), await server.replica!.maxSyncedEntityChangeId());
   });
 
   it('does not use an early answer the pull moved past: another round asks again, and passes', async () => {
-    const { replica } = await emptyWorkerReplica();
+    const { replica, hashings } = await emptyWorkerReplica();
     let late: string | undefined;
     let changed: Promise<void> | undefined;
     const watch = watchingTransport(async (req, n) => {
@@ -121,8 +131,27 @@ describe('sync: the tail of an initial pull into a worker', function () {
     // the second pull brought the late change, which makes another round in any case (as without an early answer)
     assert.equal(result.rounds, 2);
     assert.equal(watch.count('GET /api/sync/check'), 2, 'the early answer was stale and the next round asked again');
+    assert.equal(hashings(), 3, 'the early local hashes, stale too, were taken again in round 1, then in round 2');
     assert.ok(late);
     assert.equal((await replica.getNote(late))?.title, 'written after the early check');
+    assert.deepEqual(await replica.sectorHashes(), await server.replica!.sectorHashes());
+  });
+
+  it('does not pass on early local hashes when a note is edited here after them: another round pushes it', async () => {
+    const { replica, hashings } = await emptyWorkerReplica();
+    let edited: string | undefined;
+    const watch = watchingTransport(undefined, async (req) => {
+      // after the push and the second pull, before the check: an edit the early local hashes do not cover
+      if (req.url.includes('/api/sync/finished') && !edited) {
+        edited = (await replica.createNote({ parentNoteId: 'root', title: 'written after the early local hashes' })).noteId;
+      }
+    });
+    const result = await engineOn(replica, watch.transport).sync();
+    assert.equal(result.hashCheck, 'passed');
+    assert.equal(result.rounds, 2);
+    assert.ok(edited);
+    assert.equal((await server.replica!.getNote(edited))?.title, 'written after the early local hashes');
+    assert.ok(hashings() >= 2, `hashed ${hashings()} times`);
     assert.deepEqual(await replica.sectorHashes(), await server.replica!.sectorHashes());
   });
 });

@@ -82,6 +82,22 @@ describe('sync: a pull fetched by a worker thread', function () {
     assert.equal(await viaWorker.replica.getCursor('lastSyncedPull'), await server.replica!.maxSyncedEntityChangeId());
   });
 
+  it('builds the replica\'s indexes while the last pages are fetched, and ends with the same replica', async () => {
+    const { replica, counts } = await emptyWorkerReplica();
+    const builtAfter: number[] = [];
+    const build = replica.buildIndexesDuringBulkLoad.bind(replica);
+    replica.buildIndexesDuringBulkLoad = async () => {
+      builtAfter.push(counts.inbox);
+      return build();
+    };
+    const result = await engineOn(replica, { pullWorker: 'always', earlyIndexBuild: { minPulled: 2000, outstandingShare: 0.5 } }).sync();
+    assert.equal(result.hashCheck, 'passed');
+    assert.equal(builtAfter.length, 1);
+    assert.ok(builtAfter[0] > 0 && builtAfter[0] < counts.inbox, `built after ${builtAfter[0]} of ${counts.inbox} pages`);
+    assert.deepEqual(await replica.sectorHashes(), await server.replica!.sectorHashes());
+    assert.equal(await replica.getCursor('lastSyncedPull'), await server.replica!.maxSyncedEntityChangeId());
+  });
+
   /** The error a sync fails with when the server resets the connection of the 3rd and 4th page requests (the retry). */
   async function failureOf(pullWorker: 'always' | 'never'): Promise<{ error: TriliumError; cursor: number; replica: ReplicaApi }> {
     const { replica } = await emptyWorkerReplica();
