@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { createReplica, hashedBlobId, type Replica } from '../../../src/storage';
 import type { EntityChange } from '../../../src/storage/types';
+import { hashSectorLines } from '../../../src/storage/contentCheck';
 import { changesOf, cleanupDirs, newDoc, rawAll, rawRun, tempDir } from './helpers';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('base64');
@@ -45,6 +46,25 @@ describe('storage: content check', function () {
     assert.equal(hashes.note_reordering, undefined);
     assert.equal((await changesOf(r.dataDir, 'blobs', 'unusedBlob0000000000')).length, 0, 'the unused blob and its change are gone');
     assert.equal(hashes.options, undefined, 'local options are not synced');
+  });
+
+  it('sector lines: each sector cut out of its run in entityId order, as a sort by entityId gives them', () => {
+    const rows: Array<{ id: string; hash: string; erased: number }> = [];
+    const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+    for (let i = 0; i < 3000; i++) {
+      const id = alphabet[Math.floor(Math.random() * alphabet.length)] + Math.random().toString(36).slice(2, 13);
+      rows.push({ id, hash: Math.random().toString(36).slice(2, 12), erased: i % 7 === 0 ? 1 : 0 });
+    }
+    rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const expected: Record<string, string> = {};
+    const strings = new Map<string, string>();
+    for (const row of rows) strings.set(row.id[0], (strings.get(row.id[0]) ?? '') + row.hash + row.erased);
+    for (const sector of [...strings.keys()].sort()) expected[sector] = sha1(strings.get(sector)!);
+    assert.ok(Object.keys(expected).length > 40);
+    assert.deepEqual(hashSectorLines(rows.map((r) => r.id[0] + r.hash + r.erased).join('\n')), expected);
+    assert.deepEqual(hashSectorLines('aH10'), { a: sha1('H10') });
+    // a sector in two runs means the rows were not in entityId order: an error, never a wrong hash
+    assert.throws(() => hashSectorLines('aH10\nbH20\naH30'), /not in one run/);
   });
 
   it('requeueSector rewrites the sector\'s changes with new changeIds and ids; blobs take their owners along', async () => {
