@@ -21,11 +21,12 @@ export const convertOnThisThread: NoteConverter = {
 };
 
 /**
- * The warm-up: a note of this many sections (warmUpNote.ts, about 350 kB of HTML) converted this many times. V8 has
- * optimized the converter only after about 2 MB of notes: a fresh worker's first 1 MB note took 190–260 ms, and
- * 115–160 ms after this warm-up (about 0.5 s of one core, once, off the host's thread). One pass takes 50–80 ms.
+ * The warm-up: a note of this many sections (warmUpNote.ts, about 1 MB of HTML) converted this many times. V8 has
+ * optimized the converter only after a few MB of notes, and a large note also grows the worker's heap: a fresh
+ * worker's first 1 MB note took 190–260 ms; 137–166 ms after six passes of 350 kB, and 116–129 ms after these four
+ * of 1 MB (about 0.75 s of one core, once, off the host's thread; the started and warmed-up worker adds 50–62 MB to the process's RSS instead of 40–45 MB). One pass takes 120–180 ms.
  */
-export const WARM_UP = { sections: 100, passes: 6 };
+export const WARM_UP = { sections: 300, passes: 4 };
 
 /**
  * The worker's V8 young generation in MB. V8's default let the warmed-up worker hold 57–62 MB of RSS; with 12 MB it
