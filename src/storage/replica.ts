@@ -686,7 +686,7 @@ export class Replica implements ReplicaApi {
       return o;
     });
     if (bulk) {
-      (this.bulkFlush ??= new BackgroundFlush(path.join(this.dataDir, DB_FILE))).maybeFlush();
+      (this.bulkFlush ??= new BackgroundFlush([path.join(this.dataDir, DB_FILE), path.join(this.dataDir, `${DB_FILE}-wal`)])).maybeFlush();
       this.queries.invalidate();
       w.change.noteIds.add('root');
       w.change.parentNoteIds.add('root');

@@ -12,7 +12,7 @@ describe('storage: background flush during an initial load', () => {
     const file = path.join(tempDir(), 'document.db');
     writeFileSync(file, Buffer.alloc(1 << 20, 7));
     let now = 10_000;
-    const flush = new BackgroundFlush(file, 2000, () => now);
+    const flush = new BackgroundFlush([file, `${file}-wal`], 2000, () => now);
     flush.maybeFlush();
     flush.maybeFlush(); // one runs
     assert.equal(flush.started, 1);
@@ -27,7 +27,7 @@ describe('storage: background flush during an initial load', () => {
   });
 
   it('a file that cannot be opened is no error (the checkpoint that ends the load syncs anyway)', async () => {
-    const flush = new BackgroundFlush(path.join(tempDir(), 'missing', 'document.db'), 0);
+    const flush = new BackgroundFlush([path.join(tempDir(), 'missing', 'document.db')], 0);
     flush.maybeFlush();
     assert.equal(flush.started, 1);
     await flush.settle();
