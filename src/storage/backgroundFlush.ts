@@ -1,7 +1,8 @@
 // During an initial load the replica writes with SQLite's syncs off, and the load ends with one checkpoint that
 // fsyncs the write-ahead log and the database file: of a 100k-note sync, what was written since the kernel last wrote
 // back was still in the page cache then. Flushing both files every few seconds on libuv's thread pool (no JavaScript
-// thread waits) leaves those fsyncs less to write.
+// thread waits) leaves those fsyncs less to write. The load's end copies the log into the database without a sync and
+// flushes the database here too, while the replica goes on (its content hashes); a sync reports success only after it.
 import { open } from 'node:fs/promises';
 
 export class BackgroundFlush {
@@ -20,12 +21,22 @@ export class BackgroundFlush {
     this.running = this.flush().finally(() => (this.running = undefined));
   }
 
+  /** Flushes both files now (after one under way), failing as the flush does: the load's end awaits it. */
+  async flushNow(): Promise<void> {
+    await this.running;
+    this.last = this.now();
+    this.started++;
+    const now = this.flush(true);
+    this.running = now.catch(() => undefined).finally(() => (this.running = undefined));
+    return now;
+  }
+
   /** Waits for a flush under way. */
   async settle(): Promise<void> {
     await this.running;
   }
 
-  private async flush(): Promise<void> {
+  private async flush(strict = false): Promise<void> {
     for (const file of this.files) {
       try {
         const handle = await open(file, 'r');
@@ -34,8 +45,10 @@ export class BackgroundFlush {
         } finally {
           await handle.close();
         }
-      } catch {
-        // only an optimisation: the checkpoint that ends the load syncs the files in any case
+      } catch (e) {
+        // during the load only an optimisation: the flush that ends it (strict) is the one that must succeed; a file
+        // that is not there (an empty write-ahead log removed) has nothing to flush
+        if (strict && (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
     }
   }

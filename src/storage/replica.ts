@@ -93,6 +93,8 @@ export class Replica implements ReplicaApi {
   /** During a bulk load: its indexes were built before its last pages (buildIndexesDuringBulkLoad). */
   private bulkIndexed = false;
   private bulkFlush: BackgroundFlush | undefined;
+  /** The database file's sync after a bulk load ended (see finishBulkLoad). */
+  private durable: Promise<void> | undefined;
   /** Every instanceId this replica has had (one per opening): changes made here, not pulled. */
   private readonly localInstanceIds = new Set<string>();
   private searchStale = false;
@@ -318,13 +320,21 @@ export class Replica implements ReplicaApi {
           await c.exec('ROLLBACK').catch(() => undefined);
           throw e;
         }
-        await c.exec('PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE)');
+        // The log goes into the database unsynced, and the database is synced on the thread pool meanwhile: durable
+        // again once `durable` resolves, which marking the replica initialized and closing it wait for.
+        await c.exec('PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(TRUNCATE); PRAGMA synchronous = NORMAL');
+        this.durable = this.flusher().flushNow();
+        this.durable.catch(() => undefined);
       } else {
         await c.run("DELETE FROM replica_meta WHERE name = 'bulkLoad'");
       }
       this.bulk = 'off';
       this.bulkIndexed = false;
     });
+  }
+
+  private flusher(): BackgroundFlush {
+    return (this.bulkFlush ??= new BackgroundFlush([path.join(this.dataDir, DB_FILE), path.join(this.dataDir, `${DB_FILE}-wal`)]));
   }
 
   /**
@@ -384,7 +394,10 @@ export class Replica implements ReplicaApi {
 
   async setOption(name: string, value: string, isSynced: boolean): Promise<void> {
     if (name === 'lastSyncedPull' || name === 'lastSyncedPush') return this.setCursor(name, parseCursor(value));
-    if (name === 'initialized' && value === 'true') await this.finishBulkLoad();
+    if (name === 'initialized' && value === 'true') {
+      await this.finishBulkLoad();
+      await this.durable;
+    }
     // Options may be written while an initial load runs: a second change row of the same option is removed
     // when the load ends (only the newest change of an entity is kept).
     await this.op(async (w) => {
@@ -686,7 +699,7 @@ export class Replica implements ReplicaApi {
       return o;
     });
     if (bulk) {
-      (this.bulkFlush ??= new BackgroundFlush([path.join(this.dataDir, DB_FILE), path.join(this.dataDir, `${DB_FILE}-wal`)])).maybeFlush();
+      this.flusher().maybeFlush();
       this.queries.invalidate();
       w.change.noteIds.add('root');
       w.change.parentNoteIds.add('root');
