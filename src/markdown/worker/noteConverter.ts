@@ -24,7 +24,8 @@ export const convertOnThisThread: NoteConverter = {
  * The warm-up: a note of this many sections (warmUpNote.ts, about 1 MB of HTML) converted this many times. V8 has
  * optimized the converter only after a few MB of notes, and a large note also grows the worker's heap: a fresh
  * worker's first 1 MB note took 190–260 ms; 137–166 ms after six passes of 350 kB, and 116–129 ms after these four
- * of 1 MB (about 0.75 s of one core, once, off the host's thread; the started and warmed-up worker adds 50–62 MB to the process's RSS instead of 40–45 MB). One pass takes 120–180 ms.
+ * of 1 MB (about 0.75 s of one core, once, off the host's thread). The started and warmed-up worker adds 50–62 MB to
+ * the process's RSS (40–45 MB with the six small passes). One pass takes 120–180 ms.
  */
 export const WARM_UP = { sections: 300, passes: 4 };
 
