@@ -13,7 +13,7 @@ export class BackgroundFlush {
 
   constructor(private readonly files: string[], private readonly intervalMs = 2000, private readonly now = () => Date.now()) {}
 
-  /** Starts a flush of the file unless one runs or the last began less than the interval ago. */
+  /** Starts a flush of the files unless one runs or the last began less than the interval ago. */
   maybeFlush(): void {
     if (this.running || this.now() - this.last < this.intervalMs) return;
     this.last = this.now();

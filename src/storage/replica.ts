@@ -304,7 +304,8 @@ export class Replica implements ReplicaApi {
 
   /**
    * Ends an initial bulk load: rebuilds the indexes (keeping the newest entity change of an entity that came
-   * twice) and restores durability. Runs by itself on the first local operation, sync read, empty page or close.
+   * twice) and restores durability (the database file's sync ends on the thread pool: marking the replica initialized
+   * and closing it wait for it). Runs by itself on the first local operation, sync read, empty page or close.
    */
   async finishBulkLoad(): Promise<void> {
     if (this.bulk === 'off') return;
